@@ -1,0 +1,159 @@
+/**
+ * The engine's data: a process instance's state, what a step produces, and the ports the
+ * engine calls (identity directory, external actions). The engine is pure: no HTTP, no SQL,
+ * no clock of its own — `now` arrives with every call.
+ */
+import type { Classifier, CompiledScheme } from '../scheme/model.js';
+
+/** The vendor's numeric instance statuses. */
+export const InstanceStatus = {
+  Initialized: 0,
+  Running: 1,
+  Idled: 2,
+  Finalized: 3,
+  Terminated: 4,
+  Error: 5,
+} as const;
+export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
+
+/** A value stored as JSON. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The persistent state of one process instance (a root process or a subprocess). */
+export interface ProcessInstance {
+  readonly id: string;
+  readonly schemeCode: string;
+  /** The stored scheme version's id (instances stay on the version they started with). */
+  readonly schemeId: string;
+  readonly schemeVersion: number;
+  readonly tenantId: string | null;
+  readonly status: InstanceStatus;
+  readonly activityName: string;
+  readonly stateName: string | null;
+  readonly previousActivityName: string | null;
+  readonly previousStateName: string | null;
+  readonly previousActivityForDirect: string | null;
+  readonly previousStateForDirect: string | null;
+  readonly previousActivityForReverse: string | null;
+  readonly previousStateForReverse: string | null;
+  readonly parentProcessId: string | null;
+  readonly rootProcessId: string;
+  /** For a subprocess: the fork transition that started it. */
+  readonly startingTransitionName: string | null;
+  /** Persistence parameters (and loop/other action state), by name. */
+  readonly parameters: Readonly<Record<string, JsonValue>>;
+  /** Why the instance is in Error, when it is. */
+  readonly errorMessage: string | null;
+  readonly createdAt: string;
+  readonly lastTransitionAt: string | null;
+  /** Optimistic-concurrency counter: bumped by every stored step. */
+  readonly revision: number;
+}
+
+/** One executed transition, as history records it. */
+export interface TransitionRecord {
+  readonly processId: string;
+  readonly fromActivityName: string;
+  readonly fromStateName: string | null;
+  readonly toActivityName: string;
+  readonly toStateName: string | null;
+  readonly triggerType: 'Command' | 'Auto' | 'Timer' | 'SetState' | 'Resume' | 'Subprocess';
+  /** The command or timer name; the transition name for Auto. */
+  readonly triggerName: string | null;
+  readonly transitionName: string | null;
+  readonly classifier: Classifier;
+  readonly identityId: string | null;
+  readonly impersonatedIdentityId: string | null;
+  readonly isFinalised: boolean;
+  readonly transitionTime: string;
+}
+
+/** Who may act on an instance now, and with which commands. */
+export interface InboxItem {
+  readonly processId: string;
+  readonly identityId: string;
+  readonly availableCommands: readonly string[];
+  readonly addedAt: string;
+}
+
+/** Who acted on an instance. */
+export interface OutboxItem {
+  readonly processId: string;
+  readonly identityId: string;
+  readonly commandName: string | null;
+  readonly activityName: string;
+  readonly stateName: string | null;
+  readonly executedAt: string;
+}
+
+/** A timer armed for an instance. */
+export interface ArmedTimer {
+  readonly processId: string;
+  readonly name: string;
+  readonly dueAt: string;
+}
+
+/** A notification for the outside world, delivered after commit (a later issue delivers them). */
+export type EngineEvent =
+  | { readonly type: 'statusChanged'; readonly processId: string; readonly oldStatus: InstanceStatus; readonly newStatus: InstanceStatus }
+  | { readonly type: 'activityChanged'; readonly processId: string; readonly previousActivityName: string; readonly currentActivityName: string };
+
+/** Everything one engine step changed; the service stores it in one transaction. */
+export interface StepResult {
+  /** Instances created or changed, in their new state (revision not yet bumped). */
+  readonly instances: readonly ProcessInstance[];
+  /** Subprocesses that ended and are removed. */
+  readonly removedInstanceIds: readonly string[];
+  readonly history: readonly TransitionRecord[];
+  /** For each instance touched: its complete new inbox (replaces the old one). */
+  readonly inbox: ReadonlyMap<string, readonly InboxItem[]>;
+  readonly outbox: readonly OutboxItem[];
+  /** For each instance touched: its complete set of armed timers (replaces the old set). */
+  readonly timers: ReadonlyMap<string, readonly ArmedTimer[]>;
+  readonly events: readonly EngineEvent[];
+}
+
+/** Users and roles, as data. Async: it is backed by the store. */
+export interface IdentityDirectory {
+  isInRole(identityId: string, role: string): Promise<boolean>;
+  usersInRole(role: string): Promise<readonly string[]>;
+}
+
+/** The process an external action or condition sees. */
+export interface ExternalCallContext {
+  readonly instance: ProcessInstance;
+  readonly parameters: Readonly<Record<string, JsonValue>>;
+  readonly identityId: string | null;
+}
+
+/**
+ * Actions, conditions and actor rules that are not built in: a callback server provides them
+ * (a later issue). Without one, calls fail with WM_EXTERNAL_UNAVAILABLE.
+ */
+export interface ExternalCalls {
+  /** Runs an action; returns parameters to set (by name) or nothing. */
+  executeAction(name: string, parameter: string | null, context: ExternalCallContext): Promise<Record<string, JsonValue> | void>;
+  executeCondition(name: string, parameter: string | null, context: ExternalCallContext): Promise<boolean>;
+  checkRule(rule: string, value: string | null, identityId: string, context: ExternalCallContext): Promise<boolean>;
+  getIdentities(rule: string, value: string | null, context: ExternalCallContext): Promise<readonly string[]>;
+}
+
+/** What every engine call gets from outside. */
+export interface EngineContext {
+  /** The injected clock's current time. */
+  readonly now: Date;
+  readonly directory: IdentityDirectory;
+  readonly external: ExternalCalls;
+  /** Loads a compiled scheme version by id (subprocesses share their root's scheme). */
+  readonly schemeFor: (instance: ProcessInstance) => CompiledScheme;
+  /** Upper bound on Auto transitions in one step before WM_AUTO_LOOP_LIMIT. Default 1000. */
+  readonly maxAutoSteps?: number;
+  /** Creates ids for subprocesses (injected so tests are deterministic). */
+  readonly newId: () => string;
+}
+
+/** The acting identity of a call. */
+export interface Actor {
+  readonly identityId: string | null;
+  readonly impersonatedIdentityId: string | null;
+}

@@ -1,0 +1,135 @@
+/**
+ * The storage port. Asynchronous because PostgreSQL's driver is; the SQLite adapter implements
+ * it over better-sqlite3 and a PostgreSQL adapter (a later issue) will implement it unchanged.
+ * The engine never sees this; the service layer does.
+ */
+import type { SchemeDefinition } from '../scheme/model.js';
+import type {
+  ArmedTimer,
+  InboxItem,
+  JsonValue,
+  OutboxItem,
+  ProcessInstance,
+  StepResult,
+  TransitionRecord,
+} from '../engine/types.js';
+
+/** One stored version of a scheme. */
+export interface StoredScheme {
+  /** Unique id of this version. */
+  readonly id: string;
+  readonly code: string;
+  readonly version: number;
+  readonly definition: SchemeDefinition;
+  /** The vendor XML it was imported from, when it was. */
+  readonly sourceXml: string | null;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+}
+
+/** A history row as stored (a TransitionRecord with its order). */
+export interface StoredTransition extends TransitionRecord {
+  readonly id: number;
+  readonly order: number;
+}
+
+export interface StoredUser {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly login: string | null;
+  /** scrypt hash `scrypt$N$r$p$salt$hash` (base64), never returned by APIs. */
+  readonly passwordHash: string | null;
+  readonly domainLogin: string | null;
+  readonly isLocked: boolean;
+  readonly tenantId: string | null;
+  readonly extensions: Readonly<Record<string, JsonValue>>;
+  readonly externalLogins: readonly JsonValue[];
+  readonly roles: readonly string[];
+  /** Optimistic-concurrency stamp. */
+  readonly lock: number;
+  readonly createdAt: string;
+}
+
+/** Filter, sort and page for listing instances. */
+export interface InstanceQuery {
+  readonly take?: number; // 0 = all
+  readonly skip?: number;
+  readonly statuses?: readonly number[];
+  readonly schemeCode?: string;
+  readonly tenantId?: string;
+  /** Matches id, scheme code, activity or state name (substring, case-insensitive). */
+  readonly search?: string;
+  readonly fromCreationDate?: string;
+  readonly toCreationDate?: string;
+  readonly fromLastTransitionDate?: string;
+  readonly toLastTransitionDate?: string;
+  readonly sort?: { readonly field: 'createdAt' | 'lastTransitionAt' | 'schemeCode' | 'activityName' | 'stateName' | 'status' | 'id'; readonly direction: 'asc' | 'desc' };
+  /** Only root processes (default true). */
+  readonly rootsOnly?: boolean;
+}
+
+/**
+ * Writes of one step: all applied in one transaction, or none.
+ * `expectedRevisions` maps instance id → the revision it had when loaded (absent for new
+ * instances): if any stored revision differs, the whole step fails with WM_INSTANCE_CONFLICT.
+ */
+export interface StepWrite {
+  readonly step: StepResult;
+  readonly expectedRevisions: ReadonlyMap<string, number>;
+}
+
+/** The store. All methods may throw WaymarkError; writes are atomic. */
+export interface Store {
+  /** Which adapter (`sqlite` or `postgres`). */
+  readonly kind: 'sqlite' | 'postgres';
+
+  // Schemes
+  /** Saves a new version under `definition.code` (version = last + 1). */
+  saveScheme(definition: SchemeDefinition, sourceXml: string | null, now: Date): Promise<StoredScheme>;
+  getScheme(id: string): Promise<StoredScheme | null>;
+  /** The latest version, or a given one. */
+  getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null>;
+  listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
+  listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
+  /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
+  deleteScheme(code: string, force: boolean): Promise<void>;
+  countInstancesOfScheme(code: string): Promise<number>;
+
+  // Instances
+  getInstance(id: string): Promise<ProcessInstance | null>;
+  /** The root process and all its subprocesses. */
+  getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]>;
+  listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }>;
+  /** Applies one engine step atomically (see StepWrite). New instances with an existing id: WM_INSTANCE_EXISTS. */
+  applyStep(write: StepWrite): Promise<void>;
+  /** Removes instances with their parameters, history, inbox, outbox and timers (and their subprocesses). */
+  deleteInstances(ids: readonly string[]): Promise<number>;
+
+  // Reads beside instances
+  getHistory(processId: string): Promise<readonly StoredTransition[]>;
+  getInbox(filter: { processId?: string; identityId?: string }): Promise<readonly InboxItem[]>;
+  getOutbox(filter: { processId?: string; identityId?: string }): Promise<readonly OutboxItem[]>;
+  getTimers(processId: string): Promise<readonly ArmedTimer[]>;
+  /** Timers due at or before `now`, oldest first (the runtime fires them; a later issue). */
+  getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]>;
+
+  // Users and roles
+  getUser(id: string): Promise<StoredUser | null>;
+  listUsers(filter: { role?: string; name?: string; email?: string; phone?: string; tenantId?: string; skip?: number; take?: number }): Promise<{ readonly items: readonly StoredUser[]; readonly total: number }>;
+  createUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, now: Date): Promise<StoredUser>;
+  /** Updates when `expectedLock` matches (or is absent); WM_LOCK_CONFLICT otherwise. */
+  updateUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, expectedLock: number | undefined): Promise<StoredUser>;
+  deleteUser(id: string): Promise<boolean>;
+  usersInRole(role: string): Promise<readonly string[]>;
+  isInRole(identityId: string, role: string): Promise<boolean>;
+
+  // Settings (key → JSON)
+  getSetting<T extends JsonValue>(key: string): Promise<T | null>;
+  setSetting(key: string, value: JsonValue | null): Promise<void>;
+
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
