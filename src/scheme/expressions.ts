@@ -1,0 +1,364 @@
+/**
+ * Scheme expressions: the vendor's `@Param` syntax on top of CEL (`@marcbachmann/cel-js`).
+ *
+ * An expression is rewritten once (`@Sum` → an internal CEL variable), parsed, checked for
+ * refused constructs and type-checked against the declared parameter types. Evaluation converts
+ * JSON parameter values to CEL values and the result back to plain JSON-like values.
+ * See docs/schemes.md, "Expressions".
+ */
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { WaymarkError } from '../errors/index.js';
+import type { CompiledExpression } from './model.js';
+
+/** Longest expression text accepted, in characters. */
+export const MAX_EXPRESSION_LENGTH = 4096;
+/** Most CEL syntax-tree nodes one expression may have. */
+export const MAX_EXPRESSION_NODES = 1000;
+/** Deepest nesting one expression may have. */
+export const MAX_EXPRESSION_DEPTH = 32;
+
+/** The CEL type a parameter of a declared .NET type is checked as. */
+export type CelType = 'string' | 'int' | 'double' | 'bool' | 'dyn';
+
+const CEL_TYPE_BY_DOTNET_TYPE: Readonly<Record<string, CelType>> = {
+  string: 'string',
+  char: 'string',
+  int16: 'int',
+  int32: 'int',
+  int64: 'int',
+  byte: 'int',
+  sbyte: 'int',
+  uint16: 'int',
+  uint32: 'int',
+  uint64: 'int',
+  decimal: 'double',
+  double: 'double',
+  single: 'double',
+  float: 'double',
+  boolean: 'bool',
+  bool: 'bool',
+};
+
+/** Maps a declared .NET type name (`Int32`, `System.String`, …) to the CEL type used for checking; unknown → `dyn`. */
+export function celTypeOf(dotNetType: string | undefined): CelType {
+  if (dotNetType === undefined) return 'dyn';
+  const bare = dotNetType.trim().replace(/^System\./i, '').replace(/\?$/, '').toLowerCase();
+  return CEL_TYPE_BY_DOTNET_TYPE[bare] ?? 'dyn';
+}
+
+/** Functions refused at compile time, with the reason shown to the scheme author. */
+const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
+  matches:
+    'matches() is refused: a regular expression from a scheme could backtrack catastrophically and stall the server',
+};
+
+const INTERNAL_PREFIX = 'wm_p_';
+const PARAMETER_REFERENCE = /@([A-Za-z0-9_]+)/y;
+
+interface RewrittenExpression {
+  readonly text: string;
+  /** Parameter names in order of first use. */
+  readonly parameterNames: readonly string[];
+}
+
+/**
+ * Rewrites `@Name` outside string literals to an internal CEL identifier. Every parameter gets
+ * the prefix, so names that are CEL reserved words or built-in functions (`in`, `int`, `size`) stay safe.
+ */
+function rewriteParameterReferences(source: string): RewrittenExpression {
+  const names: string[] = [];
+  let text = '';
+  let index = 0;
+  while (index < source.length) {
+    const char = source[index]!;
+    if (char === '"' || char === "'") {
+      const end = endOfStringLiteral(source, index);
+      text += source.slice(index, end);
+      index = end;
+      continue;
+    }
+    if (char === '@') {
+      PARAMETER_REFERENCE.lastIndex = index;
+      const match = PARAMETER_REFERENCE.exec(source);
+      if (match) {
+        const name = match[1]!;
+        if (!names.includes(name)) names.push(name);
+        text += INTERNAL_PREFIX + name;
+        index += match[0].length;
+        continue;
+      }
+    }
+    text += char;
+    index += 1;
+  }
+  return { text, parameterNames: names };
+}
+
+/** Index just past the string literal starting at `start` (handles triple quotes, raw strings and escapes). */
+function endOfStringLiteral(source: string, start: number): number {
+  const quote = source[start]!;
+  const isRaw = start > 0 && /[rR]/.test(source[start - 1]!) && !/[A-Za-z0-9_]/.test(source[start - 2] ?? ' ');
+  const triple = source.startsWith(quote.repeat(3), start);
+  const closing = triple ? quote.repeat(3) : quote;
+  let index = start + closing.length;
+  while (index < source.length) {
+    if (!isRaw && source[index] === '\\') {
+      index += 2;
+      continue;
+    }
+    if (source.startsWith(closing, index)) return index + closing.length;
+    if (!triple && source[index] === '\n') return index;
+    index += 1;
+  }
+  return source.length;
+}
+
+/** Replaces internal identifiers in a CEL message with the `@Name` the author wrote. */
+function showParameterNames(message: string): string {
+  return message.replace(new RegExp(`\\b${INTERNAL_PREFIX}([A-Za-z0-9_]+)`, 'g'), '@$1');
+}
+
+function numericText(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
+  return Number(trimmed);
+}
+
+type NumberOperator = '<' | '<=' | '>' | '>=';
+const ORDERING: Readonly<Record<NumberOperator, (left: number, right: number) => boolean>> = {
+  '<': (l, r) => l < r,
+  '<=': (l, r) => l <= r,
+  '>': (l, r) => l > r,
+  '>=': (l, r) => l >= r,
+};
+
+function stringAsNumber(text: string): number {
+  const value = numericText(text);
+  if (value === undefined) throw new Error(`the text "${text}" is not a number and cannot be compared with one`);
+  return value;
+}
+
+/**
+ * Operators that make CEL behave like the vendor's numbers: int and double mix in arithmetic and
+ * equality. Registered in both the checking and the evaluating environment.
+ */
+function registerMixedNumberOperators(environment: Environment): void {
+  environment.registerOperator('int == double', (left: bigint, right: number) => Number(left) === right);
+  for (const op of ['+', '-', '*', '/'] as const) {
+    const apply = (l: number, r: number): number =>
+      op === '+' ? l + r : op === '-' ? l - r : op === '*' ? l * r : l / r;
+    environment.registerOperator(`int ${op} double`, (l: bigint, r: number) => apply(Number(l), r));
+    environment.registerOperator(`double ${op} int`, (l: number, r: bigint) => apply(l, Number(r)));
+  }
+}
+
+/**
+ * Runtime-only operators: a parameter whose value is a text holding a number (SetParameter stores
+ * `"25"`) compares numerically with a number. Only reachable through `dyn` parameters, because the
+ * checking environment does not have them: `@Comment > 5` with a declared String still fails to compile.
+ */
+function registerTextNumberOperators(environment: Environment): void {
+  // Registering `string == int` also answers `int == string` and both `!=`.
+  for (const numberType of ['int', 'double'] as const) {
+    environment.registerOperator(`string == ${numberType}`, (text: string, number: bigint | number) => {
+      const value = numericText(text);
+      return value !== undefined && value === Number(number);
+    });
+    for (const op of Object.keys(ORDERING) as NumberOperator[]) {
+      const compare = ORDERING[op];
+      environment.registerOperator(`string ${op} ${numberType}`, (text: string, number: bigint | number) =>
+        compare(stringAsNumber(text), Number(number)),
+      );
+      environment.registerOperator(`${numberType} ${op} string`, (number: bigint | number, text: string) =>
+        compare(Number(number), stringAsNumber(text)),
+      );
+    }
+  }
+}
+
+const LIMITS = { maxAstNodes: MAX_EXPRESSION_NODES, maxDepth: MAX_EXPRESSION_DEPTH };
+
+// Environments are costly to build: build the operator tables once, clone per expression.
+const EVALUATION_BASE = new Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
+registerMixedNumberOperators(EVALUATION_BASE);
+registerTextNumberOperators(EVALUATION_BASE);
+const CHECKING_BASE = new Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
+registerMixedNumberOperators(CHECKING_BASE);
+
+/** Every variable is `dyn` here, so a missing (null) value of a declared type still evaluates. */
+function createEvaluationEnvironment(parameterNames: readonly string[]): Environment {
+  const environment = EVALUATION_BASE.clone();
+  for (const name of parameterNames) environment.registerVariable(INTERNAL_PREFIX + name, 'dyn');
+  return environment;
+}
+
+function createCheckingEnvironment(
+  parameterNames: readonly string[],
+  parameterTypes: ReadonlyMap<string, string>,
+): Environment {
+  const environment = CHECKING_BASE.clone();
+  for (const name of parameterNames) {
+    environment.registerVariable(INTERNAL_PREFIX + name, celTypeOf(parameterTypes.get(name)));
+  }
+  return environment;
+}
+
+function findRefusedCall(node: ASTNode): { name: string; reason: string } | undefined {
+  if (node.op === 'call' || node.op === 'rcall') {
+    const name = node.args[0];
+    const reason = REFUSED_FUNCTIONS[name];
+    if (reason !== undefined) return { name, reason };
+  }
+  for (const child of childNodes(node)) {
+    const found = findRefusedCall(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function childNodes(node: ASTNode): ASTNode[] {
+  switch (node.op) {
+    case 'value':
+    case 'id':
+      return [];
+    case '.':
+    case '.?':
+      return [node.args[0]];
+    case 'call':
+      return node.args[1];
+    case 'rcall':
+      return [node.args[1], ...node.args[2]];
+    case 'list':
+      return node.args;
+    case 'map':
+      return node.args.flat();
+    case '!_':
+    case '-_':
+      return [node.args];
+    default:
+      return [...(node.args as ASTNode[])];
+  }
+}
+
+function invalid(source: string, reason: string): WaymarkError<'WM_EXPRESSION_INVALID'> {
+  return new WaymarkError('WM_EXPRESSION_INVALID', `Expression "${source}" is not valid: ${reason}`, {
+    expression: source,
+    reason,
+  });
+}
+
+function describeCelError(error: unknown, rewrittenText: string): string {
+  const summary =
+    error instanceof Error ? ((error as { summary?: string }).summary ?? error.message.split('\n')[0] ?? '') : String(error);
+  const range = (error as { range?: { start: number } }).range;
+  // Positions are reported in the rewritten text; map back by counting the prefixes before it.
+  let where = '';
+  if (range) {
+    const before = rewrittenText.slice(0, range.start);
+    const prefixes = before.split(INTERNAL_PREFIX).length - 1;
+    const column = range.start - prefixes * (INTERNAL_PREFIX.length - 1) + 1;
+    where = ` (at column ${column})`;
+  }
+  return `${showParameterNames(summary)}${where}`;
+}
+
+/**
+ * Converts a JSON parameter value to the CEL value for its declared CEL type: integral numbers
+ * become bigint where an int is declared or the type is dyn; floats stay numbers (double).
+ */
+export function toCelValue(value: unknown, type: CelType): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') {
+    if (type === 'double') return value;
+    return Number.isSafeInteger(value) ? BigInt(value) : value;
+  }
+  if (typeof value === 'string' && type === 'int') {
+    const number = numericText(value);
+    if (number !== undefined && Number.isSafeInteger(number)) return BigInt(number);
+  }
+  if (typeof value === 'string' && type === 'double') {
+    const number = numericText(value);
+    if (number !== undefined) return number;
+  }
+  if (Array.isArray(value)) return value.map((item) => toCelValue(item, 'dyn'));
+  if (typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const converted: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) converted[key] = toCelValue(item, 'dyn');
+    return converted;
+  }
+  return value;
+}
+
+/** Converts a CEL result to plain JSON-like JavaScript (bigint → number, Map → object). */
+export function fromCelValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(fromCelValue);
+  if (value instanceof Map) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of value) result[String(key)] = fromCelValue(item);
+    return result;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    if (typeof (value as { valueOf(): unknown }).valueOf() === 'bigint') return Number((value as { valueOf(): bigint }).valueOf());
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = fromCelValue(item);
+    return result;
+  }
+  return value;
+}
+
+/**
+ * Compiles a scheme expression written with `@Param` references.
+ *
+ * `parameterTypes` maps declared parameter names to their .NET type names; undeclared parameters
+ * are `dyn`. Throws `WaymarkError('WM_EXPRESSION_INVALID')` for text that is too long, does not
+ * parse, uses a refused function (`matches`) or does not type-check.
+ */
+export function compileExpression(source: string, parameterTypes: ReadonlyMap<string, string>): CompiledExpression {
+  if (source.trim() === '') throw invalid(source, 'the expression is empty');
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw invalid(
+      source.slice(0, 60) + '…',
+      `the expression is ${source.length} characters long; at most ${MAX_EXPRESSION_LENGTH} are accepted`,
+    );
+  }
+  const rewritten = rewriteParameterReferences(source);
+  const checking = createCheckingEnvironment(rewritten.parameterNames, parameterTypes);
+  let ast: ASTNode;
+  try {
+    ast = checking.parse(rewritten.text).ast;
+  } catch (error) {
+    throw invalid(source, describeCelError(error, rewritten.text));
+  }
+  const refused = findRefusedCall(ast);
+  if (refused) throw invalid(source, refused.reason);
+  const check = checking.check(rewritten.text);
+  if (!check.valid) throw invalid(source, describeCelError(check.error, rewritten.text));
+
+  const program = createEvaluationEnvironment(rewritten.parameterNames).parse(rewritten.text);
+  const celTypes = new Map(rewritten.parameterNames.map((name) => [name, celTypeOf(parameterTypes.get(name))]));
+  const parameterNames = Object.freeze([...rewritten.parameterNames]);
+
+  return Object.freeze({
+    source,
+    parameterNames,
+    evaluate(parameters: Readonly<Record<string, unknown>>): unknown {
+      const context: Record<string, unknown> = {};
+      for (const [name, type] of celTypes) {
+        const value = Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : undefined;
+        context[INTERNAL_PREFIX + name] = toCelValue(value, type);
+      }
+      try {
+        return fromCelValue(program(context));
+      } catch (error) {
+        const missing = parameterNames.filter((name) => context[INTERNAL_PREFIX + name] === null);
+        const hint = missing.length > 0 ? `; without a value: ${missing.map((name) => '@' + name).join(', ')}` : '';
+        const reason = describeCelError(error, rewritten.text) + hint;
+        throw new WaymarkError('WM_EXPRESSION_FAILED', `Expression "${source}" failed: ${reason}`, {
+          expression: source,
+          reason,
+        });
+      }
+    },
+  });
+}
