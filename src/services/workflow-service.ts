@@ -1,0 +1,530 @@
+/**
+ * The service layer: every API dialect calls these methods and nothing below them.
+ * A method loads what it needs from the store, compiles schemes (cached by version id),
+ * asks the pure engine for a step, and stores that step in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { WaymarkError } from '../errors/index.js';
+import {
+  createInstance as engineCreateInstance,
+  executeCommand as engineExecuteCommand,
+  fireTimer as engineFireTimer,
+  getAvailableCommands as engineGetAvailableCommands,
+  getAvailableStatesToSet as engineGetAvailableStatesToSet,
+  readParameter,
+  recalculateInbox as engineRecalculateInbox,
+  resume as engineResume,
+  setState as engineSetState,
+  writeParameter,
+  type AvailableCommand,
+  type ParameterInput,
+  type ProcessFamily,
+  type StateToSet,
+} from '../engine/index.js';
+import type {
+  Actor,
+  EngineContext,
+  ExternalCalls,
+  IdentityDirectory,
+  InboxItem,
+  JsonValue,
+  OutboxItem,
+  ProcessInstance,
+  StepResult,
+} from '../engine/types.js';
+import { compileScheme, loadScheme } from '../scheme/index.js';
+import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
+import type { InstanceQuery, Store, StoredScheme, StoredTransition } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { noCallbackServer } from './external-calls.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+/** What the service needs from outside. */
+export interface WorkflowServiceOptions {
+  readonly store: Store;
+  readonly clock?: Clock;
+  /** Callback-server calls; defaults to failing with WM_EXTERNAL_UNAVAILABLE. */
+  readonly external?: ExternalCalls;
+  readonly newId?: () => string;
+  readonly maxAutoSteps?: number;
+  /** Whether file actions may run (a sandbox folder is configured). */
+  readonly fileActionsSandbox?: boolean;
+  /** Whether a callback server is configured (affects what scheme import accepts). */
+  readonly callbackServerConfigured?: boolean;
+}
+
+/** Who calls, and for which tenant. Every instance-level call takes one. */
+export interface CallScope {
+  readonly tenantId?: string | null;
+}
+
+/** A process instance with its history, as `getinstanceinfo` shows it. */
+export interface InstanceInfo {
+  readonly instance: ProcessInstance;
+  readonly scheme: CompiledScheme;
+  readonly history: readonly StoredTransition[];
+}
+
+/** The runtime switch of this node: stopped means no timers and no execution. */
+export class RuntimeSwitch {
+  private running = true;
+  /** True while this node executes processes and fires timers. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+  start(): void {
+    this.running = true;
+  }
+  stop(): void {
+    this.running = false;
+  }
+}
+
+const SCHEME_CACHE_LIMIT = 500;
+
+/** The one service both dialects call. */
+export class WorkflowService {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly runtime = new RuntimeSwitch();
+  private readonly external: ExternalCalls;
+  private readonly newId: () => string;
+  private readonly maxAutoSteps: number | undefined;
+  private readonly fileActionsSandbox: boolean;
+  private readonly callbackServerConfigured: boolean;
+  private readonly compiled = new Map<string, CompiledScheme>();
+  private readonly familyLocks = new KeyedMutex();
+  private readonly directory: IdentityDirectory;
+
+  constructor(options: WorkflowServiceOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.external = options.external ?? noCallbackServer;
+    this.newId = options.newId ?? randomUUID;
+    this.maxAutoSteps = options.maxAutoSteps;
+    this.fileActionsSandbox = options.fileActionsSandbox ?? false;
+    this.callbackServerConfigured = options.callbackServerConfigured ?? false;
+    const store = this.store;
+    this.directory = {
+      isInRole: (identityId, role) => store.isInRole(identityId, role),
+      usersInRole: (role) => store.usersInRole(role),
+    };
+  }
+
+  // ---------------------------------------------------------------- schemes
+
+  /** Imports a scheme (vendor XML or native JSON), compiles it, and stores it as a new version. */
+  async saveScheme(input: { xml?: string; json?: unknown; code?: string }): Promise<StoredScheme> {
+    const compiled = loadScheme(input, {
+      fileActionsSandbox: this.fileActionsSandbox,
+      callbackServerConfigured: this.callbackServerConfigured,
+    });
+    const stored = await this.store.saveScheme(compiled.definition, input.xml ?? null, this.clock.now());
+    this.rememberCompiled(stored.id, compiled);
+    return stored;
+  }
+
+  /** The latest (or a given) version of a scheme; WM_SCHEME_NOT_FOUND when there is none. */
+  async getScheme(code: string, version?: number): Promise<StoredScheme> {
+    const stored = await this.store.getSchemeByCode(code, version);
+    if (!stored) {
+      const which = version === undefined ? '' : ` version ${version}`;
+      throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}'${which} is not found`, { schemeCode: code, version });
+    }
+    return stored;
+  }
+
+  /** Scheme codes, optionally only those carrying one of `tags`. */
+  async listSchemeCodes(tags: readonly string[] = []): Promise<string[]> {
+    const schemes = await this.store.listSchemes();
+    const wanted = tags.map((t) => t.toLowerCase());
+    return schemes
+      .filter((s) => wanted.length === 0 || s.tags.some((t) => wanted.includes(t.toLowerCase())))
+      .map((s) => s.code);
+  }
+
+  /** The compiled form of a stored scheme version (compiled once, then cached). */
+  async compiledScheme(schemeId: string): Promise<CompiledScheme> {
+    const cached = this.compiled.get(schemeId);
+    if (cached) return cached;
+    const stored = await this.store.getScheme(schemeId);
+    if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme version ${schemeId} is not found`, { schemeId });
+    const compiled = compileScheme(stored.definition as SchemeDefinition);
+    this.rememberCompiled(schemeId, compiled);
+    return compiled;
+  }
+
+  private rememberCompiled(schemeId: string, compiled: CompiledScheme): void {
+    if (this.compiled.size >= SCHEME_CACHE_LIMIT) {
+      const oldest = this.compiled.keys().next().value;
+      if (oldest !== undefined) this.compiled.delete(oldest);
+    }
+    this.compiled.set(schemeId, compiled);
+  }
+
+  // -------------------------------------------------------------- instances
+
+  /** Creates and starts an instance of the latest version of `schemeCode`. */
+  async createInstance(input: {
+    processId: string;
+    schemeCode: string;
+    actor: Actor;
+    parameters: readonly ParameterInput[];
+    tenantId?: string | null;
+  }): Promise<ProcessInstance> {
+    this.requireRunning('createinstance');
+    const stored = await this.getScheme(input.schemeCode);
+    const scheme = await this.compiledScheme(stored.id);
+    return this.familyLocks.run(input.processId, async () => {
+      if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
+      const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
+        processId: input.processId,
+        schemeId: stored.id,
+        schemeVersion: stored.version,
+        tenantId: input.tenantId ?? null,
+        actor: input.actor,
+        parameters: input.parameters,
+      });
+      await this.store.applyStep({ step, expectedRevisions: new Map() });
+      return this.requireInstance(input.processId);
+    });
+  }
+
+  /** The instance, checked against the caller's tenant. */
+  async getInstance(processId: string, scope: CallScope = {}): Promise<ProcessInstance> {
+    const instance = await this.store.getInstance(processId);
+    return this.checkScope(processId, instance, scope);
+  }
+
+  /** True when the instance exists (in the caller's tenant, when one is given). */
+  async instanceExists(processId: string, scope: CallScope = {}): Promise<boolean> {
+    const instance = await this.store.getInstance(processId);
+    if (!instance) return false;
+    return scope.tenantId == null || instance.tenantId === scope.tenantId;
+  }
+
+  /** The instance with its scheme and history. */
+  async getInstanceInfo(processId: string, scope: CallScope = {}): Promise<InstanceInfo> {
+    const instance = await this.getInstance(processId, scope);
+    const [scheme, history] = await Promise.all([
+      this.compiledScheme(instance.schemeId),
+      this.store.getHistory(processId),
+    ]);
+    return { instance, scheme, history };
+  }
+
+  /** A page of instances. */
+  async listInstances(query: InstanceQuery): Promise<{ items: readonly ProcessInstance[]; total: number }> {
+    return this.store.listInstances(query);
+  }
+
+  /** Executes a command for the acting identity. */
+  async executeCommand(input: {
+    processId: string;
+    command: string;
+    actor: Actor;
+    parameters: readonly ParameterInput[];
+    scope?: CallScope;
+  }): Promise<{ wasExecuted: boolean; instance: ProcessInstance }> {
+    this.requireRunning('executecommand');
+    return this.withFamily(input.processId, input.scope, async (family, ctx) => {
+      const { wasExecuted, step } = await engineExecuteCommand(ctx, family, {
+        processId: input.processId,
+        command: input.command,
+        actor: input.actor,
+        parameters: input.parameters,
+      });
+      if (wasExecuted) await this.apply(family, step);
+      return { wasExecuted, instance: wasExecuted ? await this.requireInstance(input.processId) : requireMember(family, input.processId) };
+    });
+  }
+
+  /** Commands the identity may execute now. */
+  async getAvailableCommands(input: {
+    processId: string;
+    actor: Actor;
+    culture?: string;
+    scope?: CallScope;
+  }): Promise<AvailableCommand[]> {
+    const family = await this.loadFamily(input.processId, input.scope);
+    const ctx = await this.contextFor(family);
+    return engineGetAvailableCommands(ctx, family, {
+      processId: input.processId,
+      actor: input.actor,
+      ...(input.culture === undefined ? {} : { culture: input.culture }),
+    });
+  }
+
+  /** States that `setstate` accepts for this instance. */
+  async getAvailableStatesToSet(processId: string, culture?: string, scope?: CallScope): Promise<StateToSet[]> {
+    const instance = await this.getInstance(processId, scope);
+    const scheme = await this.compiledScheme(instance.schemeId);
+    return engineGetAvailableStatesToSet(scheme, culture);
+  }
+
+  /** Moves the instance to a set-state activity. */
+  async setState(input: {
+    processId: string;
+    state: string;
+    actor: Actor;
+    parameters: readonly ParameterInput[];
+    runActions?: boolean;
+    scope?: CallScope;
+  }): Promise<ProcessInstance> {
+    this.requireRunning('setstate');
+    return this.withFamily(input.processId, input.scope, async (family, ctx) => {
+      const step = await engineSetState(ctx, family, {
+        processId: input.processId,
+        state: input.state,
+        actor: input.actor,
+        parameters: input.parameters,
+        ...(input.runActions === undefined ? {} : { runActions: input.runActions }),
+      });
+      await this.apply(family, step);
+      return this.requireInstance(input.processId);
+    });
+  }
+
+  /** Restarts an instance that stopped in Error. */
+  async resume(input: {
+    processId: string;
+    activity?: string;
+    actor: Actor;
+    parameters: readonly ParameterInput[];
+    scope?: CallScope;
+  }): Promise<{ wasResumed: boolean; instance: ProcessInstance }> {
+    this.requireRunning('resume');
+    return this.withFamily(input.processId, input.scope, async (family, ctx) => {
+      const { wasResumed, step } = await engineResume(ctx, family, {
+        processId: input.processId,
+        actor: input.actor,
+        parameters: input.parameters,
+        ...(input.activity === undefined ? {} : { activity: input.activity }),
+      });
+      if (wasResumed) await this.apply(family, step);
+      return { wasResumed, instance: wasResumed ? await this.requireInstance(input.processId) : requireMember(family, input.processId) };
+    });
+  }
+
+  /** Fires a due timer (called by the runtime's scheduler). */
+  async fireTimer(processId: string, timerName: string): Promise<boolean> {
+    return this.withFamily(processId, undefined, async (family, ctx) => {
+      const { fired, step } = await engineFireTimer(ctx, family, { processId, timerName });
+      if (fired) await this.apply(family, step);
+      return fired;
+    });
+  }
+
+  /** Reads a parameter (persistent or system). WM_PARAMETER_NOT_FOUND when it has no value. */
+  async getParameter(processId: string, name: string, scope?: CallScope): Promise<JsonValue> {
+    const instance = await this.getInstance(processId, scope);
+    const scheme = await this.compiledScheme(instance.schemeId);
+    const value = readParameter(scheme, instance, name);
+    if (value === undefined) {
+      throw new WaymarkError('WM_PARAMETER_NOT_FOUND', `Parameter '${name}' is not found in process ${processId}`, {
+        processId,
+        parameter: name,
+      });
+    }
+    return value;
+  }
+
+  /** Writes a persistent parameter. */
+  async setParameter(processId: string, name: string, value: JsonValue, scope?: CallScope): Promise<void> {
+    await this.withFamily(processId, scope, async (family) => {
+      const instance = requireMember(family, processId);
+      const scheme = await this.compiledScheme(instance.schemeId);
+      const changed = writeParameter(scheme, instance, name, value);
+      const step: StepResult = {
+        instances: [changed],
+        removedInstanceIds: [],
+        history: [],
+        inbox: new Map(),
+        outbox: [],
+        timers: new Map(),
+        events: [],
+      };
+      await this.apply(family, step);
+    });
+  }
+
+  /**
+   * Moves an instance (and its subprocesses) to the latest version of its scheme. Refused when
+   * an instance's current activity does not exist in that version.
+   */
+  async updateInstanceScheme(processId: string, scope?: CallScope): Promise<ProcessInstance> {
+    return this.withFamily(processId, scope, async (family) => {
+      const latestStored = await this.getScheme(family.root.schemeCode);
+      const latest = await this.compiledScheme(latestStored.id);
+      const moved: ProcessInstance[] = [];
+      for (const member of family.instances.values()) {
+        if (member.schemeId === latestStored.id) continue;
+        if (!latest.activities.has(member.activityName)) {
+          throw new WaymarkError(
+            'WM_ACTIVITY_NOT_FOUND',
+            `Process ${member.id} cannot move to version ${latestStored.version} of scheme '${latestStored.code}': its current activity '${member.activityName}' does not exist there`,
+            { processId: member.id, activityName: member.activityName, schemeVersion: latestStored.version },
+          );
+        }
+        moved.push({ ...member, schemeId: latestStored.id, schemeVersion: latestStored.version });
+      }
+      if (moved.length > 0) {
+        await this.apply(family, {
+          instances: moved,
+          removedInstanceIds: [],
+          history: [],
+          inbox: new Map(),
+          outbox: [],
+          timers: new Map(),
+          events: [],
+        });
+      }
+      return this.requireInstance(processId);
+    });
+  }
+
+  /** Deletes instances with all their rows. Returns the ids that were not found (or not the caller's). */
+  async deleteInstances(processIds: readonly string[], scope: CallScope = {}): Promise<{ deleted: string[]; missing: string[] }> {
+    const deleted: string[] = [];
+    const missing: string[] = [];
+    for (const id of processIds) {
+      const instance = await this.store.getInstance(id);
+      if (!instance || (scope.tenantId != null && instance.tenantId !== scope.tenantId)) {
+        missing.push(id);
+        continue;
+      }
+      await this.familyLocks.run(instance.rootProcessId, () => this.store.deleteInstances([id]));
+      deleted.push(id);
+    }
+    return { deleted, missing };
+  }
+
+  /** Inbox items by identity and/or process. */
+  async getInbox(filter: { processId?: string; identityId?: string }, scope: CallScope = {}): Promise<readonly InboxItem[]> {
+    if (filter.processId) await this.getInstance(filter.processId, scope);
+    return this.store.getInbox(filter);
+  }
+
+  /** Outbox items by identity and/or process. */
+  async getOutbox(filter: { processId?: string; identityId?: string }, scope: CallScope = {}): Promise<readonly OutboxItem[]> {
+    if (filter.processId) await this.getInstance(filter.processId, scope);
+    return this.store.getOutbox(filter);
+  }
+
+  /** Recomputes the inbox of the given instances (all root instances when none are given). */
+  async recalculateInbox(processIds?: readonly string[]): Promise<number> {
+    const ids = processIds && processIds.length > 0
+      ? [...processIds]
+      : (await this.store.listInstances({ take: 0 })).items.map((i) => i.id);
+    let done = 0;
+    for (const id of ids) {
+      const instance = await this.store.getInstance(id);
+      if (!instance) continue;
+      await this.withFamily(id, undefined, async (family, ctx) => {
+        await this.apply(family, await engineRecalculateInbox(ctx, family, id));
+      });
+      done += 1;
+    }
+    return done;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private requireRunning(operation: string): void {
+    if (!this.runtime.isRunning) {
+      throw new WaymarkError(
+        'WM_RUNTIME_STOPPED',
+        `The runtime of this server is stopped: ${operation} cannot execute processes until it is started again (operation=start)`,
+        { operation },
+      );
+    }
+  }
+
+  private checkScope(processId: string, instance: ProcessInstance | null, scope: CallScope): ProcessInstance {
+    if (!instance) {
+      throw new WaymarkError('WM_INSTANCE_NOT_FOUND', `Process instance ${processId} is not found`, { processId });
+    }
+    if (scope.tenantId != null && instance.tenantId !== scope.tenantId) {
+      throw new WaymarkError('WM_TENANT_MISMATCH', `Process instance ${processId} is not found in tenant ${scope.tenantId}`, {
+        processId,
+        tenantId: scope.tenantId,
+      });
+    }
+    return instance;
+  }
+
+  private async requireInstance(processId: string): Promise<ProcessInstance> {
+    return this.checkScope(processId, await this.store.getInstance(processId), {});
+  }
+
+  private async loadFamily(processId: string, scope: CallScope = {}): Promise<ProcessFamily> {
+    const instance = this.checkScope(processId, await this.store.getInstance(processId), scope);
+    const members = await this.store.getProcessFamily(instance.rootProcessId);
+    const instances = new Map(members.map((m) => [m.id, m] as const));
+    const root = instances.get(instance.rootProcessId) ?? instance;
+    return { root, instances };
+  }
+
+  private async contextFor(family: ProcessFamily): Promise<EngineContext> {
+    const schemes = new Map<string, CompiledScheme>();
+    for (const member of family.instances.values()) {
+      if (!schemes.has(member.schemeId)) schemes.set(member.schemeId, await this.compiledScheme(member.schemeId));
+    }
+    return this.engineContext(schemes);
+  }
+
+  private engineContext(schemes: ReadonlyMap<string, CompiledScheme>): EngineContext {
+    return {
+      now: this.clock.now(),
+      directory: this.directory,
+      external: this.external,
+      newId: this.newId,
+      ...(this.maxAutoSteps === undefined ? {} : { maxAutoSteps: this.maxAutoSteps }),
+      schemeFor: (instance) => {
+        const scheme = schemes.get(instance.schemeId);
+        if (!scheme) {
+          throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme version ${instance.schemeId} is not loaded`, {
+            schemeId: instance.schemeId,
+          });
+        }
+        return scheme;
+      },
+    };
+  }
+
+  /** Loads the family under its lock, runs `work`, and releases. */
+  private async withFamily<T>(
+    processId: string,
+    scope: CallScope | undefined,
+    work: (family: ProcessFamily, ctx: EngineContext) => Promise<T>,
+  ): Promise<T> {
+    const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
+    return this.familyLocks.run(instance.rootProcessId, async () => {
+      const family = await this.loadFamily(processId, scope);
+      return work(family, await this.contextFor(family));
+    });
+  }
+
+  private async apply(family: ProcessFamily, step: StepResult): Promise<void> {
+    const expectedRevisions = new Map<string, number>();
+    for (const changed of step.instances) {
+      const before = family.instances.get(changed.id);
+      if (before) expectedRevisions.set(changed.id, before.revision);
+    }
+    for (const removedId of step.removedInstanceIds) {
+      const before = family.instances.get(removedId);
+      if (before) expectedRevisions.set(removedId, before.revision);
+    }
+    await this.store.applyStep({ step, expectedRevisions });
+  }
+}
+
+function requireMember(family: ProcessFamily, processId: string): ProcessInstance {
+  const member = family.instances.get(processId);
+  if (!member) throw new WaymarkError('WM_INSTANCE_NOT_FOUND', `Process instance ${processId} is not found`, { processId });
+  return member;
+}
+
+function alreadyExists(processId: string): WaymarkError {
+  return new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${processId} already exists`, { processId });
+}
