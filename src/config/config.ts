@@ -1,0 +1,207 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WaymarkError } from '../errors/index.js';
+
+/** Log levels pino understands, plus `silent` to turn logging off. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The server's settings, read once at start-up and frozen. */
+export interface Config {
+  /** TCP port to listen on; 0 asks the system for a free port. */
+  readonly port: number;
+  /** Interface to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
+  readonly host: string;
+  /** Absolute path of the folder that holds the SQLite database and other local data. */
+  readonly dataDir: string;
+  /** PostgreSQL connection URL; null means the embedded SQLite store in `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** The URL people and callers reach this server at (no trailing slash), when it differs from the bind address. */
+  readonly publicUrl: string | null;
+  readonly logLevel: LogLevel;
+  /** Absolute path of the only folder file actions may touch; null turns file actions off. */
+  readonly fileSandbox: string | null;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+  /** Upper bound on Auto transitions in one engine step. */
+  readonly maxAutoSteps: number;
+}
+
+/** Settings given on the command line; each one overrides its environment variable. */
+export interface ConfigFlags {
+  readonly port: string | number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+  readonly logLevel: string;
+}
+
+/** Defaults used when neither a flag nor an environment variable gives a value. */
+export const CONFIG_DEFAULTS = {
+  port: 8077,
+  host: '0.0.0.0',
+  dataDir: './data',
+  logLevel: 'info',
+  bodyLimit: 1024 * 1024,
+  maxAutoSteps: 1000,
+} as const;
+
+const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
+const MAX_AUTO_STEPS_LIMIT = 1_000_000;
+
+/** Where a raw value came from, so an error can name exactly what the user typed. */
+interface RawSetting {
+  readonly source: string;
+  readonly value: string;
+}
+
+/**
+ * Reads the configuration from environment variables and command-line flags (flags win).
+ * Empty environment variables count as unset. Relative paths are resolved against `cwd`.
+ *
+ * @throws WaymarkError `WM_CONFIG_INVALID` naming the variable or flag and the bad value.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  flags: Partial<ConfigFlags> = {},
+  cwd: string = process.cwd(),
+): Config {
+  const pick = (flagName: string, flagValue: string | number | undefined, envName: string): RawSetting | null => {
+    if (flagValue !== undefined) return { source: `--${flagName}`, value: String(flagValue) };
+    const envValue = env[envName];
+    if (envValue !== undefined && envValue !== '') return { source: envName, value: envValue };
+    return null;
+  };
+
+  const config: Config = {
+    port: readPort(pick('port', flags.port, 'PORT')),
+    host: readHost(pick('host', flags.host, 'HOST')),
+    dataDir: readDataDir(pick('data-dir', flags.dataDir, 'WAYMARK_DATA_DIR'), cwd),
+    databaseUrl: readDatabaseUrl(pick('database-url', flags.databaseUrl, 'DATABASE_URL')),
+    publicUrl: readPublicUrl(pick('public-url', flags.publicUrl, 'WAYMARK_PUBLIC_URL')),
+    logLevel: readLogLevel(pick('log-level', flags.logLevel, 'WAYMARK_LOG_LEVEL')),
+    fileSandbox: readFileSandbox(pick('file-sandbox', undefined, 'WAYMARK_FILE_SANDBOX'), cwd),
+    bodyLimit: readInteger(pick('body-limit', undefined, 'WAYMARK_BODY_LIMIT'), 1, MAX_BODY_LIMIT, CONFIG_DEFAULTS.bodyLimit, 'a number of bytes'),
+    maxAutoSteps: readInteger(pick('max-auto-steps', undefined, 'WAYMARK_MAX_AUTO_STEPS'), 1, MAX_AUTO_STEPS_LIMIT, CONFIG_DEFAULTS.maxAutoSteps, 'an integer'),
+  };
+  return Object.freeze(config);
+}
+
+/**
+ * The configuration as it is safe to log: the password in `databaseUrl` is masked.
+ */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return { ...config, databaseUrl: config.databaseUrl === null ? null : maskUrlPassword(config.databaseUrl) };
+}
+
+function maskUrlPassword(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '***';
+  }
+}
+
+function invalid(setting: RawSetting, expectation: string): WaymarkError<'WM_CONFIG_INVALID'> {
+  return new WaymarkError(
+    'WM_CONFIG_INVALID',
+    `${setting.source} must be ${expectation}, got ${JSON.stringify(setting.value)}`,
+    { setting: setting.source, value: setting.value },
+  );
+}
+
+function readInteger(setting: RawSetting | null, min: number, max: number, fallback: number, what: string): number {
+  if (setting === null) return fallback;
+  const text = setting.value.trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(setting, `${what} from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function readPort(setting: RawSetting | null): number {
+  if (setting === null) return CONFIG_DEFAULTS.port;
+  const text = setting.value.trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value > 65535) {
+    throw invalid(setting, 'an integer from 1 to 65535 (or 0 for any free port)');
+  }
+  return value;
+}
+
+function readHost(setting: RawSetting | null): string {
+  if (setting === null) return CONFIG_DEFAULTS.host;
+  // Host names, IPv4 and IPv6 addresses (optionally bracketed, with a zone id).
+  if (!/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+(?:%[A-Za-z0-9]+)?\]?)$/.test(setting.value)) {
+    throw invalid(setting, 'a host name or IP address such as 0.0.0.0 or 127.0.0.1');
+  }
+  return setting.value;
+}
+
+function readDataDir(setting: RawSetting | null, cwd: string): string {
+  if (setting === null) return resolve(cwd, CONFIG_DEFAULTS.dataDir);
+  if (setting.value.trim() === '' || setting.value.includes('\0')) throw invalid(setting, 'a folder path');
+  return resolve(cwd, setting.value);
+}
+
+function readDatabaseUrl(setting: RawSetting | null): string | null {
+  if (setting === null) return null;
+  let url: URL;
+  try {
+    url = new URL(setting.value);
+  } catch {
+    throw invalidDatabaseUrl(setting);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw invalidDatabaseUrl(setting);
+  return setting.value;
+}
+
+function invalidDatabaseUrl(setting: RawSetting): WaymarkError<'WM_CONFIG_INVALID'> {
+  // The value may carry a password: name the setting but never echo it.
+  return new WaymarkError(
+    'WM_CONFIG_INVALID',
+    `${setting.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/waymark, got ${JSON.stringify(maskUrlPassword(setting.value))}`,
+    { setting: setting.source },
+  );
+}
+
+function readPublicUrl(setting: RawSetting | null): string | null {
+  if (setting === null) return null;
+  let url: URL;
+  try {
+    url = new URL(setting.value);
+  } catch {
+    throw invalid(setting, 'an http(s) URL such as https://workflow.example.com');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw invalid(setting, 'an http(s) URL such as https://workflow.example.com');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function readLogLevel(setting: RawSetting | null): LogLevel {
+  if (setting === null) return CONFIG_DEFAULTS.logLevel;
+  const level = setting.value.trim().toLowerCase();
+  const known = LOG_LEVELS.find((candidate) => candidate === level);
+  if (known === undefined) throw invalid(setting, `one of ${LOG_LEVELS.join(', ')}`);
+  return known;
+}
+
+function readFileSandbox(setting: RawSetting | null, cwd: string): string | null {
+  if (setting === null) return null;
+  const path = resolve(cwd, setting.value);
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw invalid(setting, 'an existing folder');
+  return path;
+}

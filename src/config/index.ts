@@ -1,0 +1,9 @@
+export {
+  loadConfig,
+  describeConfig,
+  CONFIG_DEFAULTS,
+  LOG_LEVELS,
+  type Config,
+  type ConfigFlags,
+  type LogLevel,
+} from './config.js';
