@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { redactSecrets, isSecretKey, REDACTED } from './redact.js';

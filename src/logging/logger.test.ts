@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLogger } from './logger.js';
+import { redactSecrets, REDACTED } from './redact.js';
+
+/** A logger whose lines are parsed into `lines`. */
+function collectingLogger(level: 'info' | 'debug' | 'warn' = 'info') {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  return { logger, lines };
+}
+
+test('secret fields at the top level are redacted, other fields kept', () => {
+  const { logger, lines } = collectingLogger();
+  logger.info({ token: 'tok-1', password: 'pw-1', client_secret: 'cs-1', authorization: 'Bearer abc', cookie: 'sid=1', user: 'ann' }, 'login');
+  const [line] = lines;
+  assert.ok(line);
+  assert.equal(line.msg, 'login');
+  assert.equal(line.user, 'ann');
+  for (const key of ['token', 'password', 'client_secret', 'authorization', 'cookie']) {
+    assert.equal(line[key], REDACTED, key);
+  }
+});
+
+test('nested secrets are redacted at any depth and in arrays, whatever the letter case', () => {
+  const { logger, lines } = collectingLogger();
+  logger.info({
+    request: { headers: { Authorization: 'Bearer deep', Cookie: 'sid=2', accept: 'application/json' } },
+    callback: { server: { options: { clientSecret: 'cs-2', url: 'http://cb.local' } } },
+    users: [{ name: 'bob', password: 'pw-2' }],
+  });
+  const serialized = JSON.stringify(lines);
+  for (const secret of ['Bearer deep', 'sid=2', 'cs-2', 'pw-2']) assert.equal(serialized.includes(secret), false, secret);
+  const line = lines[0] as { request: { headers: Record<string, string> }; callback: { server: { options: Record<string, string> } }; users: { name: string; password: string }[] };
+  assert.equal(line.request.headers.Authorization, REDACTED);
+  assert.equal(line.request.headers.accept, 'application/json');
+  assert.equal(line.callback.server.options.url, 'http://cb.local');
+  assert.equal(line.users[0]?.password, REDACTED);
+  assert.equal(line.users[0]?.name, 'bob');
+});
+
+test('secrets in child bindings and on logged errors are redacted', () => {
+  const { logger, lines } = collectingLogger();
+  const failure = Object.assign(new Error('callback failed'), { options: { headers: { authorization: 'Bearer from-error' } } });
+  logger.child({ token: 'bound-token', component: 'callbacks' }).error({ err: failure }, 'call failed');
+  const serialized = JSON.stringify(lines);
+  assert.equal(serialized.includes('bound-token'), false);
+  assert.equal(serialized.includes('from-error'), false);
+  const line = lines[0] as { component: string; err: { message: string; type: string } };
+  assert.equal(line.component, 'callbacks');
+  assert.equal(line.err.message, 'callback failed');
+  assert.equal(line.err.type, 'Error');
+});
+
+test('the level filters lines', () => {
+  const { logger, lines } = collectingLogger('warn');
+  logger.info('hidden');
+  logger.warn('shown');
+  assert.deepEqual(lines.map((line) => line.msg), ['shown']);
+});
+
+test('redactSecrets copies instead of changing the logged object and survives cycles', () => {
+  const original: Record<string, unknown> = { password: 'keep-me', nested: { token: 't' } };
+  original.self = original;
+  const copy = redactSecrets(original);
+  assert.equal(original.password, 'keep-me');
+  assert.equal((original.nested as { token: string }).token, 't');
+  assert.equal(copy.password, REDACTED);
+  assert.equal(copy.self, '[Circular]');
+});
+
+test('empty secret fields stay empty so a missing value is still visible', () => {
+  assert.deepEqual(redactSecrets({ token: null, password: undefined }), { token: null, password: undefined });
+});
+
+test('secrets one level down in child bindings are redacted too', () => {
+  const { logger, lines } = collectingLogger();
+  logger.child({ callbackServer: { url: 'http://cb.local', token: 'cb-token' } }).child({ password: 'grandchild-pw' }).info('ready');
+  const serialized = JSON.stringify(lines);
+  assert.equal(serialized.includes('cb-token'), false);
+  assert.equal(serialized.includes('grandchild-pw'), false);
+  assert.equal((lines[0] as { callbackServer: { url: string } }).callbackServer.url, 'http://cb.local');
+});
+
+test('errors logged directly or nested under other keys keep their type and lose their secrets', () => {
+  const { logger, lines } = collectingLogger();
+  const failure = Object.assign(new TypeError('bad call'), { password: 'err-pw' });
+  logger.error(failure);
+  logger.warn({ attempt: { lastError: failure } }, 'retrying');
+  assert.equal(JSON.stringify(lines).includes('err-pw'), false);
+  assert.equal((lines[0] as { err: { type: string } }).err.type, 'TypeError');
+  assert.equal((lines[1] as { attempt: { lastError: { type: string; message: string } } }).attempt.lastError.type, 'TypeError');
+});

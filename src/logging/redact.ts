@@ -1,0 +1,84 @@
+import { stdSerializers } from 'pino';
+
+/** What a secret is replaced with in log lines. */
+export const REDACTED = '[Redacted]';
+
+// Compared after lower-casing and dropping `-` and `_`, so `client_secret`, `Client-Secret`
+// and `clientSecret` all match.
+const SECRET_KEYS = new Set([
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'apitoken',
+  'apikey',
+  'password',
+  'passwordhash',
+  'clientsecret',
+  'secret',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+]);
+
+const MAX_DEPTH = 12;
+
+/** True when a property of this name holds a secret that must never be logged. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
+}
+
+/**
+ * A copy of `value` with every secret-bearing property replaced by {@link REDACTED}, at any depth,
+ * in plain objects, arrays and errors. Other objects (dates, buffers, requests) are kept as they are:
+ * their serializers decide what they show.
+ */
+export function redactSecrets<T>(value: T): T {
+  return redactValue(value, 0, new WeakSet()) as T;
+}
+
+/**
+ * Redacts one logged object. Errors directly under `err` or `error` are left for
+ * {@link serializeErrorRedacted}, the serializer pino applies to those keys.
+ */
+export function redactLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  const seen = new WeakSet<object>([object]);
+  for (const [key, item] of Object.entries(object)) {
+    if (isSecretKey(key) && item !== undefined && item !== null) copy[key] = REDACTED;
+    else if ((key === 'err' || key === 'error') && item instanceof Error) copy[key] = item;
+    else copy[key] = redactValue(item, 1, seen);
+  }
+  return copy;
+}
+
+/** pino's error serializer followed by {@link redactSecrets}. */
+export function serializeErrorRedacted(error: unknown): unknown {
+  return redactSecrets(error);
+}
+
+function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return '[Truncated]';
+  if (seen.has(value)) return '[Circular]';
+  if (value instanceof Error) {
+    // Errors carry their own properties (request options, headers): serialize, then redact.
+    return redactValue({ ...stdSerializers.err(value) }, depth, seen);
+  }
+  if (Array.isArray(value)) {
+    seen.add(value);
+    const copy = value.map((item) => redactValue(item, depth + 1, seen));
+    seen.delete(value);
+    return copy;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  seen.add(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, depth + 1, seen);
+  }
+  seen.delete(value);
+  return copy;
+}
