@@ -1,0 +1,35 @@
+/**
+ * Picks the store adapter from configuration: SQLite in the data directory by default,
+ * PostgreSQL for a `postgres://` URL (its adapter arrives in a later release).
+ */
+import { WaymarkError } from '../errors/index.js';
+import { createSqliteStore, SQLITE_DEFAULT_FILENAME } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+/** The store part of Waymark's configuration. */
+export interface StoreConfig {
+  /** `postgres://…` / `postgresql://…` for PostgreSQL; absent or empty for the embedded SQLite. */
+  readonly databaseUrl?: string;
+  /** Where the SQLite file `waymark.db` lives (created when missing). */
+  readonly dataDir: string;
+}
+
+/** Opens the configured store, migrated and ready. */
+export async function createStore(config: StoreConfig): Promise<Store> {
+  const url = config.databaseUrl?.trim();
+  if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME });
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    throw new WaymarkError(
+      'WM_CONFIG_INVALID',
+      'PostgreSQL support arrives in a later release; leave the database URL empty to use the embedded SQLite store',
+      { setting: 'databaseUrl' },
+    );
+  }
+  // The URL may carry a password: never echo it back.
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  throw new WaymarkError(
+    'WM_CONFIG_INVALID',
+    `Unsupported database URL${scheme ? ` scheme '${scheme}:'` : ''}; use a postgres:// URL or leave it empty for SQLite`,
+    { setting: 'databaseUrl', scheme },
+  );
+}

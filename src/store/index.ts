@@ -1,0 +1,11 @@
+/** Storage: the Store port and its adapters. */
+export type {
+  InstanceQuery,
+  StepWrite,
+  Store,
+  StoredScheme,
+  StoredTransition,
+  StoredUser,
+} from './store.js';
+export { createStore, type StoreConfig } from './create-store.js';
+export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';

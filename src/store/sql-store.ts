@@ -1,0 +1,601 @@
+/**
+ * The Store implemented once over kysely. Dialect adapters (SQLite now, PostgreSQL later) open
+ * the connection, run the migrations and hand it here with the few facts that differ between
+ * databases.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
+import { WaymarkError } from '../errors/index.js';
+import type { SchemeDefinition } from '../scheme/model.js';
+import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
+import type { InstanceQuery, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { WaymarkDatabase } from './tables.js';
+import {
+  historyColumns,
+  historyFromRow,
+  inboxFromRow,
+  instanceColumns,
+  instanceFromRow,
+  outboxFromRow,
+  schemeFromRow,
+  timerFromRow,
+  userColumns,
+  userFromRow,
+} from './rows.js';
+
+/** What differs between databases behind the same SQL. */
+export interface SqlDialectFacts {
+  readonly kind: Store['kind'];
+  /** True when `error` is the driver's unique/primary-key violation. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+type Db = Kysely<WaymarkDatabase>;
+type Executor = Db | Transaction<WaymarkDatabase>;
+
+/** Keeps bound-parameter lists well under every driver's limit (SQLite: 32766, pg: 65535). */
+const MAX_PARAMETERS_PER_STATEMENT = 8000;
+/** Tables whose rows belong to one process instance. */
+const INSTANCE_CHILD_TABLES = ['history', 'inbox', 'outbox', 'timers'] as const;
+
+const INSTANCE_SORT_COLUMNS = {
+  createdAt: 'created_at',
+  lastTransitionAt: 'last_transition_at',
+  schemeCode: 'scheme_code',
+  activityName: 'activity_name',
+  stateName: 'state_name',
+  status: 'status',
+  id: 'id',
+} as const;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+function rowsPerInsert(columnCount: number): number {
+  return Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columnCount));
+}
+
+/** `%text%` for LIKE with `\`, `%` and `_` taken literally (paired with `escape '\'`). */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function containsIgnoringCase(column: string, text: string): Expression<SqlBool> {
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${containsPattern(text)} escape '\\'`;
+}
+
+function instanceConflict(processId: string): WaymarkError<'WM_INSTANCE_CONFLICT'> {
+  return new WaymarkError(
+    'WM_INSTANCE_CONFLICT',
+    `Process instance ${processId} was changed by another request; reload and retry`,
+    { processId },
+  );
+}
+
+/**
+ * LIMIT/OFFSET from skip/take (take 0 or absent = all). SQLite cannot OFFSET without a LIMIT,
+ * so "all" becomes the largest limit both dialects accept.
+ */
+function pagingOf(skip: number | undefined, take: number | undefined): { offset: number; limit: number } {
+  const offset = Math.max(0, Math.floor(skip ?? 0));
+  const limit = take === undefined || take <= 0 ? Number.MAX_SAFE_INTEGER : Math.floor(take);
+  return { offset, limit };
+}
+
+/** The dialect-independent Store over a migrated kysely database. */
+export class SqlStore implements Store {
+  readonly kind: Store['kind'];
+
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: SqlDialectFacts,
+  ) {
+    this.kind = dialect.kind;
+  }
+
+  // ---- Schemes -------------------------------------------------------------------------------
+
+  async saveScheme(definition: SchemeDefinition, sourceXml: string | null, now: Date): Promise<StoredScheme> {
+    return this.db.transaction().execute(async (trx) => {
+      const latest = await trx
+        .selectFrom('schemes')
+        .select((eb) => eb.fn.max('version').as('version'))
+        .where('code', '=', definition.code)
+        .executeTakeFirst();
+      const row = {
+        id: randomUUID(),
+        code: definition.code,
+        version: (latest?.version ?? 0) + 1,
+        definition: JSON.stringify(definition),
+        source_xml: sourceXml,
+        tags: JSON.stringify(definition.tags),
+        created_at: now.toISOString(),
+      };
+      await trx.insertInto('schemes').values(row).execute();
+      return schemeFromRow(row);
+    });
+  }
+
+  async getScheme(id: string): Promise<StoredScheme | null> {
+    const row = await this.db.selectFrom('schemes').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? schemeFromRow(row) : null;
+  }
+
+  async getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null> {
+    let query = this.db.selectFrom('schemes').selectAll().where('code', '=', code);
+    query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
+    const row = await query.executeTakeFirst();
+    return row ? schemeFromRow(row) : null;
+  }
+
+  async listSchemes(): Promise<readonly StoredScheme[]> {
+    const rows = await this.db
+      .selectFrom('schemes')
+      .selectAll('schemes')
+      .innerJoin(
+        (eb) => eb.selectFrom('schemes').select(['code', (inner) => inner.fn.max('version').as('latest')]).groupBy('code').as('latest'),
+        (join) => join.onRef('latest.code', '=', 'schemes.code').onRef('latest.latest', '=', 'schemes.version'),
+      )
+      .orderBy('schemes.code')
+      .execute();
+    return rows.map(schemeFromRow);
+  }
+
+  async listSchemeVersions(code: string): Promise<readonly StoredScheme[]> {
+    const rows = await this.db.selectFrom('schemes').selectAll().where('code', '=', code).orderBy('version').execute();
+    return rows.map(schemeFromRow);
+  }
+
+  async deleteScheme(code: string, force: boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const versions = await trx.selectFrom('schemes').select('id').where('code', '=', code).execute();
+      if (versions.length === 0) {
+        throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}' does not exist`, { schemeCode: code });
+      }
+      const instanceIds = (await trx.selectFrom('instances').select('id').where('scheme_code', '=', code).execute()).map((r) => r.id);
+      if (instanceIds.length > 0 && !force) {
+        throw new WaymarkError(
+          'WM_SCHEME_IN_USE',
+          `Scheme '${code}' is used by ${instanceIds.length} process instance(s); delete them first or force the deletion`,
+          { schemeCode: code, instanceCount: instanceIds.length },
+        );
+      }
+      await deleteInstancesWithDescendants(trx, instanceIds);
+      await trx.deleteFrom('schemes').where('code', '=', code).execute();
+    });
+  }
+
+  async countInstancesOfScheme(code: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('instances')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('scheme_code', '=', code)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  // ---- Instances -----------------------------------------------------------------------------
+
+  async getInstance(id: string): Promise<ProcessInstance | null> {
+    const row = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? instanceFromRow(row) : null;
+  }
+
+  async getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]> {
+    const rows = await this.db
+      .selectFrom('instances')
+      .selectAll()
+      .where((eb) => eb.or([eb('root_process_id', '=', rootProcessId), eb('id', '=', rootProcessId)]))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    // The root first, whatever its timestamp says.
+    return rows.map(instanceFromRow).sort((a, b) => Number(b.id === rootProcessId) - Number(a.id === rootProcessId));
+  }
+
+  async listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }> {
+    const filtered = <O>(builder: SelectQueryBuilder<WaymarkDatabase, 'instances', O>) => {
+      let q = builder;
+      if (query.rootsOnly ?? true) q = q.where('parent_process_id', 'is', null);
+      if (query.statuses !== undefined && query.statuses.length > 0) q = q.where('status', 'in', [...query.statuses]);
+      if (query.schemeCode !== undefined) q = q.where('scheme_code', '=', query.schemeCode);
+      if (query.tenantId !== undefined) q = q.where('tenant_id', '=', query.tenantId);
+      if (query.fromCreationDate !== undefined) q = q.where('created_at', '>=', query.fromCreationDate);
+      if (query.toCreationDate !== undefined) q = q.where('created_at', '<=', query.toCreationDate);
+      if (query.fromLastTransitionDate !== undefined) q = q.where('last_transition_at', '>=', query.fromLastTransitionDate);
+      if (query.toLastTransitionDate !== undefined) q = q.where('last_transition_at', '<=', query.toLastTransitionDate);
+      const search = query.search?.trim();
+      if (search) {
+        q = q.where((eb) =>
+          eb.or(['id', 'scheme_code', 'activity_name', 'state_name'].map((column) => containsIgnoringCase(column, search))),
+        );
+      }
+      return q;
+    };
+
+    const totalRow = await filtered(this.db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
+    const sort = query.sort ?? { field: 'createdAt', direction: 'desc' };
+    const sortColumn = INSTANCE_SORT_COLUMNS[sort.field];
+    if (sortColumn === undefined) {
+      throw new WaymarkError('WM_INPUT_INVALID', `Cannot sort process instances by '${String(sort.field)}'`, { field: sort.field });
+    }
+    const direction = sort.direction === 'asc' ? 'asc' : 'desc';
+    let itemsQuery = filtered(this.db.selectFrom('instances').selectAll()).orderBy(sortColumn, direction);
+    if (sortColumn !== 'id') itemsQuery = itemsQuery.orderBy('id', direction);
+    const { offset, limit } = pagingOf(query.skip, query.take);
+    const rows = await itemsQuery.limit(limit).offset(offset).execute();
+    return { items: rows.map(instanceFromRow), total: Number(totalRow.count) };
+  }
+
+  async applyStep({ step, expectedRevisions }: StepWrite): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const newInstances: ProcessInstance[] = [];
+      const written = new Set<string>();
+      for (const instance of step.instances) {
+        written.add(instance.id);
+        const expected = expectedRevisions.get(instance.id);
+        if (expected === undefined) {
+          newInstances.push(instance);
+          continue;
+        }
+        const result = await trx
+          .updateTable('instances')
+          .set({ ...instanceColumns(instance), revision: expected + 1 })
+          .where('id', '=', instance.id)
+          .where('revision', '=', expected)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) throw instanceConflict(instance.id);
+      }
+
+      // Instances the step read but did not change (e.g. the root of a changed subprocess)
+      // still guard it: they must be as they were when loaded.
+      const readOnly = [...expectedRevisions].filter(([id]) => !written.has(id));
+      if (readOnly.length > 0) {
+        const stored = new Map<string, number>();
+        for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
+          const rows = await trx.selectFrom('instances').select(['id', 'revision']).where('id', 'in', ids).execute();
+          for (const row of rows) stored.set(row.id, row.revision);
+        }
+        for (const [id, expected] of readOnly) {
+          if (stored.get(id) !== expected) throw instanceConflict(id);
+        }
+      }
+
+      await this.insertNewInstances(trx, newInstances);
+      await appendHistory(trx, step.history);
+      await replacePerInstance(trx, 'inbox', step.inbox, (processId, item: InboxItem) => ({
+        process_id: processId,
+        identity_id: item.identityId,
+        commands: JSON.stringify(item.availableCommands),
+        added_at: item.addedAt,
+      }));
+      await replacePerInstance(trx, 'timers', step.timers, (processId, timer: ArmedTimer) => ({
+        process_id: processId,
+        name: timer.name,
+        due_at: timer.dueAt,
+      }));
+      for (const batch of chunks(step.outbox, rowsPerInsert(6))) {
+        await trx
+          .insertInto('outbox')
+          .values(batch.map((item: OutboxItem) => ({
+            process_id: item.processId,
+            identity_id: item.identityId,
+            command_name: item.commandName,
+            activity_name: item.activityName,
+            state_name: item.stateName,
+            executed_at: item.executedAt,
+          })))
+          .execute();
+      }
+      // Last, so whatever this step wrote about a removed subprocess goes with it.
+      await deleteInstanceRows(trx, step.removedInstanceIds);
+    });
+  }
+
+  private async insertNewInstances(trx: Transaction<WaymarkDatabase>, instances: readonly ProcessInstance[]): Promise<void> {
+    for (const batch of chunks(instances, rowsPerInsert(22))) {
+      try {
+        // A new instance's first stored step is its revision + 1, like every later step.
+        await trx.insertInto('instances').values(batch.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }))).execute();
+      } catch (error) {
+        if (!this.dialect.isUniqueViolation(error)) throw error;
+        const ids = batch.map((i) => i.id);
+        const existing = await trx.selectFrom('instances').select('id').where('id', 'in', ids).execute();
+        const duplicate = existing[0]?.id ?? ids.find((id, index) => ids.indexOf(id) !== index) ?? ids[0];
+        throw new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${duplicate} already exists`, { processId: duplicate }, { cause: error });
+      }
+    }
+  }
+
+  async deleteInstances(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const existing: string[] = [];
+      for (const batch of chunks([...new Set(ids)], MAX_PARAMETERS_PER_STATEMENT)) {
+        existing.push(...(await trx.selectFrom('instances').select('id').where('id', 'in', batch).execute()).map((r) => r.id));
+      }
+      return deleteInstancesWithDescendants(trx, existing);
+    });
+  }
+
+  // ---- Reads beside instances ----------------------------------------------------------------
+
+  async getHistory(processId: string): Promise<readonly StoredTransition[]> {
+    const rows = await this.db.selectFrom('history').selectAll().where('process_id', '=', processId).orderBy('order').execute();
+    return rows.map(historyFromRow);
+  }
+
+  async getInbox(filter: { processId?: string; identityId?: string }): Promise<readonly InboxItem[]> {
+    let query = this.db.selectFrom('inbox').selectAll();
+    if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
+    if (filter.identityId !== undefined) query = query.where('identity_id', '=', filter.identityId);
+    const rows = await query.orderBy('added_at').orderBy('process_id').orderBy('identity_id').execute();
+    return rows.map(inboxFromRow);
+  }
+
+  async getOutbox(filter: { processId?: string; identityId?: string }): Promise<readonly OutboxItem[]> {
+    let query = this.db.selectFrom('outbox').selectAll();
+    if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
+    if (filter.identityId !== undefined) query = query.where('identity_id', '=', filter.identityId);
+    const rows = await query.orderBy('id').execute();
+    return rows.map(outboxFromRow);
+  }
+
+  async getTimers(processId: string): Promise<readonly ArmedTimer[]> {
+    const rows = await this.db.selectFrom('timers').selectAll().where('process_id', '=', processId).orderBy('due_at').orderBy('name').execute();
+    return rows.map(timerFromRow);
+  }
+
+  async getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('due_at', '<=', now.toISOString())
+      .orderBy('due_at')
+      .orderBy('process_id')
+      .orderBy('name')
+      .limit(Math.max(0, Math.floor(limit)))
+      .execute();
+    return rows.map(timerFromRow);
+  }
+
+  // ---- Users and roles -----------------------------------------------------------------------
+
+  async getUser(id: string): Promise<StoredUser | null> {
+    return (await this.loadUsers(this.db, [id]))[0] ?? null;
+  }
+
+  private async loadUsers(executor: Executor, ids: readonly string[]): Promise<StoredUser[]> {
+    if (ids.length === 0) return [];
+    const rows = await executor.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute();
+    const roleRows = await executor.selectFrom('user_roles').selectAll().where('user_id', 'in', [...ids]).orderBy('role').execute();
+    const rolesByUser = new Map<string, string[]>();
+    for (const { user_id, role } of roleRows) {
+      const roles = rolesByUser.get(user_id) ?? [];
+      roles.push(role);
+      rolesByUser.set(user_id, roles);
+    }
+    const byId = new Map(rows.map((row) => [row.id, userFromRow(row, rolesByUser.get(row.id) ?? [])]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async listUsers(filter: {
+    role?: string;
+    name?: string;
+    email?: string;
+    phone?: string;
+    tenantId?: string;
+    skip?: number;
+    take?: number;
+  }): Promise<{ readonly items: readonly StoredUser[]; readonly total: number }> {
+    const filtered = <O>(builder: SelectQueryBuilder<WaymarkDatabase, 'users', O>) => {
+      let q = builder;
+      if (filter.role !== undefined) {
+        const role = filter.role;
+        q = q.where('id', 'in', (eb) => eb.selectFrom('user_roles').select('user_id').where('role', '=', role));
+      }
+      if (filter.name) q = q.where(containsIgnoringCase('name', filter.name));
+      if (filter.email) q = q.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()));
+      if (filter.phone) q = q.where('phone', '=', filter.phone);
+      if (filter.tenantId !== undefined) q = q.where('tenant_id', '=', filter.tenantId);
+      return q;
+    };
+    const totalRow = await filtered(this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
+    const { offset, limit } = pagingOf(filter.skip, filter.take);
+    let idsQuery = filtered(this.db.selectFrom('users').select('id')).orderBy('name').orderBy('id');
+    idsQuery = idsQuery.limit(limit).offset(offset);
+    const ids = (await idsQuery.execute()).map((r) => r.id);
+    return { items: await this.loadUsers(this.db, ids), total: Number(totalRow.count) };
+  }
+
+  async createUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, now: Date): Promise<StoredUser> {
+    return this.db.transaction().execute(async (trx) => {
+      try {
+        await trx.insertInto('users').values({ ...userColumns(user), lock: 1, created_at: now.toISOString() }).execute();
+      } catch (error) {
+        if (!this.dialect.isUniqueViolation(error)) throw error;
+        throw new WaymarkError(
+          'WM_USER_EXISTS',
+          `A user with id '${user.id}'${user.login ? ` or login '${user.login}'` : ''} already exists`,
+          { userId: user.id, login: user.login },
+          { cause: error },
+        );
+      }
+      await insertRoles(trx, user.id, user.roles);
+      return (await this.loadUsers(trx, [user.id]))[0]!;
+    });
+  }
+
+  async updateUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, expectedLock: number | undefined): Promise<StoredUser> {
+    return this.db.transaction().execute(async (trx) => {
+      let update = trx
+        .updateTable('users')
+        .set((eb) => ({ ...userColumns(user), lock: eb('lock', '+', 1) }))
+        .where('id', '=', user.id);
+      if (expectedLock !== undefined) update = update.where('lock', '=', expectedLock);
+      let result;
+      try {
+        result = await update.executeTakeFirst();
+      } catch (error) {
+        if (!this.dialect.isUniqueViolation(error)) throw error;
+        throw new WaymarkError('WM_USER_EXISTS', `Another user already has the login '${user.login}'`, { userId: user.id, login: user.login }, { cause: error });
+      }
+      if (Number(result.numUpdatedRows) === 0) {
+        const exists = await trx.selectFrom('users').select('lock').where('id', '=', user.id).executeTakeFirst();
+        if (!exists) throw new WaymarkError('WM_USER_NOT_FOUND', `User '${user.id}' does not exist`, { userId: user.id });
+        throw new WaymarkError(
+          'WM_LOCK_CONFLICT',
+          `User '${user.id}' was changed by someone else (lock ${exists.lock}, expected ${expectedLock}); reload and retry`,
+          { userId: user.id, lock: exists.lock, expectedLock },
+        );
+      }
+      await trx.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
+      await insertRoles(trx, user.id, user.roles);
+      return (await this.loadUsers(trx, [user.id]))[0]!;
+    });
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
+      const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  async usersInRole(role: string): Promise<readonly string[]> {
+    const rows = await this.db.selectFrom('user_roles').select('user_id').where('role', '=', role).orderBy('user_id').execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async isInRole(identityId: string, role: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('user_roles')
+      .select('user_id')
+      .where('user_id', '=', identityId)
+      .where('role', '=', role)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // ---- Settings ------------------------------------------------------------------------------
+
+  async getSetting<T extends JsonValue>(key: string): Promise<T | null> {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  async setSetting(key: string, value: JsonValue | null): Promise<void> {
+    // A null value and a missing key read the same, so null simply removes the row.
+    if (value === null) {
+      await this.db.deleteFrom('settings').where('key', '=', key).execute();
+      return;
+    }
+    const json = JSON.stringify(value);
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: json })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: json }))
+      .execute();
+  }
+
+  // ---- Lifecycle -----------------------------------------------------------------------------
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+async function insertRoles(trx: Transaction<WaymarkDatabase>, userId: string, roles: readonly string[]): Promise<void> {
+  const unique = [...new Set(roles)];
+  if (unique.length === 0) return;
+  await trx.insertInto('user_roles').values(unique.map((role) => ({ user_id: userId, role }))).execute();
+}
+
+async function appendHistory(trx: Transaction<WaymarkDatabase>, records: StepWrite['step']['history']): Promise<void> {
+  if (records.length === 0) return;
+  const processIds = [...new Set(records.map((r) => r.processId))];
+  const nextOrder = new Map<string, number>();
+  for (const ids of chunks(processIds, MAX_PARAMETERS_PER_STATEMENT)) {
+    const rows = await trx
+      .selectFrom('history')
+      .select(['process_id', (eb) => eb.fn.max('order').as('last')])
+      .where('process_id', 'in', ids)
+      .groupBy('process_id')
+      .execute();
+    for (const row of rows) nextOrder.set(row.process_id, Number(row.last) + 1);
+  }
+  const values = records.map((record) => {
+    const order = nextOrder.get(record.processId) ?? 1;
+    nextOrder.set(record.processId, order + 1);
+    return historyColumns(record, order);
+  });
+  for (const batch of chunks(values, rowsPerInsert(14))) {
+    await trx.insertInto('history').values(batch).execute();
+  }
+}
+
+/** Replaces, for each instance key of `byInstance`, all its rows in `table` with the given items. */
+async function replacePerInstance<T, Row extends { process_id: string }>(
+  trx: Transaction<WaymarkDatabase>,
+  table: 'inbox' | 'timers',
+  byInstance: ReadonlyMap<string, readonly T[]>,
+  toRow: (processId: string, item: T) => Row,
+): Promise<void> {
+  if (byInstance.size === 0) return;
+  for (const ids of chunks([...byInstance.keys()], MAX_PARAMETERS_PER_STATEMENT)) {
+    await trx.deleteFrom(table).where('process_id', 'in', ids).execute();
+  }
+  const rows = [...byInstance].flatMap(([processId, items]) => items.map((item) => toRow(processId, item)));
+  if (rows.length === 0) return;
+  const columnCount = Object.keys(rows[0]!).length;
+  for (const batch of chunks(rows, rowsPerInsert(columnCount))) {
+    // The row shape matches the table by construction; kysely cannot see that through the union.
+    await trx.insertInto(table).values(batch as never).execute();
+  }
+}
+
+/** Deletes instances and every row that belongs to them (no descendants). */
+async function deleteInstanceRows(trx: Transaction<WaymarkDatabase>, ids: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const batch of chunks([...new Set(ids)], MAX_PARAMETERS_PER_STATEMENT)) {
+    for (const table of INSTANCE_CHILD_TABLES) {
+      await trx.deleteFrom(table).where('process_id', 'in', batch).execute();
+    }
+    const result = await trx.deleteFrom('instances').where('id', 'in', batch).executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}
+
+/** Deletes instances, all their subprocesses (at any depth) and every row of them. */
+async function deleteInstancesWithDescendants(trx: Transaction<WaymarkDatabase>, ids: readonly string[]): Promise<number> {
+  const all = new Set(ids);
+  let frontier = [...all];
+  while (frontier.length > 0) {
+    const children: string[] = [];
+    for (const batch of chunks(frontier, MAX_PARAMETERS_PER_STATEMENT)) {
+      const rows = await trx.selectFrom('instances').select('id').where('parent_process_id', 'in', batch).execute();
+      for (const { id } of rows) {
+        if (!all.has(id)) {
+          all.add(id);
+          children.push(id);
+        }
+      }
+    }
+    frontier = children;
+  }
+  return deleteInstanceRows(trx, [...all]);
+}

@@ -1,0 +1,147 @@
+/**
+ * The stored tables as kysely sees them. Column types are the portable subset shared by
+ * SQLite and PostgreSQL: TEXT (JSON is stored as TEXT), INTEGER (booleans are 0/1), and
+ * ISO-8601 timestamps as TEXT so ordering by text is ordering by time.
+ */
+import type { Generated } from 'kysely';
+
+export interface SchemesTable {
+  id: string;
+  code: string;
+  version: number;
+  /** SchemeDefinition as JSON. */
+  definition: string;
+  source_xml: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  created_at: string;
+}
+
+export interface InstancesTable {
+  id: string;
+  scheme_code: string;
+  scheme_id: string;
+  scheme_version: number;
+  tenant_id: string | null;
+  status: number;
+  activity_name: string;
+  state_name: string | null;
+  previous_activity_name: string | null;
+  previous_state_name: string | null;
+  previous_activity_for_direct: string | null;
+  previous_state_for_direct: string | null;
+  previous_activity_for_reverse: string | null;
+  previous_state_for_reverse: string | null;
+  parent_process_id: string | null;
+  root_process_id: string;
+  starting_transition_name: string | null;
+  /** JSON object. */
+  parameters: string;
+  error_message: string | null;
+  created_at: string;
+  last_transition_at: string | null;
+  revision: number;
+}
+
+export interface HistoryTable {
+  id: Generated<number>;
+  process_id: string;
+  order: number;
+  from_activity_name: string;
+  from_state_name: string | null;
+  to_activity_name: string;
+  to_state_name: string | null;
+  trigger_type: string;
+  trigger_name: string | null;
+  transition_name: string | null;
+  classifier: string;
+  identity_id: string | null;
+  impersonated_identity_id: string | null;
+  is_finalised: number;
+  transition_time: string;
+}
+
+export interface InboxTable {
+  process_id: string;
+  identity_id: string;
+  /** JSON array of command names. */
+  commands: string;
+  added_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  process_id: string;
+  identity_id: string;
+  command_name: string | null;
+  activity_name: string;
+  state_name: string | null;
+  executed_at: string;
+}
+
+export interface TimersTable {
+  process_id: string;
+  name: string;
+  due_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  login: string | null;
+  password_hash: string | null;
+  domain_login: string | null;
+  is_locked: number;
+  tenant_id: string | null;
+  /** JSON object. */
+  extensions: string;
+  /** JSON array. */
+  external_logins: string;
+  lock: number;
+  created_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+}
+
+export interface LogsTable {
+  id: Generated<number>;
+  level: string;
+  message: string;
+  /** JSON object. */
+  properties: string;
+  created_at: string;
+}
+
+export interface FormsTable {
+  id: Generated<number>;
+  scheme_code: string;
+  name: string;
+  state: string | null;
+  source: string;
+}
+
+/** Every table of the Waymark database. */
+export interface WaymarkDatabase {
+  schemes: SchemesTable;
+  instances: InstancesTable;
+  history: HistoryTable;
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  settings: SettingsTable;
+  logs: LogsTable;
+  forms: FormsTable;
+}
