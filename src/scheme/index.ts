@@ -1,0 +1,34 @@
+/**
+ * Schemes: the native JSON format, vendor XML import/export, CEL expressions and compilation
+ * into the immutable model the engine runs.
+ */
+export * from './model.js';
+export {
+  compileExpression,
+  celTypeOf,
+  MAX_EXPRESSION_LENGTH,
+  MAX_EXPRESSION_NODES,
+  MAX_EXPRESSION_DEPTH,
+  type CelType,
+} from './expressions.js';
+export {
+  parseInterval,
+  isInterval,
+  parseTimeOfDay,
+  parseTimerDate,
+  type TimeOfDay,
+  type TimerDate,
+} from './timer-values.js';
+export { parseSchemeJson, toSchemeJson } from './json-format.js';
+export { importVendorXml, exportVendorXml, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
+export {
+  compileScheme,
+  BUILT_IN_ACTIONS,
+  BUILT_IN_CONDITIONS,
+  BUILT_IN_RULES,
+  FILE_ACTIONS,
+  SYSTEM_PARAMETER_NAMES,
+  MAX_SCHEME_ELEMENTS,
+  type CompileOptions,
+} from './compile.js';
+export { loadScheme, type LoadSchemeInput, type LoadSchemeOptions } from './load-scheme.js';
