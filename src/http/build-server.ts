@@ -1,0 +1,77 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logging/index.js';
+import { systemClock, WorkflowService, type Clock } from '../services/index.js';
+import type { Store } from '../store/store.js';
+import { toErrorReply } from './error-reply.js';
+import { registerHealthRoutes } from './health-routes.js';
+import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
+
+/** What the HTTP shell is built from. */
+export interface ServerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  /** The service layer; built over `store` with the config's limits when not given. */
+  readonly services?: WorkflowService;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** The API dialects and admin API to mount, each in its own scope (see `loadInstalledPlugins`). */
+  readonly plugins?: readonly WaymarkPlugin[];
+}
+
+/**
+ * Builds the fastify application: body limit from the config, the health probes, the plugins,
+ * and default not-found and error handlers that answer JSON and never show a stack trace.
+ * The app is ready (`app.ready()` done) but not listening.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, store, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const services = deps.services ?? new WorkflowService({
+    store,
+    clock,
+    maxAutoSteps: config.maxAutoSteps,
+    fileActionsSandbox: config.fileSandbox !== null,
+  });
+
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    // Behind a reverse proxy the public URL differs from the bind address: trust its forwarded headers.
+    trustProxy: config.publicUrl !== null,
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    return reply.code(404).send({
+      statusCode: 404,
+      code: 'WM_NOT_FOUND',
+      error: 'Not found',
+      message: `No route for ${request.method} ${path}`,
+    });
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const body = toErrorReply(error, { bodyLimit: config.bodyLimit });
+    if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.code, message: body.message }, 'request refused');
+    return reply.code(body.statusCode).send(body);
+  });
+
+  await registerHealthRoutes(app, { store, services });
+
+  const context: WaymarkPluginContext = { config, store, services, logger, clock };
+  for (const plugin of deps.plugins ?? []) {
+    await app.register(
+      async (scope) => {
+        await plugin.register(scope, context);
+      },
+      plugin.prefix === undefined ? {} : { prefix: plugin.prefix },
+    );
+    logger.debug({ plugin: plugin.name, prefix: plugin.prefix ?? '/' }, 'HTTP plugin registered');
+  }
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { describeConfig, type Config } from '../config/index.js';
+import { WaymarkError } from '../errors/index.js';
+import { createLogger, type Logger } from '../logging/index.js';
+import { systemClock, WorkflowService, type Clock } from '../services/index.js';
+import { createStore } from '../store/index.js';
+import { buildServer } from './build-server.js';
+import { loadInstalledPlugins, type WaymarkPlugin } from './plugins.js';
+
+/** A server that is listening. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** The address it listens on, e.g. `http://127.0.0.1:8077`. */
+  readonly url: string;
+  /** Stops taking requests, lets running ones finish, then closes the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Optional parts of {@link startServer}; production uses the defaults. */
+export interface StartServerOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Plugins to mount; by default the installed dialect and admin modules. */
+  readonly plugins?: readonly WaymarkPlugin[];
+  /** Close gracefully on SIGINT and SIGTERM (default true). Tests that close by hand turn it off. */
+  readonly handleSignals?: boolean;
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Opens the configured store, builds the app, listens on `config.host:config.port` and logs the URL.
+ * On SIGINT or SIGTERM it closes the server first (so no request is cut off mid-write), then the store.
+ *
+ * @throws WaymarkError `WM_CONFIG_INVALID` when the address cannot be bound (port in use, no permission).
+ */
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  logger.info({ config: describeConfig(config) }, 'Waymark is starting');
+
+  const store = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
+  let app: FastifyInstance;
+  let url: string;
+  try {
+    const services = new WorkflowService({
+      store,
+      clock,
+      maxAutoSteps: config.maxAutoSteps,
+      fileActionsSandbox: config.fileSandbox !== null,
+    });
+    const plugins = options.plugins ?? (await loadInstalledPlugins(logger));
+    app = await buildServer({ config, store, services, logger, clock, plugins });
+    try {
+      url = await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, config);
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'Waymark is shutting down');
+    close().catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exitCode = 1;
+    });
+  };
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+      try {
+        await app.close();
+      } finally {
+        await store.close();
+      }
+      logger.info('Waymark stopped');
+    })();
+    return closing;
+  };
+  if (options.handleSignals ?? true) {
+    for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+  }
+
+  logger.info({ url, publicUrl: config.publicUrl, store: store.kind }, `Waymark is listening on ${url}`);
+  return { app, url, close };
+}
+
+function listenError(error: unknown, config: Config): unknown {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const address = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new WaymarkError('WM_CONFIG_INVALID', `Cannot listen on ${address}: the port is already in use (choose another with PORT or --port)`, { setting: 'PORT', value: config.port }, { cause: error });
+  }
+  if (code === 'EACCES') {
+    return new WaymarkError('WM_CONFIG_INVALID', `Cannot listen on ${address}: permission denied (ports below 1024 need privileges)`, { setting: 'PORT', value: config.port }, { cause: error });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new WaymarkError('WM_CONFIG_INVALID', `Cannot listen on ${address}: the host is not an address of this machine (check HOST or --host)`, { setting: 'HOST', value: config.host }, { cause: error });
+  }
+  return error;
+}
