@@ -1,0 +1,78 @@
+/**
+ * Builders of fake engine output for the store's tests and the crash test. Not exported from
+ * the folder's index: production code never builds steps by hand.
+ */
+import type { ArmedTimer, InboxItem, OutboxItem, ProcessInstance, StepResult, TransitionRecord } from '../engine/types.js';
+import type { StepWrite } from './store.js';
+
+/** A root process instance in `Initialized` at revision 0, with any field overridden. */
+export function fakeInstance(overrides: Partial<ProcessInstance> & { id: string }): ProcessInstance {
+  return {
+    schemeCode: 'VacationRequest',
+    schemeId: 'scheme-1',
+    schemeVersion: 1,
+    tenantId: null,
+    status: 0,
+    activityName: 'Draft',
+    stateName: 'Draft',
+    previousActivityName: null,
+    previousStateName: null,
+    previousActivityForDirect: null,
+    previousStateForDirect: null,
+    previousActivityForReverse: null,
+    previousStateForReverse: null,
+    parentProcessId: null,
+    rootProcessId: overrides.id,
+    startingTransitionName: null,
+    parameters: {},
+    errorMessage: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    lastTransitionAt: null,
+    revision: 0,
+    ...overrides,
+  };
+}
+
+/** One executed transition of `processId`. */
+export function fakeTransition(processId: string, from: string, to: string, at = '2026-01-01T00:01:00.000Z'): TransitionRecord {
+  return {
+    processId,
+    fromActivityName: from,
+    fromStateName: from,
+    toActivityName: to,
+    toStateName: to,
+    triggerType: 'Command',
+    triggerName: `Go${to}`,
+    transitionName: `${from}_${to}`,
+    classifier: 'Direct',
+    identityId: 'alice',
+    impersonatedIdentityId: null,
+    isFinalised: false,
+    transitionTime: at,
+  };
+}
+
+/** A StepResult with nothing in it but what is given. */
+export function fakeStep(parts: {
+  instances?: readonly ProcessInstance[];
+  removedInstanceIds?: readonly string[];
+  history?: readonly TransitionRecord[];
+  inbox?: Record<string, readonly InboxItem[]>;
+  outbox?: readonly OutboxItem[];
+  timers?: Record<string, readonly ArmedTimer[]>;
+}): StepResult {
+  return {
+    instances: parts.instances ?? [],
+    removedInstanceIds: parts.removedInstanceIds ?? [],
+    history: parts.history ?? [],
+    inbox: new Map(Object.entries(parts.inbox ?? {})),
+    outbox: parts.outbox ?? [],
+    timers: new Map(Object.entries(parts.timers ?? {})),
+    events: [],
+  };
+}
+
+/** A StepWrite for `step` expecting the given stored revisions. */
+export function fakeWrite(step: StepResult, expectedRevisions: Record<string, number> = {}): StepWrite {
+  return { step, expectedRevisions: new Map(Object.entries(expectedRevisions)) };
+}
