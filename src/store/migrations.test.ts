@@ -1,0 +1,96 @@
+import { describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { WaymarkError } from '../errors/index.js';
+import { MIGRATION_TABLE, storeMigrations } from './migrations.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
+
+function tempDataDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'waymark-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Opens the database file directly, as an operator's sqlite3 shell would. */
+function inspect<T>(dataDir: string, look: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(join(dataDir, 'waymark.db'));
+  try {
+    return look(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('opening a database file', () => {
+  it('creates the data directory and applies the pragmas that make steps durable', async (t) => {
+    const dataDir = join(tempDataDir(t), 'nested', 'data');
+    const store = await createSqliteStore({ dataDir });
+    await store.close();
+    inspect(dataDir, (db) => {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      const tables = db.prepare(`select name from sqlite_master where type = 'table' order by name`).all() as { name: string }[];
+      for (const table of ['schemes', 'instances', 'history', 'inbox', 'outbox', 'timers', 'users', 'user_roles', 'settings', 'logs', 'forms', MIGRATION_TABLE]) {
+        assert.ok(tables.some((row) => row.name === table), `table ${table} exists`);
+      }
+    });
+  });
+
+  it('keeps data across a reopen and runs each migration only once', async (t) => {
+    const dataDir = tempDataDir(t);
+    const first = await createSqliteStore({ dataDir });
+    await first.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })], history: [fakeTransition('p1', 'Draft', 'Review')] })));
+    await first.setSetting('answer', 42);
+    await first.close();
+
+    const second = await createSqliteStore({ dataDir });
+    t.after(() => second.close());
+    assert.equal((await second.getInstance('p1'))?.revision, 1);
+    assert.equal((await second.getHistory('p1')).length, 1);
+    assert.equal(await second.getSetting('answer'), 42);
+    await second.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 1 })], history: [fakeTransition('p1', 'Review', 'Done')] }), { p1: 1 }));
+    assert.deepEqual((await second.getHistory('p1')).map((h) => h.order), [1, 2]);
+
+    const recorded = inspect(dataDir, (db) => db.prepare(`select name from ${MIGRATION_TABLE} order by name`).all() as { name: string }[]);
+    assert.deepEqual(recorded.map((r) => r.name), Object.keys(storeMigrations('sqlite')).sort());
+  });
+
+  it('refuses a database migrated by a newer Waymark', async (t) => {
+    const dataDir = tempDataDir(t);
+    await (await createSqliteStore({ dataDir })).close();
+    inspect(dataDir, (db) => db.prepare(`insert into ${MIGRATION_TABLE} (name, timestamp) values (?, ?)`).run('9999-from-the-future', new Date().toISOString()));
+
+    await assert.rejects(createSqliteStore({ dataDir }), (error: unknown) => {
+      const waymarkError = error as WaymarkError;
+      assert.equal(waymarkError.code, 'WM_CONFIG_INVALID');
+      assert.match(waymarkError.message, /newer schema .*'9999-from-the-future'.*upgrade Waymark/);
+      assert.deepEqual(waymarkError.context.unknownMigrations, ['9999-from-the-future']);
+      return true;
+    });
+  });
+
+  it('reports a file that is not a database as a configuration error', async (t) => {
+    const dataDir = tempDataDir(t);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dataDir, 'waymark.db'), 'this is not a database, just text '.repeat(200));
+    await assert.rejects(createSqliteStore({ dataDir }), (error: unknown) => (error as WaymarkError).code === 'WM_CONFIG_INVALID');
+  });
+
+  it('answers the hot lookups from indexes, not table scans', async (t) => {
+    const dataDir = tempDataDir(t);
+    await (await createSqliteStore({ dataDir })).close();
+    const plan = (db: BetterSqlite3.Database, query: string) =>
+      (db.prepare(`explain query plan ${query}`).all() as { detail: string }[]).map((row) => row.detail).join(' | ');
+    inspect(dataDir, (db) => {
+      assert.match(plan(db, `select * from "inbox" where "identity_id" = 'bob'`), /USING INDEX inbox_identity_id_index/);
+      assert.match(plan(db, `select "user_id" from "user_roles" where "role" = 'Manager'`), /USING (COVERING )?INDEX user_roles_role_index/);
+      assert.match(plan(db, `select "user_id" from "user_roles" where "user_id" = 'u' and "role" = 'r'`), /USING (COVERING )?INDEX sqlite_autoindex_user_roles_1/);
+      assert.match(plan(db, `select * from "timers" where "due_at" <= '2026' order by "due_at" limit 10`), /USING INDEX timers_due_at_index/);
+      assert.match(plan(db, `select * from "instances" where "root_process_id" = 'r'`), /USING INDEX instances_root_process_id_index/);
+      assert.match(plan(db, `select max("order") from "history" where "process_id" = 'p'`), /USING (COVERING )?INDEX sqlite_autoindex_history_1/);
+    });
+  });
+});
