@@ -1,0 +1,164 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Logger } from 'pino';
+import { WaymarkError } from '../errors/index.js';
+import { systemClock, type Clock } from '../services/clock.js';
+import type { Store } from '../store/store.js';
+import { apiTokenFingerprint, verifyAccessToken } from '../identity/access-tokens.js';
+import {
+  ADMIN_SESSION_COOKIE,
+  AdminSessionStore,
+  CSRF_HEADER,
+  parseBasicAuthorization,
+  readCookie,
+} from './admin-sessions.js';
+import { FailureRateLimiter, type RateLimitPolicy } from './rate-limiter.js';
+import { secretsEqual } from './secret-compare.js';
+import { ADMIN_USER_NAME, SettingsService } from './settings-service.js';
+
+/** The message of every refused OpenID Connect call (deliberately the same for every cause). */
+export const OIDC_FAILURE_MESSAGE = 'OpenId Connect authentication for Workflow API failed';
+
+/** What a Workflow API dialect passes for one call. */
+export interface WorkflowApiCredentials {
+  /** The `token` field the dialect parsed from the query, form or JSON body. */
+  readonly token?: string | undefined;
+  /** The raw `Authorization` header. */
+  readonly authorization?: string | undefined;
+  /**
+   * The request origin (`http://host:port`), used as the accepted token issuer when no public URL
+   * is configured. Optional: without it, the issuers tokens were issued under are accepted.
+   */
+  readonly origin?: string | undefined;
+}
+
+/** Access control of the Workflow API and the admin area. */
+export interface AccessControl {
+  /** Checks one Workflow API call; throws WaymarkError('WM_UNAUTHORIZED', …) on failure. */
+  checkWorkflowApi(request: WorkflowApiCredentials): Promise<void>;
+  /** fastify preHandler for admin routes (/admin/api/*): session cookie (+ CSRF header for changes) or HTTP Basic admin credentials; replies 401 JSON {error, message} otherwise. */
+  adminGuard: preHandlerAsyncHookHandler;
+  /** The access settings (token, OIDC switch, admin password, signing keys). */
+  readonly settings: SettingsService;
+  /** In-memory admin sessions. */
+  readonly sessions: AdminSessionStore;
+  /** Failed sign-ins and token requests per client address. */
+  readonly limiter: FailureRateLimiter;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The configured public URL without a trailing slash, or null. */
+  readonly publicUrl: string | null;
+  /** The issuer URL for a request: the public URL, or the request's own origin. */
+  issuerFor(request: FastifyRequest): string;
+}
+
+/** What {@link createAccessControl} needs. */
+export interface AccessControlDeps {
+  readonly store: Store;
+  readonly publicUrl?: string | null | undefined;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Failure limit for sign-ins and token requests (10 per 5 minutes by default). */
+  readonly rateLimit?: RateLimitPolicy;
+}
+
+/**
+ * Builds the access control of one server: creates the first signing key when there is none, and
+ * warns when the Workflow API is open (no API access token set).
+ */
+export async function createAccessControl(deps: AccessControlDeps): Promise<AccessControl> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger.child({ component: 'access' });
+  const settings = new SettingsService(deps.store, clock);
+  const sessions = new AdminSessionStore(clock);
+  const limiter = new FailureRateLimiter(clock, deps.rateLimit);
+  const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
+
+  if (await settings.signingKeys.ensureKey()) logger.info('created the identity server signing key');
+  const apiToken = await settings.getApiToken();
+  if (apiToken === null) {
+    logger.warn('the Workflow API is open: no API access token is set (waymark settings set api-token, or WAYMARK_API_TOKEN)');
+  } else {
+    logger.info({ mode: (await settings.isOidcEnabled()) ? 'openid-connect' : 'token' }, 'Workflow API access is protected');
+  }
+  if (!(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
+
+  const checkWorkflowApi = async (request: WorkflowApiCredentials): Promise<void> => {
+    const token = await settings.getApiToken();
+    if (token === null) return;
+    if (await settings.isOidcEnabled()) {
+      const bearer = /^Bearer +(\S+) *$/i.exec(request.authorization ?? '')?.[1];
+      if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
+      const issuers = publicUrl !== null ? [publicUrl] : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())];
+      const verdict = await verifyAccessToken(bearer, {
+        keys: settings.signingKeys,
+        issuers,
+        fingerprint: apiTokenFingerprint(token, await settings.tokenBindingSalt()),
+        clock,
+      });
+      if (!verdict.valid) {
+        logger.debug({ reason: verdict.reason }, 'refused a Workflow API access token');
+        throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
+      }
+      return;
+    }
+    if (request.token === undefined || request.token === '') {
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
+    }
+    if (!secretsEqual(request.token, token)) {
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
+    }
+  };
+
+  const adminGuard: preHandlerAsyncHookHandler = async (request, reply) => {
+    const basic = request.headers.authorization;
+    if (basic !== undefined && /^Basic /i.test(basic)) {
+      const retryAfter = limiter.retryAfterSeconds(request.ip);
+      if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
+      const credentials = parseBasicAuthorization(basic);
+      const valid =
+        credentials !== null &&
+        // Both checks always run so a wrong user name costs as long as a wrong password.
+        [secretsEqual(credentials.user, ADMIN_USER_NAME), await settings.verifyAdminPassword(credentials.password)].every(Boolean);
+      if (!valid) {
+        limiter.recordFailure(request.ip);
+        logger.info({ client: request.ip }, 'refused admin HTTP Basic credentials');
+        return refuse(reply, 401, 'WM_UNAUTHORIZED', 'The admin credentials are not valid.');
+      }
+      limiter.reset(request.ip);
+      return;
+    }
+    const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
+    if (sessionId === null || sessions.find(sessionId) === null) {
+      return refuse(reply, 401, 'WM_UNAUTHORIZED', 'Sign in to the admin area first (or use HTTP Basic admin credentials).');
+    }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const csrf = request.headers[CSRF_HEADER];
+      if (typeof csrf !== 'string' || !sessions.csrfMatches(sessionId, csrf)) {
+        return refuse(reply, 403, 'WM_FORBIDDEN', `Changing requests need the session's CSRF token in the ${CSRF_HEADER} header.`);
+      }
+    }
+  };
+
+  return {
+    checkWorkflowApi,
+    adminGuard,
+    settings,
+    sessions,
+    limiter,
+    clock,
+    logger,
+    publicUrl,
+    issuerFor: (request) => publicUrl ?? `${request.protocol}://${request.host}`,
+  };
+}
+
+/** Replies with Waymark's admin error shape. */
+export function refuse(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').send({ error, message });
+}
+
+/** Replies 429 with Retry-After. */
+export function refuseTooMany(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  reply.header('retry-after', String(retryAfterSeconds));
+  return refuse(reply, 429, 'WM_RATE_LIMITED', `Too many failed attempts from this address; try again in ${retryAfterSeconds} seconds.`);
+}

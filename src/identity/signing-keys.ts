@@ -1,0 +1,146 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { JsonValue } from '../engine/types.js';
+import { WaymarkError } from '../errors/index.js';
+import type { Clock } from '../services/clock.js';
+import type { Store } from '../store/store.js';
+
+/** The settings key that holds the identity server's signing keys. */
+export const SIGNING_KEYS_SETTING = 'identity.signingKeys';
+
+/** The only algorithm Waymark signs and accepts access tokens with. */
+export const SIGNING_ALGORITHM = 'RS256';
+
+/** Lifetime of an access token, in seconds. */
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+
+/** Clock skew tolerated when checking `exp` and `nbf`, in seconds. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/** One signing key as stored in settings. The private JWK never leaves the server. */
+interface StoredSigningKey {
+  readonly kid: string;
+  readonly privateJwk: JWK;
+  readonly createdAt: string;
+  /** When a newer key replaced it; tokens it signed stay valid until they expire. */
+  readonly retiredAt: string | null;
+}
+
+/** A public key as published in the JWKS. */
+export interface PublicSigningJwk {
+  readonly kty: string;
+  readonly n: string;
+  readonly e: string;
+  readonly kid: string;
+  readonly alg: 'RS256';
+  readonly use: 'sig';
+}
+
+/** The key new tokens are signed with. */
+export interface ActiveSigningKey {
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+}
+
+// A retired key is kept until every token it signed has expired, plus the skew.
+const RETIRED_KEY_KEEP_MS = (ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
+
+/**
+ * The identity server's RSA signing keys, kept in settings so every server process and restart
+ * signs and verifies with the same keys. The newest key signs; retired keys still verify until
+ * their tokens have expired, then they are pruned.
+ */
+export class SigningKeyRing {
+  private readonly imported = new Map<string, { publicKey: CryptoKey; privateKey: CryptoKey }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the first key when there is none. True when one was created. */
+  async ensureKey(): Promise<boolean> {
+    if ((await this.load()).some((key) => key.retiredAt === null)) return false;
+    await this.addKey();
+    return true;
+  }
+
+  /**
+   * Adds a new key that signs from now on, retires the current one (it keeps verifying the tokens
+   * it signed until they expire) and prunes keys retired long enough ago. Returns the new key id.
+   */
+  async rotate(): Promise<string> {
+    return this.addKey();
+  }
+
+  /** The key that signs new tokens (created when missing). */
+  async activeKey(): Promise<ActiveSigningKey> {
+    let active = (await this.load()).find((key) => key.retiredAt === null);
+    if (active === undefined) {
+      await this.addKey();
+      active = (await this.load()).find((key) => key.retiredAt === null);
+    }
+    if (active === undefined) throw new WaymarkError('WM_INTERNAL', 'No signing key could be created.');
+    return { kid: active.kid, privateKey: (await this.importKey(active)).privateKey };
+  }
+
+  /** The public key with this id, when it is still trusted. */
+  async verificationKey(kid: string): Promise<CryptoKey | null> {
+    const key = (await this.load()).find((candidate) => candidate.kid === kid);
+    return key === undefined ? null : (await this.importKey(key)).publicKey;
+  }
+
+  /** The JWKS document: every trusted public key, newest first. */
+  async publicKeySet(): Promise<{ keys: PublicSigningJwk[] }> {
+    const keys = await this.load();
+    return { keys: keys.map((key) => toPublicJwk(key)) };
+  }
+
+  /** Key ids with their state, for the CLI. */
+  async describe(): Promise<{ kid: string; createdAt: string; retiredAt: string | null }[]> {
+    return (await this.load()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
+  }
+
+  private async addKey(): Promise<string> {
+    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true, modulusLength: 2048 });
+    const privateJwk = await exportJWK(privateKey);
+    const kid = await calculateJwkThumbprint(privateJwk);
+    const now = this.clock.now().toISOString();
+    const kept = (await this.load()).map((key) => (key.retiredAt === null ? { ...key, retiredAt: now } : key));
+    const keys: StoredSigningKey[] = [{ kid, privateJwk, createdAt: now, retiredAt: null }, ...kept];
+    await this.store.setSetting(SIGNING_KEYS_SETTING, keys as unknown as JsonValue);
+    return kid;
+  }
+
+  /** Reads the stored keys, dropping those retired long enough ago. */
+  private async load(): Promise<StoredSigningKey[]> {
+    const stored = await this.store.getSetting<JsonValue>(SIGNING_KEYS_SETTING);
+    if (stored === null) return [];
+    if (!Array.isArray(stored)) throw new WaymarkError('WM_CONFIG_INVALID', `Setting '${SIGNING_KEYS_SETTING}' is not a list of keys.`);
+    const keys = stored as unknown as StoredSigningKey[];
+    const cutoff = this.clock.now().getTime() - RETIRED_KEY_KEEP_MS;
+    const trusted = keys.filter((key) => key.retiredAt === null || new Date(key.retiredAt).getTime() > cutoff);
+    if (trusted.length !== keys.length) {
+      await this.store.setSetting(SIGNING_KEYS_SETTING, trusted as unknown as JsonValue);
+      for (const key of keys) if (!trusted.includes(key)) this.imported.delete(key.kid);
+    }
+    return trusted;
+  }
+
+  private async importKey(key: StoredSigningKey): Promise<{ publicKey: CryptoKey; privateKey: CryptoKey }> {
+    const cached = this.imported.get(key.kid);
+    if (cached !== undefined) return cached;
+    const privateKey = (await importJWK(key.privateJwk, SIGNING_ALGORITHM)) as CryptoKey;
+    const publicKey = (await importJWK(toPublicJwk(key), SIGNING_ALGORITHM)) as CryptoKey;
+    const pair = { publicKey, privateKey };
+    this.imported.set(key.kid, pair);
+    return pair;
+  }
+}
+
+function toPublicJwk(key: StoredSigningKey): PublicSigningJwk {
+  const { kty, n, e } = key.privateJwk;
+  if (kty !== 'RSA' || typeof n !== 'string' || typeof e !== 'string') {
+    throw new WaymarkError('WM_CONFIG_INVALID', `Signing key '${key.kid}' is not an RSA key.`);
+  }
+  return { kty, n, e, kid: key.kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+}
