@@ -157,3 +157,24 @@ export interface Actor {
   readonly identityId: string | null;
   readonly impersonatedIdentityId: string | null;
 }
+
+/** A root process and all its subprocesses: the unit one engine step works on. */
+export interface ProcessFamily {
+  readonly root: ProcessInstance;
+  /** Every member by id (the root included). */
+  readonly instances: ReadonlyMap<string, ProcessInstance>;
+  /**
+   * The members' armed timers, when the caller has them: `NotOverrideIfExists` keeps an armed
+   * due time, and a step that does not re-enter an activity keeps its timers. Without it, timers
+   * of every touched instance are computed afresh.
+   */
+  readonly timers?: ReadonlyMap<string, readonly ArmedTimer[]>;
+}
+
+/** A parameter passed with a call. */
+export interface ParameterInput {
+  readonly name: string;
+  readonly value: JsonValue;
+  /** Store it with the instance even when it is not a declared Persistence parameter. */
+  readonly persist?: boolean;
+}
