@@ -261,7 +261,7 @@ function readCondition(reader: ObjectReader): ConditionDefinition {
   const type = reader.oneOf('type', CONDITION_TYPES);
   const only = (allowed: readonly string[]): void => {
     for (const key of Object.keys(reader.object)) {
-      if (CONDITION_FIELDS.includes(key) && !allowed.includes(key)) reader.fail(key, `is not used by a ${type} condition`);
+      if (CONDITION_FIELDS.includes(key) && !allowed.includes(key)) reader.fail(key, `is not used by ${type} conditions`);
     }
   };
   switch (type) {
