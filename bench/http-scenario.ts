@@ -1,0 +1,104 @@
+/**
+ * The frame of every HTTP scenario: the HTTP ceiling measured with the same load shape and
+ * requests, then Waymark measured in its own child process on a prepared data directory.
+ */
+import { randomUUID } from 'node:crypto';
+import { runLoad, type LoadFigures, type LoadPlan } from './load.js';
+import type { BenchOptions } from './options.js';
+import type { Progress } from './progress.js';
+import { ScenarioNotRunnable } from './scenario.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { databaseFacts, prepareWorkspace, type DatabaseFacts, type Workspace } from './workspace.js';
+
+/** The upper bound on requests of one load run: far above what 2 cores can serve, yet finite. */
+export function requestCap(options: BenchOptions): number {
+  return Math.ceil(options.durationSeconds * 100_000);
+}
+
+/** Runs `plan` (without its URL) against the bare fastify ceiling server. */
+export async function measureHttpCeiling(plan: Omit<LoadPlan, 'baseUrl'>, progress: Progress): Promise<LoadFigures> {
+  const server = await startServer({ kind: 'ceiling' });
+  try {
+    return await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A Waymark server under test, with its data directory. */
+export interface WaymarkUnderTest {
+  readonly server: ServerProcess;
+  readonly workspace: Workspace;
+  /** Milliseconds from spawn until `/readiness` answered 200. */
+  readonly readyMs: number;
+}
+
+async function waitForReadiness(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${baseUrl}/readiness`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not accepting yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${baseUrl}/readiness did not answer 200 within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Starts Waymark on a fresh (or given) workspace, runs `body`, stops the server and returns
+ * what `body` returned with the server's peak RSS and the database facts.
+ */
+export async function withWaymark<T>(
+  options: BenchOptions,
+  body: (under: WaymarkUnderTest) => Promise<T>,
+  given?: Workspace,
+): Promise<{ result: T; peakRssBytes: number | null; readyMs: number; before: DatabaseFacts; after: DatabaseFacts }> {
+  const workspace = given ?? (await prepareWorkspace());
+  try {
+    const before = databaseFacts(workspace.databaseFile);
+    const started = performance.now();
+    const server = await startServer({ kind: 'waymark', env: { WAYMARK_DATA_DIR: workspace.dataDir }, cpuProfileDir: options.cpuProfileDir });
+    let result: T;
+    let readyMs: number;
+    try {
+      await waitForReadiness(server.baseUrl);
+      readyMs = performance.now() - started;
+      result = await body({ server, workspace, readyMs });
+    } finally {
+      await server.stop();
+    }
+    return { result, peakRssBytes: server.peakRssBytes(), readyMs, before, after: databaseFacts(workspace.databaseFile) };
+  } finally {
+    workspace.remove();
+  }
+}
+
+/** A createinstance request for a new process id. */
+export function createInstanceRequest(schemeCode: string, processId: string = randomUUID()): { path: string; body: string } {
+  return { path: `/workflowapi/createinstance/${processId}`, body: JSON.stringify({ schemeCode, identityId: 'author' }) };
+}
+
+/** An executecommand request. */
+export function executeCommandRequest(processId: string, command: string, identityId: string): { path: string; body: string } {
+  return { path: `/workflowapi/executecommand/${processId}`, body: JSON.stringify({ command, identityId }) };
+}
+
+/**
+ * Sends `request` once; throws ScenarioNotRunnable when the route is not mounted (404), so a
+ * scenario whose API has not landed says so instead of measuring 404s.
+ */
+export async function requireRoute(baseUrl: string, request: { path: string; body?: string }): Promise<void> {
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  const text = await response.text();
+  if (response.status === 404 && text.includes('WM_NOT_FOUND')) {
+    throw new ScenarioNotRunnable(`POST ${request.path.split('/').slice(0, 3).join('/')} is not served yet (404): its API dialect has not landed`);
+  }
+}

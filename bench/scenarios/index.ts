@@ -1,0 +1,9 @@
+/** Every scenario of `npm run bench`, in the order a full run executes them. */
+import type { Scenario } from '../scenario.js';
+import { createScenario } from './create.js';
+import { executeScenario } from './execute.js';
+import { latencyScenario } from './latency.js';
+import { timersScenario } from './timers.js';
+
+/** All scenarios, by run order. */
+export const SCENARIOS: readonly Scenario[] = [createScenario, executeScenario, latencyScenario, timersScenario];

@@ -1,0 +1,106 @@
+/**
+ * Servers under test run in a child process so the load generator and the server never share
+ * one event loop (the machine has 2 cores). The child prints `{"port":N}` on stdout once it
+ * listens on 127.0.0.1, and closes cleanly on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { WaymarkError } from '../src/errors/index.js';
+
+/** A running child server. */
+export interface ServerProcess {
+  readonly baseUrl: string;
+  readonly pid: number;
+  /** Milliseconds from spawn to the port being announced. */
+  readonly startMs: number;
+  /** The child's resident set size high-water mark so far, in bytes (Linux /proc). */
+  peakRssBytes(): number | null;
+  /** Asks the child to close (SIGTERM) and waits for it; kills it after 10 s. */
+  stop(): Promise<void>;
+}
+
+/** Which child script: the bare fastify ceiling or Waymark itself. */
+export type ServerKind = 'ceiling' | 'waymark';
+
+/** Options of a child server. */
+export interface ServerStart {
+  readonly kind: ServerKind;
+  /** Environment for the child (e.g. the data directory of the Waymark server). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Write a V8 CPU profile of the child here. */
+  readonly cpuProfileDir?: string | null;
+}
+
+const SCRIPTS: Record<ServerKind, string> = {
+  ceiling: fileURLToPath(new URL('./servers/ceiling-server.ts', import.meta.url)),
+  waymark: fileURLToPath(new URL('./servers/waymark-server.ts', import.meta.url)),
+};
+
+function peakRssOf(pid: number): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts a child server and resolves once it listens. */
+export async function startServer(start: ServerStart): Promise<ServerProcess> {
+  const nodeArguments = ['--import', 'tsx'];
+  if (start.cpuProfileDir) nodeArguments.push('--cpu-prof', `--cpu-prof-dir=${start.cpuProfileDir}`);
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, SCRIPTS[start.kind]], {
+    env: { ...process.env, ...start.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new WaymarkError('WM_INTERNAL', `The ${start.kind} server did not start within 30 s: ${stderr}`, { kind: start.kind }));
+    }, 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const announced = JSON.parse(line) as { port?: unknown };
+        if (typeof announced.port === 'number') {
+          clearTimeout(timeout);
+          resolve(announced.port);
+        }
+      } catch {
+        // Ordinary log lines are not the announcement.
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timeout);
+      reject(new WaymarkError('WM_INTERNAL', `The ${start.kind} server exited (code ${code}) before listening: ${stderr.trim()}`, { kind: start.kind, code }));
+    });
+  });
+  const startMs = performance.now() - started;
+  const pid = child.pid as number;
+  let lastPeak: number | null = null;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid,
+    startMs,
+    peakRssBytes() {
+      lastPeak = peakRssOf(pid) ?? lastPeak;
+      return lastPeak;
+    },
+    async stop() {
+      lastPeak = peakRssOf(pid) ?? lastPeak;
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
