@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAccessApp, TEST_API_TOKEN } from './testing.js';
+
+test('with no API token the Workflow API is open and start-up warns about it', async (t) => {
+  const { app, logText } = await buildAccessApp();
+  t.after(() => app.close());
+  const response = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: {} });
+  assert.equal(response.statusCode, 200);
+  assert.match(logText(), /"level":40.*the Workflow API is open/);
+});
+
+test('in token mode a call without the token field is refused with a clear message', async (t) => {
+  const { app } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  const response = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: {} });
+  assert.equal(response.statusCode, 401);
+  assert.deepEqual(response.json(), { code: 'WM_UNAUTHORIZED', message: 'The Workflow API needs an access token: pass the "token" field.' });
+});
+
+test('in token mode a wrong token is refused and neither token reaches the log or the reply', async (t) => {
+  const { app, logText } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  const wrong = 'wrong-token-aaaaaaaaaaaaaaaa';
+  const response = await app.inject({ method: 'POST', url: `/workflowapi/probe?token=${wrong}`, payload: {} });
+  assert.equal(response.statusCode, 401);
+  assert.equal(response.json().message, 'The Workflow API access token is not valid.');
+  assert.equal(response.body.includes(TEST_API_TOKEN), false);
+  assert.equal(logText().includes(TEST_API_TOKEN), false);
+  assert.equal(logText().includes(wrong), false);
+});
+
+test('in token mode the right token passes, from the query or the JSON body', async (t) => {
+  const { app } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  const byQuery = await app.inject({ method: 'POST', url: `/workflowapi/probe?token=${TEST_API_TOKEN}`, payload: {} });
+  assert.equal(byQuery.statusCode, 200);
+  const byBody = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: TEST_API_TOKEN } });
+  assert.equal(byBody.statusCode, 200);
+});
+
+test('a token that differs only in length (a prefix of the real one) is refused', async (t) => {
+  const { app } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  const response = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: TEST_API_TOKEN.slice(0, -1) } });
+  assert.equal(response.statusCode, 401);
+});
+
+test('a token change applies to the next call without a restart', async (t) => {
+  const { app, access } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  await access.settings.setApiToken('the-new-api-token-0000000000');
+  const old = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: TEST_API_TOKEN } });
+  assert.equal(old.statusCode, 401);
+  const current = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: 'the-new-api-token-0000000000' } });
+  assert.equal(current.statusCode, 200);
+});
+
+test('in OpenID Connect mode the plain token field is not enough: a Bearer token is required', async (t) => {
+  const { app } = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true });
+  t.after(() => app.close());
+  const response = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: TEST_API_TOKEN } });
+  assert.equal(response.statusCode, 401);
+  assert.equal(response.json().message, 'OpenId Connect authentication for Workflow API failed');
+});
