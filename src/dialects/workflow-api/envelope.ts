@@ -1,0 +1,83 @@
+/**
+ * The Workflow API envelope `{success, data, error, message}` and the one mapping from errors to it.
+ *
+ * HTTP status: 200 for success and for every domain error (`success:false`), because existing
+ * clients test `response.success`; 401 when access is refused; 413 for an oversized body;
+ * 500 (with no stack) only for a fault of Waymark itself.
+ */
+import { ERROR_CODES, WaymarkError, isWaymarkError, type ErrorCode } from '../../errors/index.js';
+import { ErrorTexts } from './request-parameters.js';
+
+/** Every Workflow API response body. */
+export interface Envelope {
+  readonly success: boolean;
+  readonly data: unknown;
+  readonly error: string | null;
+  readonly message: string | null;
+}
+
+/** What a failed request answers. */
+export interface EnvelopeFailure {
+  readonly status: number;
+  readonly body: Envelope;
+}
+
+/** A successful envelope. */
+export function successEnvelope(data: unknown = null, message: string | null = null): Envelope {
+  return { success: true, data: data === undefined ? null : data, error: null, message };
+}
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  WM_UNAUTHORIZED: 401,
+  WM_BODY_TOO_LARGE: 413,
+  WM_INTERNAL: 500,
+};
+
+// Fastify's own request errors, turned into Waymark errors before mapping.
+const FASTIFY_ERRORS: Record<string, (error: Error) => WaymarkError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new WaymarkError('WM_INPUT_INVALID', 'The Content-Length header does not match the body'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The request body is larger than this server accepts'),
+  FST_REQ_FILE_TOO_LARGE: () => new WaymarkError('WM_BODY_TOO_LARGE', 'A multipart file is larger than this server accepts'),
+  FST_PARTS_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many parts'),
+  FST_FILES_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many files'),
+  FST_FIELDS_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many fields'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new WaymarkError('WM_INPUT_INVALID', 'The JSON body is empty: send {} or no Content-Type'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new WaymarkError('WM_INPUT_INVALID', 'The JSON body is malformed'),
+  FST_INVALID_MULTIPART_CONTENT_TYPE: () => new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType),
+};
+
+/**
+ * The one mapping from any error to the Workflow API's wire format. `error` carries the text a
+ * client shows (the vendor's wording where the reference gives it); `message` carries the stable
+ * Waymark code and its title, e.g. `WM_INSTANCE_NOT_FOUND: Process instance not found`.
+ */
+export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
+  const domain = asWaymarkError(error);
+  const status = STATUS_BY_CODE[domain.code] ?? 200;
+  return {
+    status,
+    body: { success: false, data: null, error: domain.message, message: `${domain.code}: ${ERROR_CODES[domain.code].title}` },
+  };
+}
+
+function asWaymarkError(error: unknown): WaymarkError {
+  if (isWaymarkError(error)) return error;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      const known = FASTIFY_ERRORS[code];
+      if (known) return known(error);
+      // A JSON body fastify could not parse arrives as a SyntaxError with a 400 status.
+    }
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    if (error instanceof SyntaxError || (typeof statusCode === 'number' && statusCode === 400)) {
+      return new WaymarkError('WM_INPUT_INVALID', `The request could not be read: ${error.message}`);
+    }
+    if (typeof statusCode === 'number' && statusCode === 415) return new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType);
+    if (typeof statusCode === 'number' && statusCode === 413) {
+      return new WaymarkError('WM_BODY_TOO_LARGE', 'The request body is larger than this server accepts');
+    }
+  }
+  return new WaymarkError('WM_INTERNAL', 'An internal error occurred; the server log has the details');
+}

@@ -1,0 +1,743 @@
+/**
+ * The Workflow API's operations: for each, its parameters (for the OpenAPI document and the docs
+ * page) and a thin handler that reads parameters, calls one service, and renames the result.
+ */
+import type { Actor } from '../../engine/types.js';
+import { WaymarkError } from '../../errors/index.js';
+import type { CallScope, UserInput, UserService, WorkflowService } from '../../services/index.js';
+import type { FormService } from '../../services/form-service.js';
+import type { LogLevel, LogService } from '../../services/log-service.js';
+import type { InstanceQuery } from '../../store/store.js';
+import { ErrorTexts, type RequestParameters } from './request-parameters.js';
+import {
+  commandShape,
+  formShape,
+  inboxShape,
+  outboxShape,
+  processInfoShape,
+  processInstanceShape,
+  stateToSetShape,
+  userShape,
+} from './shapes.js';
+
+/** The services an operation may call. */
+export interface OperationServices {
+  readonly workflow: WorkflowService;
+  readonly users: UserService;
+  readonly logs: LogService;
+  readonly forms: FormService;
+  /** Runs work after the response (inboxrecalc); failures are logged. */
+  readonly background: (name: string, work: () => Promise<unknown>) => void;
+}
+
+/** What an operation answers: `data` and an optional `message`. */
+export interface OperationResult {
+  readonly data?: unknown;
+  readonly message?: string;
+}
+
+/** One documented parameter. */
+export interface ParameterDoc {
+  readonly name: string;
+  readonly type: 'string' | 'guid' | 'integer' | 'boolean' | 'date' | 'array' | 'object' | 'any';
+  readonly required?: boolean;
+  readonly description: string;
+}
+
+/** A Workflow API operation. */
+export interface Operation {
+  readonly name: string;
+  readonly section: 'Instance' | 'Folders' | 'Logs' | 'Server' | 'User' | 'Other';
+  readonly summary: string;
+  /** The parameter the URL's second segment fills (`/workflowapi/{operation}/{id}`). */
+  readonly urlId: 'processId' | 'id' | 'name';
+  readonly parameters: readonly ParameterDoc[];
+  readonly data: string;
+  run(params: RequestParameters, services: OperationServices): Promise<OperationResult>;
+}
+
+const P = {
+  processId: { name: 'processId', type: 'guid', required: true, description: 'The process instance id (goes in the URL).' },
+  identityId: { name: 'identityId', type: 'string', description: 'The acting user.' },
+  impersonatedIdentityId: { name: 'impersonatedIdentityId', type: 'string', description: 'The user the acting user stands in for.' },
+  tenantId: { name: 'tenantId', type: 'string', description: 'Asserts the process belongs to this tenant; a mismatch is an error.' },
+  culture: { name: 'culture', type: 'string', description: 'Culture for localized names, e.g. en-US.' },
+  parameters: {
+    name: 'parameters',
+    type: 'any',
+    description: 'Process parameters: [{"name","value","persist"}], or an object of values with persist=a,b naming those to persist.',
+  },
+  processIds: { name: 'processIds', type: 'array', required: true, description: 'Process ids (JSON array, or JSON/comma-separated text).' },
+  userId: { name: 'id', type: 'guid', required: true, description: 'The user id (goes in the URL).' },
+} satisfies Record<string, ParameterDoc>;
+
+const USER_FIELDS: readonly ParameterDoc[] = [
+  { name: 'name', type: 'string', description: 'Display name (required on create).' },
+  { name: 'email', type: 'string', description: 'E-mail address.' },
+  { name: 'phone', type: 'string', description: 'Phone number.' },
+  { name: 'login', type: 'string', description: 'Sign-in name.' },
+  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned).' },
+  { name: 'roles', type: 'array', description: 'Role names (the role admin is refused).' },
+  { name: 'domainLogin', type: 'string', description: 'Domain sign-in name.' },
+  { name: 'extensions', type: 'object', description: 'Free-form extra fields.' },
+  P.tenantId,
+];
+
+function actorOf(params: RequestParameters): Actor {
+  return { identityId: params.string('identityId') ?? null, impersonatedIdentityId: params.string('impersonatedIdentityId') ?? null };
+}
+
+function scopeOf(params: RequestParameters): CallScope {
+  return { tenantId: params.string('tenantId') ?? null };
+}
+
+function userInputOf(params: RequestParameters, id: string): Partial<UserInput> & { id: string } {
+  const input: { -readonly [K in keyof UserInput]?: UserInput[K] } & { id: string } = { id };
+  const name = params.string('name');
+  if (name !== undefined) input.name = name;
+  for (const field of ['email', 'phone', 'login', 'domainLogin', 'tenantId'] as const) {
+    if (params.has(field)) input[field] = params.string(field) ?? null;
+  }
+  const password = params.string('password');
+  if (password !== undefined) input.password = password;
+  const roles = params.stringList('roles');
+  if (roles !== undefined) input.roles = roles;
+  const extensions = params.object('extensions');
+  if (extensions !== undefined) input.extensions = extensions;
+  const externalLogins = params.array('externalLogins');
+  if (externalLogins !== undefined) input.externalLogins = externalLogins;
+  const isLocked = params.boolean('isLocked');
+  if (isLocked !== undefined) input.isLocked = isLocked;
+  return input;
+}
+
+const STATUS_NAMES: Record<string, number> = { initialized: 0, running: 1, idled: 2, finalized: 3, terminated: 4, error: 5 };
+
+function statusesOf(params: RequestParameters): number[] | undefined {
+  const raw = params.raw('status');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const items = typeof raw === 'number' ? [String(raw)] : params.stringList('status');
+  return items?.map((item) => {
+    const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES[item.toLowerCase()];
+    if (status === undefined || status > 5) {
+      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'status' must be 0-5 or one of ${Object.keys(STATUS_NAMES).join(', ')}!`, {
+        field: 'status',
+      });
+    }
+    return status;
+  });
+}
+
+const SORT_FIELDS: Record<string, NonNullable<InstanceQuery['sort']>['field']> = {
+  creationdate: 'createdAt',
+  lasttransitiondate: 'lastTransitionAt',
+  schemecode: 'schemeCode',
+  activityname: 'activityName',
+  statename: 'stateName',
+  status: 'status',
+  instancestatus: 'status',
+  id: 'id',
+};
+
+function sortOf(params: RequestParameters): InstanceQuery['sort'] {
+  const text = params.string('sort');
+  if (text === undefined) return { field: 'createdAt', direction: 'desc' };
+  const [fieldName = '', direction = 'asc', ...rest] = text.trim().split(/\s+/);
+  const field = SORT_FIELDS[fieldName.toLowerCase()];
+  const dir = direction.toLowerCase();
+  if (!field || (dir !== 'asc' && dir !== 'desc') || rest.length > 0) {
+    throw new WaymarkError(
+      'WM_INPUT_INVALID',
+      `Parameter 'sort' must be '<field> [asc|desc]' with field one of CreationDate, LastTransitionDate, SchemeCode, ActivityName, StateName, Status, Id!`,
+      { field: 'sort' },
+    );
+  }
+  return { field, direction: dir };
+}
+
+const DEFAULT_TAKE = 10;
+
+function logOperation(level: LogLevel): Operation {
+  return {
+    name: `log${level}`,
+    section: 'Logs',
+    summary: `Writes a ${level} entry to the server log; every other named field becomes a property of the entry.`,
+    urlId: 'processId',
+    parameters: [{ name: 'message', type: 'string', required: true, description: 'The log message.' }],
+    data: 'null',
+    async run(params, { logs }) {
+      await logs.write(level, params.string('message'), params.allExcept(['message', 'operation', 'token']));
+      return {};
+    },
+  };
+}
+
+async function userOperation<T>(users: UserService, work: () => Promise<T>): Promise<T> {
+  await users.assertUserApiOpen();
+  return work();
+}
+
+/** Every operation of the Workflow API, in the reference's order. */
+export const OPERATIONS: readonly Operation[] = [
+  {
+    name: 'createinstance',
+    section: 'Instance',
+    summary: 'Creates a process instance of the latest version of a scheme. Refused when the processId exists.',
+    urlId: 'processId',
+    parameters: [
+      P.processId,
+      { name: 'schemeCode', type: 'string', required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
+      P.identityId,
+      P.impersonatedIdentityId,
+      { name: 'schemeParameters', type: 'object', description: 'Parameters of a generated scheme: not supported (refused when not empty).' },
+      P.parameters,
+      P.tenantId,
+    ],
+    data: 'null',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const schemeCode = params.string('schemeCode') ?? params.string('schemacode');
+      if (!schemeCode) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
+      const schemeParameters = params.object('schemeParameters');
+      if (schemeParameters && Object.keys(schemeParameters).length > 0) {
+        throw new WaymarkError(
+          'WM_SCHEME_UNSUPPORTED',
+          `Parameter 'schemeParameters' asks for a generated scheme; Waymark has no scheme generator: save the scheme and create the instance without it`,
+          { field: 'schemeParameters' },
+        );
+      }
+      await workflow.createInstance({
+        processId,
+        schemeCode,
+        actor: actorOf(params),
+        parameters: params.passedParameters(),
+        tenantId: params.string('tenantId') ?? null,
+      });
+      return {};
+    },
+  },
+  {
+    name: 'getinstances',
+    section: 'Instance',
+    summary: 'A page of root process instances, filtered, searched and sorted.',
+    urlId: 'processId',
+    parameters: [
+      { name: 'take', type: 'integer', description: 'Page size; default 10, 0 = all.' },
+      { name: 'skip', type: 'integer', description: 'Instances to skip.' },
+      { name: 'status', type: 'any', description: 'Instance status (0-5 or its name), or several (array or comma-separated).' },
+      { name: 'search', type: 'string', description: 'Substring of id, scheme code, activity or state.' },
+      { name: 'sort', type: 'string', description: "'<field> [asc|desc]', default 'CreationDate desc'." },
+      { name: 'fromCreationDate', type: 'date', description: 'Created at or after (ISO 8601).' },
+      { name: 'toCreationDate', type: 'date', description: 'Created at or before (ISO 8601).' },
+      { name: 'fromLastTransitionDate', type: 'date', description: 'Last transition at or after (ISO 8601).' },
+      { name: 'toLastTransitionDate', type: 'date', description: 'Last transition at or before (ISO 8601).' },
+      { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.' },
+      P.tenantId,
+    ],
+    data: '{ Instances: ProcessInstance[], TotalCount: number }',
+    async run(params, { workflow }) {
+      const query: { -readonly [K in keyof InstanceQuery]: InstanceQuery[K] } = {
+        take: params.count('take') ?? DEFAULT_TAKE,
+        skip: params.count('skip') ?? 0,
+        sort: sortOf(params),
+      };
+      const statuses = statusesOf(params);
+      if (statuses) query.statuses = statuses;
+      for (const name of ['search', 'schemeCode', 'tenantId'] as const) {
+        const value = params.string(name);
+        if (value !== undefined) query[name] = value;
+      }
+      for (const name of ['fromCreationDate', 'toCreationDate', 'fromLastTransitionDate', 'toLastTransitionDate'] as const) {
+        const value = params.date(name);
+        if (value !== undefined) query[name] = value;
+      }
+      const page = await workflow.listInstances(query);
+      return { data: { Instances: page.items.map(processInstanceShape), TotalCount: page.total } };
+    },
+  },
+  {
+    name: 'getinstanceinfo',
+    section: 'Instance',
+    summary: 'The instance with its status, transitions and history.',
+    urlId: 'processId',
+    parameters: [P.processId, P.tenantId],
+    data: 'ProcessInfo',
+    async run(params, { workflow }) {
+      return { data: processInfoShape(await workflow.getInstanceInfo(params.processId(), scopeOf(params))) };
+    },
+  },
+  {
+    name: 'setparameter',
+    section: 'Instance',
+    summary: 'Writes a persistent process parameter.',
+    urlId: 'processId',
+    parameters: [
+      P.processId,
+      { name: 'parameter', type: 'string', required: true, description: 'The parameter name.' },
+      { name: 'value', type: 'any', required: true, description: 'The value (JSON, or text converted to the declared type).' },
+      P.tenantId,
+    ],
+    data: 'null',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const name = params.requiredString('parameter');
+      const value = params.value('value');
+      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', `Parameter 'value' is required!`, { field: 'value' });
+      await workflow.setParameter(processId, name, value, scopeOf(params));
+      return {};
+    },
+  },
+  {
+    name: 'getparameter',
+    section: 'Instance',
+    summary: 'Reads a process parameter (persistent or system).',
+    urlId: 'processId',
+    parameters: [P.processId, { name: 'parameter', type: 'string', required: true, description: 'The parameter name.' }, P.tenantId],
+    data: 'the value',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      return { data: await workflow.getParameter(processId, params.requiredString('parameter'), scopeOf(params)) };
+    },
+  },
+  {
+    name: 'getavailablecommands',
+    section: 'Instance',
+    summary: 'Commands the identity may execute now.',
+    urlId: 'processId',
+    parameters: [P.processId, P.identityId, P.impersonatedIdentityId, P.tenantId, P.culture],
+    data: 'Command[]',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const culture = params.string('culture');
+      const commands = await workflow.getAvailableCommands({
+        processId,
+        actor: actorOf(params),
+        scope: scopeOf(params),
+        ...(culture === undefined ? {} : { culture }),
+      });
+      return { data: commands.map(commandShape) };
+    },
+  },
+  {
+    name: 'executecommand',
+    section: 'Instance',
+    summary: 'Executes a command for the identity. Refused when the identity may not execute it.',
+    urlId: 'processId',
+    parameters: [
+      P.processId,
+      { name: 'command', type: 'string', required: true, description: 'The command name.' },
+      P.identityId,
+      P.impersonatedIdentityId,
+      P.parameters,
+      P.tenantId,
+    ],
+    data: '{ WasExecuted: boolean, ProcessInstance }',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const command = params.requiredString('command', ErrorTexts.commandRequired);
+      const result = await workflow.executeCommand({
+        processId,
+        command,
+        actor: actorOf(params),
+        parameters: params.passedParameters(),
+        scope: scopeOf(params),
+      });
+      return { data: { WasExecuted: result.wasExecuted, ProcessInstance: processInstanceShape(result.instance) } };
+    },
+  },
+  {
+    name: 'getavailablestatetoset',
+    section: 'Instance',
+    summary: 'States that setstate accepts for this instance.',
+    urlId: 'processId',
+    parameters: [P.processId, P.tenantId, P.culture],
+    data: '[{ Name, VisibleName, SchemeCode }]',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const states = await workflow.getAvailableStatesToSet(processId, params.string('culture'), scopeOf(params));
+      return { data: states.map(stateToSetShape) };
+    },
+  },
+  {
+    name: 'setstate',
+    section: 'Instance',
+    summary: 'Moves the instance to a state marked for set-state.',
+    urlId: 'processId',
+    parameters: [
+      P.processId,
+      { name: 'state', type: 'string', required: true, description: 'The state name.' },
+      P.identityId,
+      P.impersonatedIdentityId,
+      P.parameters,
+      P.tenantId,
+    ],
+    data: 'null',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      await workflow.setState({
+        processId,
+        state: params.requiredString('state'),
+        actor: actorOf(params),
+        parameters: params.passedParameters(),
+        scope: scopeOf(params),
+      });
+      return {};
+    },
+  },
+  {
+    name: 'resume',
+    section: 'Instance',
+    summary: 'Restarts an instance that stopped in Error (at its activity, or at the given one).',
+    urlId: 'processId',
+    parameters: [
+      P.processId,
+      { name: 'activity', type: 'string', description: 'The activity to resume at; the current one by default.' },
+      P.identityId,
+      P.impersonatedIdentityId,
+      P.parameters,
+      P.tenantId,
+    ],
+    data: '{ WasResumed: boolean }',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const activity = params.string('activity');
+      const result = await workflow.resume({
+        processId,
+        actor: actorOf(params),
+        parameters: params.passedParameters(),
+        scope: scopeOf(params),
+        ...(activity === undefined ? {} : { activity }),
+      });
+      return { data: { WasResumed: result.wasResumed } };
+    },
+  },
+  {
+    name: 'isexistprocess',
+    section: 'Instance',
+    summary: 'True when the instance exists (in the tenant, when one is given).',
+    urlId: 'processId',
+    parameters: [P.processId, P.tenantId],
+    data: 'boolean',
+    async run(params, { workflow }) {
+      return { data: await workflow.instanceExists(params.processId(), scopeOf(params)) };
+    },
+  },
+  {
+    name: 'updateinstance',
+    section: 'Instance',
+    summary: 'Moves the instance to the latest version of its scheme; refused (with the reason) when it cannot move.',
+    urlId: 'processId',
+    parameters: [P.processId, P.tenantId],
+    data: 'null',
+    async run(params, { workflow }) {
+      await workflow.updateInstanceScheme(params.processId(), scopeOf(params));
+      return {};
+    },
+  },
+  {
+    name: 'updateinstances',
+    section: 'Instance',
+    summary: 'Moves several instances to the latest versions of their schemes; reports those that could not move.',
+    urlId: 'processId',
+    parameters: [P.processIds, P.tenantId],
+    data: 'null',
+    async run(params, { workflow }) {
+      const ids = params.processIds();
+      const failures: string[] = [];
+      for (const id of ids) {
+        try {
+          await workflow.updateInstanceScheme(id, scopeOf(params));
+        } catch (error) {
+          failures.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (failures.length > 0) {
+        throw new WaymarkError('WM_INPUT_INVALID', 'Updating some processes thrown errors', { detail: failures.join('; ') });
+      }
+      return {};
+    },
+  },
+  {
+    name: 'deleteinstance',
+    section: 'Instance',
+    summary: 'Deletes the instance with its subprocesses, parameters, history, inbox, outbox and timers.',
+    urlId: 'processId',
+    parameters: [P.processId, P.tenantId],
+    data: 'null',
+    async run(params, { workflow }) {
+      const processId = params.processId();
+      const { missing } = await workflow.deleteInstances([processId], scopeOf(params));
+      if (missing.length > 0) {
+        throw new WaymarkError('WM_INSTANCE_NOT_FOUND', `Process instance ${processId} is not found`, { processId });
+      }
+      return {};
+    },
+  },
+  {
+    name: 'deleteinstances',
+    section: 'Instance',
+    summary: 'Deletes several instances; the others are deleted even when some are not found.',
+    urlId: 'processId',
+    parameters: [P.processIds, P.tenantId],
+    data: 'null',
+    async run(params, { workflow }) {
+      const { missing } = await workflow.deleteInstances(params.processIds(), scopeOf(params));
+      if (missing.length > 0) {
+        throw new WaymarkError('WM_INSTANCE_NOT_FOUND', 'Deleting some processes thrown errors', {
+          detail: `not found: ${missing.join(', ')}`,
+          missing,
+        });
+      }
+      return {};
+    },
+  },
+  {
+    name: 'inbox',
+    section: 'Folders',
+    summary: 'Inbox rows: who may act on which process, with which commands.',
+    urlId: 'processId',
+    parameters: [{ ...P.processId, required: false }, P.identityId, P.tenantId],
+    data: '[{ ProcessId, IdentityId, AddingDate, AvailableCommands }]',
+    async run(params, { workflow }) {
+      const items = await workflow.getInbox(folderFilter(params), scopeOf(params));
+      return { data: items.map(inboxShape) };
+    },
+  },
+  {
+    name: 'outbox',
+    section: 'Folders',
+    summary: 'Outbox rows: who acted on which process.',
+    urlId: 'processId',
+    parameters: [{ ...P.processId, required: false }, P.identityId, P.tenantId],
+    data: '[{ ProcessId, ExecutorIdentityId, CommandName, ActivityName, StateName, ExecutionDate }]',
+    async run(params, { workflow }) {
+      const items = await workflow.getOutbox(folderFilter(params), scopeOf(params));
+      return { data: items.map(outboxShape) };
+    },
+  },
+  {
+    name: 'inboxrecalc',
+    section: 'Folders',
+    summary: 'Recomputes the inbox of the given instances (all when none are given) in the background.',
+    urlId: 'processId',
+    parameters: [{ ...P.processIds, required: false }],
+    data: 'null; message "Inbox recalc was started."',
+    async run(params, { workflow, background }) {
+      const ids = params.has('processIds') ? params.processIds() : [];
+      background('inboxrecalc', () => workflow.recalculateInbox(ids));
+      return { message: 'Inbox recalc was started.' };
+    },
+  },
+  logOperation('info'),
+  logOperation('error'),
+  logOperation('debug'),
+  {
+    name: 'start',
+    section: 'Server',
+    summary: "Starts this server's runtime (timers and process execution).",
+    urlId: 'processId',
+    parameters: [],
+    data: 'null',
+    async run(_params, { workflow }) {
+      workflow.runtime.start();
+      return {};
+    },
+  },
+  {
+    name: 'stop',
+    section: 'Server',
+    summary: "Stops this server's runtime: operations that execute processes answer that it is stopped until start.",
+    urlId: 'processId',
+    parameters: [],
+    data: 'null',
+    async run(_params, { workflow }) {
+      workflow.runtime.stop();
+      return {};
+    },
+  },
+  {
+    name: 'isactive',
+    section: 'Server',
+    summary: "True while this server's runtime runs.",
+    urlId: 'processId',
+    parameters: [],
+    data: 'boolean',
+    async run(_params, { workflow }) {
+      return { data: workflow.runtime.isRunning };
+    },
+  },
+  {
+    name: 'getusers',
+    section: 'User',
+    summary: 'A page of users (never with password hashes).',
+    urlId: 'id',
+    parameters: [
+      { name: 'pageSize', type: 'integer', description: 'Users per page; 0 or absent = all.' },
+      { name: 'pageIndex', type: 'integer', description: 'Page number, from 0.' },
+      { name: 'role', type: 'string', description: 'Only users in this role.' },
+      { name: 'name', type: 'string', description: 'Substring of the name.' },
+      { name: 'email', type: 'string', description: 'Substring of the e-mail.' },
+      { name: 'phone', type: 'string', description: 'Substring of the phone.' },
+      P.tenantId,
+    ],
+    data: 'User[]',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        const pageSize = params.count('pageSize') ?? 0;
+        const pageIndex = params.count('pageIndex') ?? 0;
+        const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
+          skip: pageSize * pageIndex,
+          take: pageSize,
+        };
+        for (const name of ['role', 'name', 'email', 'phone', 'tenantId'] as const) {
+          const value = params.string(name);
+          if (value !== undefined) filter[name] = value;
+        }
+        const page = await users.list(filter);
+        return { data: page.items.map(userShape) };
+      });
+    },
+  },
+  {
+    name: 'createuser',
+    section: 'User',
+    summary: 'Creates a user.',
+    urlId: 'id',
+    parameters: [P.userId, ...USER_FIELDS],
+    data: 'null; message "User was created."',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        await users.create({ ...input, name: input.name ?? '' });
+        return { message: 'User was created.' };
+      });
+    },
+  },
+  {
+    name: 'updateuser',
+    section: 'User',
+    summary: 'Updates a user; absent fields keep their values. lock, when given, must match (optimistic concurrency).',
+    urlId: 'id',
+    parameters: [
+      P.userId,
+      ...USER_FIELDS,
+      { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
+      { name: 'externalLogins', type: 'array', description: 'External sign-ins.' },
+      { name: 'lock', type: 'integer', description: 'The stamp read with the user.' },
+    ],
+    data: 'null',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        await users.update(input, params.count('lock'));
+        return {};
+      });
+    },
+  },
+  {
+    name: 'deleteuser',
+    section: 'User',
+    summary: 'Deletes a user.',
+    urlId: 'id',
+    parameters: [P.userId],
+    data: 'null; message "User was deleted."',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        await users.delete(params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        return { message: 'User was deleted.' };
+      });
+    },
+  },
+  {
+    name: 'addusertorole',
+    section: 'User',
+    summary: 'Gives a user a role (admin is refused: it is given in the admin panel only).',
+    urlId: 'id',
+    parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
+    data: 'null',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        await users.addToRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
+        return {};
+      });
+    },
+  },
+  {
+    name: 'removeuserfromrole',
+    section: 'User',
+    summary: 'Takes a role from a user (admin is refused).',
+    urlId: 'id',
+    parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
+    data: 'null',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        await users.removeFromRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
+        return {};
+      });
+    },
+  },
+  {
+    name: 'deletecredential',
+    section: 'User',
+    summary:
+      "Removes a credential. id = a user's id removes that user's password; an external login's id needs userId as well.",
+    urlId: 'id',
+    parameters: [
+      { name: 'id', type: 'string', required: true, description: 'The credential id (a user id for the password credential).' },
+      { name: 'userId', type: 'guid', description: 'The owner, when id is an external login id.' },
+    ],
+    data: 'null',
+    async run(params, { users }) {
+      return userOperation(users, async () => {
+        const credentialId = params.requiredString('id');
+        await users.deleteCredential(params.string('userId') ?? credentialId, credentialId);
+        return {};
+      });
+    },
+  },
+  {
+    name: 'getformbyflow',
+    section: 'Other',
+    summary: "A named form for a process: the form of its current state, else the scheme's form of that name.",
+    urlId: 'name',
+    parameters: [
+      { name: 'name', type: 'string', required: true, description: 'The form name (goes in the URL).' },
+      { ...P.processId, required: false },
+      { name: 'schemeCode', type: 'string', description: 'Without processId: the scheme whose form to take.' },
+      P.identityId,
+      P.tenantId,
+    ],
+    data: '{ Name, Source }',
+    async run(params, { forms }) {
+      const processId = params.optionalProcessId();
+      const schemeCode = params.string('schemeCode');
+      const form = await forms.getForFlow({
+        name: params.requiredString('name'),
+        scope: scopeOf(params),
+        ...(processId === undefined ? {} : { processId }),
+        ...(schemeCode === undefined ? {} : { schemeCode }),
+      });
+      return { data: formShape(form) };
+    },
+  },
+  {
+    name: 'getschemelist',
+    section: 'Other',
+    summary: 'Codes of the stored schemes, optionally only those with one of the tags.',
+    urlId: 'processId',
+    parameters: [{ name: 'tags', type: 'array', description: 'Tags (array, JSON text or comma-separated).' }],
+    data: 'string[]',
+    async run(params, { workflow }) {
+      return { data: await workflow.listSchemeCodes(params.stringList('tags') ?? []) };
+    },
+  },
+];
+
+function folderFilter(params: RequestParameters): { processId?: string; identityId?: string } {
+  const processId = params.optionalProcessId();
+  const identityId = params.string('identityId');
+  return { ...(processId === undefined ? {} : { processId }), ...(identityId === undefined ? {} : { identityId }) };
+}
+
+/** Operations by lower-cased name. */
+export const OPERATIONS_BY_NAME: ReadonlyMap<string, Operation> = new Map(OPERATIONS.map((op) => [op.name, op]));

@@ -1,0 +1,155 @@
+/**
+ * The `/workflowapi` dialect as a fastify plugin: transport (three URL forms, GET and POST,
+ * query / JSON / form / multipart parameters), access check, dispatch to the operation table,
+ * and the envelope on every answer. Its error handler, body parsers and OpenAPI document are
+ * scoped to it.
+ */
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { WaymarkError } from '../../errors/index.js';
+import type { FormService } from '../../services/form-service.js';
+import type { LogService } from '../../services/log-service.js';
+import type { UserService, WorkflowService } from '../../services/index.js';
+import { successEnvelope, toEnvelopeFailure } from './envelope.js';
+import { docsPage, openApiPaths } from './openapi.js';
+import { OPERATIONS, OPERATIONS_BY_NAME, type OperationServices } from './operations.js';
+import { ErrorTexts, RequestParameters } from './request-parameters.js';
+
+/** Checks the credentials of one call; throws WaymarkError WM_UNAUTHORIZED when refused. */
+export interface WorkflowApiAccess {
+  checkWorkflowApi(request: { token?: string | undefined; authorization?: string | undefined; origin?: string | undefined }): Promise<void>;
+}
+
+/** What the Workflow API plugin is built from. */
+export interface WorkflowApiOptions {
+  readonly workflow: WorkflowService;
+  readonly users: UserService;
+  readonly logs: LogService;
+  readonly forms: FormService;
+  /** Token / OpenID Connect check; without it the API is open (as the vendor's is by default). */
+  readonly access?: WorkflowApiAccess;
+  /** Largest accepted body in bytes (JSON, form, and each multipart field or file). Default 1 MiB. */
+  readonly bodyLimit?: number;
+}
+
+/** Where the dialect's OpenAPI document and docs page are served. */
+export const WORKFLOW_API_OPENAPI_PATH = '/openapi/workflowapi.json';
+export const WORKFLOW_API_DOCS_PATH = '/docs/workflowapi';
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Registers the Workflow API. Register it at the root (no prefix): it mounts the operations
+ * under `/workflowapi`, the OpenAPI document at {@link WORKFLOW_API_OPENAPI_PATH} and the docs
+ * page at {@link WORKFLOW_API_DOCS_PATH}.
+ */
+export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (app, options) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Waymark Workflow API',
+        version: '1.0.0',
+        description:
+          'The vendor-compatible /workflowapi dialect. Every answer is {success, data, error, message}; errors answer HTTP 200 with success:false, except 401 (access refused) and 413 (body too large).',
+      },
+    },
+    hideUntagged: true,
+    transformObject: (document) =>
+      ({ ...('openapiObject' in document ? document.openapiObject : {}), paths: openApiPaths(OPERATIONS) }) as ReturnType<SwaggerTransformObject>,
+  });
+
+  app.get(WORKFLOW_API_OPENAPI_PATH, async () => app.swagger());
+  app.get(WORKFLOW_API_DOCS_PATH, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(docsPage(OPERATIONS, WORKFLOW_API_OPENAPI_PATH)),
+  );
+
+  await app.register(operationRoutes, { ...options, prefix: '/workflowapi' });
+};
+
+const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, options) => {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  await app.register(formbody, { bodyLimit });
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: bodyLimit, fieldSize: bodyLimit, fields: 200, files: 20, parts: 220 },
+  });
+  // fastify accepts text/plain by default; the vendor accepts only the three body types.
+  app.removeContentTypeParser('text/plain');
+
+  const pending = new Set<Promise<unknown>>();
+  const services: OperationServices = {
+    workflow: options.workflow,
+    users: options.users,
+    logs: options.logs,
+    forms: options.forms,
+    background: (name, work) => {
+      const task = work()
+        .catch((error: unknown) => app.log.error({ err: error, operation: name }, 'background operation failed'))
+        .finally(() => pending.delete(task));
+      pending.add(task);
+    },
+  };
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const failure = toEnvelopeFailure(error);
+    if (failure.status >= 500) request.log.error({ err: error }, 'workflow api request failed');
+    return reply.code(failure.status).send(failure.body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const failure = toEnvelopeFailure(
+      new WaymarkError('WM_NOT_FOUND', `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`),
+    );
+    return reply.code(failure.status).send(failure.body);
+  });
+
+  const handler = (request: FastifyRequest, reply: FastifyReply) => handleOperation(request, reply, services, options.access);
+  for (const url of ['/', '/:operation', '/:operation/:id']) {
+    app.route({ method: ['GET', 'POST'], url, bodyLimit, handler });
+  }
+};
+
+async function handleOperation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: OperationServices,
+  access: WorkflowApiAccess | undefined,
+): Promise<FastifyReply> {
+  const path = request.params as { operation?: string; id?: string };
+  const query = request.query as Record<string, unknown>;
+  const body = bodyFields(request.body);
+  const general = new RequestParameters(query, body);
+
+  if (access) {
+    await access.checkWorkflowApi({
+      token: general.string('token'),
+      authorization: request.headers.authorization,
+      origin: `${request.protocol}://${request.host}`,
+    });
+  }
+
+  const operationName = path.operation ?? general.string('operation');
+  if (!operationName) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.operationRequired, { field: 'operation' });
+  const operation = OPERATIONS_BY_NAME.get(operationName.toLowerCase());
+  if (!operation) {
+    throw new WaymarkError('WM_NOT_FOUND', ErrorTexts.operationNotSupported(operationName), { operation: operationName });
+  }
+  const params = path.id === undefined ? general : new RequestParameters(query, body, { [operation.urlId]: path.id });
+  const result = await operation.run(params, services);
+  return reply.send(successEnvelope(result.data ?? null, result.message ?? null));
+}
+
+function bodyFields(body: unknown): Record<string, unknown> | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as Record<string, unknown>;
+  if (Array.isArray(body)) {
+    throw new WaymarkError('WM_INPUT_INVALID', 'The JSON body must be an object of named parameters, not an array', {});
+  }
+  throw new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType);
+}
+

@@ -1,0 +1,138 @@
+/**
+ * Process logs written through the Workflow API (`loginfo`, `logerror`, `logdebug`): each entry
+ * goes to the process logger as a structured line and is kept in the store so it can be queried.
+ */
+import type { JsonValue } from '../engine/types.js';
+import { WaymarkError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import { redactSecrets } from '../logging/index.js';
+import { systemClock, type Clock } from './clock.js';
+
+/** The levels a client may write. */
+export type LogLevel = 'info' | 'error' | 'debug';
+
+/** One log entry: a message and the caller's extra fields. */
+export interface LogEntry {
+  readonly level: LogLevel;
+  readonly message: string;
+  /** The caller's other named fields, secrets already redacted. */
+  readonly properties: Readonly<Record<string, JsonValue>>;
+  readonly createdAt: string;
+}
+
+/** A stored log entry. */
+export interface StoredLogEntry extends LogEntry {
+  readonly id: number;
+}
+
+/** Which entries to read back, newest first. */
+export interface LogQuery {
+  readonly level?: LogLevel;
+  /** Substring of the message, case-insensitive. */
+  readonly search?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly skip?: number;
+  /** 0 = all. */
+  readonly take?: number;
+}
+
+/** Where entries are kept: the Store implements this. */
+export interface LogRecords {
+  appendLog(entry: LogEntry): Promise<StoredLogEntry>;
+  queryLogs(query: LogQuery): Promise<{ readonly items: readonly StoredLogEntry[]; readonly total: number }>;
+}
+
+/** What the log service needs. */
+export interface LogServiceOptions {
+  readonly records: LogRecords;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+const LEVELS: readonly LogLevel[] = ['info', 'error', 'debug'];
+
+// pino's own fields: a caller's field of the same name would overwrite them in the line.
+const PINO_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name', 'source']);
+
+const MAX_MESSAGE_LENGTH = 10_000;
+
+/** Writes and reads process logs. */
+export class LogService {
+  private readonly records: LogRecords;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(options: LogServiceOptions) {
+    this.records = options.records;
+    this.logger = options.logger.child({ source: 'workflowapi-log' });
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Writes one entry: a pino line at `level` with the extra fields as properties, and a stored
+   * copy. Fields that hold secrets (`token`, `password`, …) are redacted in both.
+   */
+  async write(level: LogLevel, message: unknown, properties: Readonly<Record<string, JsonValue>> = {}): Promise<StoredLogEntry> {
+    if (!LEVELS.includes(level)) {
+      throw new WaymarkError('WM_INPUT_INVALID', `Log level '${String(level)}' is not one of ${LEVELS.join(', ')}`, { level });
+    }
+    if (typeof message !== 'string' || message.trim() === '') {
+      throw new WaymarkError('WM_INPUT_MISSING', `Parameter 'message' is required!`, { field: 'message' });
+    }
+    if (message.length > MAX_MESSAGE_LENGTH) {
+      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'message' is longer than ${MAX_MESSAGE_LENGTH} characters`, {
+        field: 'message',
+      });
+    }
+    const safe = redactSecrets({ ...properties });
+    const entry: LogEntry = { level, message, properties: safe, createdAt: this.clock.now().toISOString() };
+    this.logger[level](lineFields(safe), message);
+    return this.records.appendLog(entry);
+  }
+
+  /** Stored entries matching the query, newest first. */
+  async query(query: LogQuery = {}): Promise<{ readonly items: readonly StoredLogEntry[]; readonly total: number }> {
+    if (query.level !== undefined && !LEVELS.includes(query.level)) {
+      throw new WaymarkError('WM_INPUT_INVALID', `Log level '${String(query.level)}' is not one of ${LEVELS.join(', ')}`, {
+        level: query.level,
+      });
+    }
+    return this.records.queryLogs(query);
+  }
+}
+
+function lineFields(properties: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
+  const fields: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(properties)) {
+    fields[PINO_FIELDS.has(key) ? `field_${key}` : key] = value;
+  }
+  return fields;
+}
+
+/**
+ * Log records held in memory, newest first on query. For tests and for a node without a
+ * database; the Store's tables are the real home of logs.
+ */
+export class InMemoryLogRecords implements LogRecords {
+  private readonly entries: StoredLogEntry[] = [];
+
+  async appendLog(entry: LogEntry): Promise<StoredLogEntry> {
+    const stored = { ...entry, id: this.entries.length + 1 };
+    this.entries.push(stored);
+    return stored;
+  }
+
+  async queryLogs(query: LogQuery): Promise<{ items: StoredLogEntry[]; total: number }> {
+    const search = query.search?.toLowerCase();
+    const matching = this.entries
+      .filter((e) => query.level === undefined || e.level === query.level)
+      .filter((e) => search === undefined || e.message.toLowerCase().includes(search))
+      .filter((e) => query.from === undefined || e.createdAt >= query.from)
+      .filter((e) => query.to === undefined || e.createdAt <= query.to)
+      .reverse();
+    const skip = query.skip ?? 0;
+    const take = query.take ?? 0;
+    return { items: matching.slice(skip, take === 0 ? undefined : skip + take), total: matching.length };
+  }
+}
