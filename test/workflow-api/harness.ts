@@ -1,0 +1,128 @@
+/**
+ * Builds a fresh fastify app with the Workflow API over a real SQLite `:memory:` store, a manual
+ * clock and a test callback server that provides `JsonBackup`.
+ */
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { TestContext } from 'node:test';
+import { workflowApiPlugin, type WorkflowApiAccess } from '../../src/dialects/workflow-api/index.js';
+import type { ExternalCalls, JsonValue } from '../../src/engine/types.js';
+import { WaymarkError } from '../../src/errors/index.js';
+import { ManualClock, UserService, WorkflowService } from '../../src/services/index.js';
+import { FormService, InMemoryFormRecords } from '../../src/services/form-service.js';
+import { InMemoryLogRecords, LogService } from '../../src/services/log-service.js';
+import { createSqliteStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+
+/** A fixture scheme's XML. */
+export function fixtureXml(name: string): string {
+  return readFileSync(new URL(`../../../shared/fixtures/schemes/${name}.xml`, import.meta.url), 'utf8');
+}
+
+/** Calls the test callback server received. */
+export interface CallbackLog {
+  readonly actions: { name: string; parameter: string | null; processId: string }[];
+  /** While true, JsonBackup fails (to drive an instance into Error). */
+  failing: boolean;
+}
+
+/** A callback server that provides the `JsonBackup` action and nothing else. */
+export function testCallbackServer(log: CallbackLog): ExternalCalls {
+  const refuse = (kind: string, name: string): never => {
+    throw new WaymarkError('WM_EXTERNAL_UNAVAILABLE', `${kind} '${name}' is not provided by the test callback server`);
+  };
+  return {
+    executeAction: async (name, parameter, context) => {
+      if (name !== 'JsonBackup') return refuse('Action', name);
+      if (log.failing) throw new WaymarkError('WM_ACTION_FAILED', 'JsonBackup: the backup store is down');
+      log.actions.push({ name, parameter, processId: context.instance.id });
+      return undefined;
+    },
+    executeCondition: async (name) => refuse('Condition', name),
+    checkRule: async (rule) => refuse('Actor rule', rule),
+    getIdentities: async (rule) => refuse('Actor rule', rule),
+  };
+}
+
+/** Everything a test talks to. */
+export interface Harness {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly workflow: WorkflowService;
+  readonly users: UserService;
+  readonly logs: LogService;
+  readonly forms: FormService;
+  readonly clock: ManualClock;
+  readonly callbacks: CallbackLog;
+  readonly logLines: Record<string, unknown>[];
+  /** POSTs JSON to a URL and returns the parsed envelope and status. */
+  call(url: string, body?: Record<string, unknown>): Promise<{ status: number; body: Envelope }>;
+}
+
+/** The envelope as a test reads it. */
+export interface Envelope {
+  success: boolean;
+  data: any;
+  error: string | null;
+  message: string | null;
+}
+
+/** A fresh app, closed when the test ends. */
+export async function startHarness(t: TestContext, options: { access?: WorkflowApiAccess; bodyLimit?: number } = {}): Promise<Harness> {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+  const callbacks: CallbackLog = { actions: [], failing: false };
+  let counter = 0;
+  const workflow = new WorkflowService({
+    store,
+    clock,
+    external: testCallbackServer(callbacks),
+    newId: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`,
+    callbackServerConfigured: true,
+  });
+  const users = new UserService(store, clock);
+  const logLines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug' }, destination);
+  const logs = new LogService({ records: new InMemoryLogRecords(), logger, clock });
+  const forms = new FormService(new InMemoryFormRecords(), workflow);
+  const app = Fastify({ logger: false });
+  await app.register(workflowApiPlugin, {
+    workflow,
+    users,
+    logs,
+    forms,
+    ...(options.access ? { access: options.access } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  await app.ready();
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const call = async (url: string, body?: Record<string, unknown>) => {
+    const response = await app.inject({ method: 'POST', url, ...(body === undefined ? {} : { payload: body }) });
+    return { status: response.statusCode, body: response.json() as Envelope };
+  };
+  return { app, store, workflow, users, logs, forms, clock, callbacks, logLines, call };
+}
+
+/** Values used across tests. */
+export const ids = {
+  process: 'f54104f0-5de2-ea7b-e3be-47c9199a3967',
+  other: '1b7c2f0e-3a4d-4e5f-8a6b-7c8d9e0f1a2b',
+  third: '2c8d3f1e-4b5e-4f60-9b7c-8d9e0f1a2b3c',
+  john: '11111111-1111-4111-8111-111111111111',
+  margo: '22222222-2222-4222-8222-222222222222',
+  boss: '33333333-3333-4333-8333-333333333333',
+  accountant: '44444444-4444-4444-8444-444444444444',
+} as const;
+
+export type { JsonValue };

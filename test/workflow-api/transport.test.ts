@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { WaymarkError } from '../../src/errors/index.js';
+import { fixtureXml, ids, startHarness } from './harness.js';
+
+const PROCESS_ID_TEXT =
+  "Parameter 'processid' is required and must be GUID! Use such URL format: workflowapi/{operation}/{processid}.";
+
+test('the three URL forms reach the same operation, with GET and POST', async (t) => {
+  const h = await startHarness(t);
+  await h.workflow.saveScheme({ xml: fixtureXml('VacationRequest') });
+  await h.call(`/workflowapi/createinstance/${ids.process}`, { schemeCode: 'VacationRequest' });
+
+  for (const [method, url] of [
+    ['GET', `/workflowapi/isexistprocess/${ids.process}`],
+    ['POST', `/workflowapi/isexistprocess/${ids.process}`],
+    ['GET', `/workflowapi/isexistprocess?processId=${ids.process}`],
+    ['POST', `/workflowapi/isexistprocess?processid=${ids.process}`],
+    ['GET', `/workflowapi?operation=isexistprocess&processId=${ids.process}`],
+    ['POST', `/workflowapi/?operation=IsExistProcess&PROCESSID=${ids.process}`],
+  ] as const) {
+    const response = await h.app.inject({ method, url });
+    assert.equal(response.statusCode, 200, url);
+    assert.deepEqual(response.json(), { success: true, data: true, error: null, message: null }, `${method} ${url}`);
+  }
+  const absent = await h.call(`/workflowapi/isexistprocess/${ids.other}`);
+  assert.equal(absent.body.data, false);
+});
+
+test('parameters come from JSON, form-urlencoded and multipart bodies, names matched in any case', async (t) => {
+  const h = await startHarness(t);
+  await h.workflow.saveScheme({ xml: fixtureXml('VacationRequest') });
+
+  const json = await h.app.inject({
+    method: 'POST',
+    url: `/workflowapi/createinstance/${ids.process}`,
+    payload: { SchemeCode: 'VacationRequest', IDENTITYID: 'John' },
+  });
+  assert.equal(json.json().success, true);
+
+  const form = await h.app.inject({
+    method: 'POST',
+    url: '/workflowapi/createinstance',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `processId=${ids.other}&schemecode=VacationRequest&parameters=${encodeURIComponent('[{"name":"Sum","value":150,"persist":true}]')}`,
+  });
+  assert.deepEqual(form.json(), { success: true, data: null, error: null, message: null });
+  assert.equal((await h.workflow.getInstance(ids.other)).parameters.Sum, 150);
+
+  const boundary = 'waymarkboundary';
+  const multipartBody = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="operation"',
+    '',
+    'createinstance',
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="processId"',
+    '',
+    ids.third,
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="schemeCode"',
+    '',
+    'VacationRequest',
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  const multi = await h.app.inject({
+    method: 'POST',
+    url: '/workflowapi',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipartBody,
+  });
+  assert.equal(multi.json().success, true, multi.body);
+  assert.equal(await h.workflow.instanceExists(ids.third), true);
+});
+
+test('legacy query form with schemacode creates the instance', async (t) => {
+  const h = await startHarness(t);
+  await h.workflow.saveScheme({ xml: fixtureXml('VacationRequest') });
+  const response = await h.app.inject({
+    method: 'GET',
+    url: `/workflowapi?operation=createinstance&processid=${ids.process}&schemacode=VacationRequest`,
+  });
+  assert.equal(response.json().success, true);
+  assert.equal((await h.workflow.getInstance(ids.process)).schemeCode, 'VacationRequest');
+});
+
+test('transport errors answer the envelope with the reference texts', async (t) => {
+  const h = await startHarness(t);
+  const cases: { url: string; error: string }[] = [
+    { url: '/workflowapi', error: "Parameter 'operation' is required. Use such URL format: workflowapi/{operation}." },
+    { url: '/workflowapi/frobnicate', error: 'operation=frobnicate is not supported!' },
+    { url: '/workflowapi/getinstanceinfo', error: PROCESS_ID_TEXT },
+    { url: '/workflowapi/getinstanceinfo/not-a-guid', error: PROCESS_ID_TEXT },
+    { url: `/workflowapi/createinstance/${ids.process}`, error: "Parameter 'schemecode' is required!" },
+    { url: `/workflowapi/executecommand/${ids.process}`, error: "Parameter 'command' is required and must be string!" },
+    { url: '/workflowapi/deleteinstances', error: "Parameter 'processids' is required and must be array of GUIDs!" },
+    { url: '/workflowapi/deleteinstances?processIds=abc', error: "Parameter 'processids' is required and must be array of GUIDs!" },
+  ];
+  for (const { url, error } of cases) {
+    const response = await h.app.inject({ method: 'POST', url });
+    assert.equal(response.statusCode, 200, url);
+    const body = response.json();
+    assert.equal(body.success, false, url);
+    assert.equal(body.data, null);
+    assert.equal(body.error, error, url);
+    assert.match(body.message, /^WM_[A-Z_]+: /);
+  }
+  const command = await h.app.inject({
+    method: 'POST',
+    url: `/workflowapi/executecommand/${ids.process}`,
+    payload: { command: { not: 'a string' } },
+  });
+  assert.equal(command.json().error, "Parameter 'command' is required and must be string!");
+});
+
+test('bad bodies: other content types, malformed JSON, arrays, oversized bodies', async (t) => {
+  const h = await startHarness(t, { bodyLimit: 2048 });
+  const url = `/workflowapi/isexistprocess/${ids.process}`;
+
+  const text = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+  assert.equal(text.statusCode, 200);
+  assert.equal(text.json().error, 'Invalid request body type');
+  const xml = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+  assert.equal(xml.json().error, 'Invalid request body type');
+
+  const malformed = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"schemeCode": ' });
+  assert.equal(malformed.statusCode, 200);
+  assert.equal(malformed.json().success, false);
+  assert.doesNotMatch(malformed.body, /at .*\.js|stack/i);
+
+  const array = await h.app.inject({ method: 'POST', url, payload: [1, 2] });
+  assert.equal(array.json().success, false);
+  assert.match(array.json().error, /must be an object/);
+
+  const big = await h.app.inject({ method: 'POST', url, payload: { message: 'x'.repeat(5000) } });
+  assert.equal(big.statusCode, 413);
+  assert.equal(big.json().success, false);
+  assert.match(big.json().message, /^WM_BODY_TOO_LARGE/);
+
+  const badJsonParameter = await h.app.inject({
+    method: 'POST',
+    url: '/workflowapi/deleteinstances',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'processIds=%5B%22abc',
+  });
+  assert.equal(badJsonParameter.json().success, false);
+});
+
+test('access: a refused credential answers 401 in the envelope; the token field is passed from any source', async (t) => {
+  const seen: { token?: string | undefined; authorization?: string | undefined }[] = [];
+  const h = await startHarness(t, {
+    access: {
+      checkWorkflowApi: async (request) => {
+        seen.push(request);
+        if (request.token !== 'secret' && request.authorization !== 'Bearer good') {
+          throw new WaymarkError('WM_UNAUTHORIZED', 'OpenId Connect authentication for Workflow API failed');
+        }
+      },
+    },
+  });
+  const refused = await h.app.inject({ method: 'POST', url: '/workflowapi/isactive' });
+  assert.equal(refused.statusCode, 401);
+  assert.deepEqual(refused.json(), {
+    success: false,
+    data: null,
+    error: 'OpenId Connect authentication for Workflow API failed',
+    message: 'WM_UNAUTHORIZED: Authentication required',
+  });
+  assert.equal((await h.app.inject({ url: '/workflowapi/isactive?token=secret' })).json().data, true);
+  assert.equal((await h.app.inject({ method: 'POST', url: '/workflowapi/isactive', payload: { Token: 'secret' } })).json().data, true);
+  assert.equal(
+    (await h.app.inject({ url: '/workflowapi/isactive', headers: { authorization: 'Bearer good' } })).json().data,
+    true,
+  );
+  // Unknown operations are not revealed to callers without access.
+  assert.equal((await h.app.inject({ url: '/workflowapi/nosuchthing' })).statusCode, 401);
+  assert.equal(seen.at(-2)?.authorization, 'Bearer good');
+});
+
+test('the dialect serves its own OpenAPI 3.1 document and a docs page listing every operation', async (t) => {
+  const h = await startHarness(t);
+  const openapi = await h.app.inject({ url: '/openapi/workflowapi.json' });
+  assert.equal(openapi.statusCode, 200);
+  const document = openapi.json();
+  assert.equal(document.openapi, '3.1.0');
+  const paths = Object.keys(document.paths);
+  for (const name of ['createinstance', 'getinstances', 'inboxrecalc', 'loginfo', 'isactive', 'createuser', 'getformbyflow', 'getschemelist']) {
+    assert.ok(paths.some((p) => p.startsWith(`/workflowapi/${name}`)), name);
+  }
+  assert.equal(paths.length, 33);
+  assert.ok(document.paths['/workflowapi/executecommand/{processId}'].post.requestBody.content['application/json'].schema.required.includes('command'));
+
+  const docs = await h.app.inject({ url: '/docs/workflowapi' });
+  assert.equal(docs.statusCode, 200);
+  assert.match(docs.headers['content-type'] as string, /text\/html/);
+  assert.match(docs.body, /getavailablestatetoset/);
+  assert.doesNotMatch(docs.body, /<script|https?:\/\/(?!localhost)/);
+});
