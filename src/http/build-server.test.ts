@@ -7,7 +7,7 @@ import { createLogger } from '../logging/index.js';
 import { ManualClock, WorkflowService } from '../services/index.js';
 import { createSqliteStore, type Store } from '../store/index.js';
 import { buildServer } from './build-server.js';
-import type { WaymarkPlugin } from './plugins.js';
+import { mountFastifyPlugin, type WaymarkPlugin } from './plugins.js';
 
 const quietLogger = createLogger({ level: 'silent' });
 
@@ -200,4 +200,18 @@ test('an unexpected error is logged with its details for the operator', async (t
   const logged = lines.find((line) => line.msg === 'request failed');
   assert.ok(logged, 'the failure is logged');
   assert.match(logged.err?.message ?? '', /hunter2/);
+});
+
+test('a fastify plugin with its own options is mounted through mountFastifyPlugin', async (t) => {
+  const greeting = mountFastifyPlugin(
+    'greeting',
+    async (app, options: { word: string; limit: number }) => {
+      app.get('/hello', async () => ({ word: options.word, limit: options.limit }));
+    },
+    (context) => ({ word: 'hi', limit: context.config.bodyLimit }),
+    '/greeting',
+  );
+  const app = await appFor(t, { plugins: [greeting] });
+  const response = await app.inject({ method: 'GET', url: '/greeting/hello' });
+  assert.deepEqual(response.json(), { word: 'hi', limit: 1048576 });
 });

@@ -2,5 +2,5 @@
 export { buildServer, type ServerDeps } from './build-server.js';
 export { startServer, type RunningServer, type StartServerOptions } from './start-server.js';
 export { toErrorReply, type ErrorReply } from './error-reply.js';
-export { loadInstalledPlugins, PLUGIN_MODULES, type WaymarkPlugin, type WaymarkPluginContext } from './plugins.js';
+export { mountFastifyPlugin, type WaymarkPlugin, type WaymarkPluginContext } from './plugins.js';
 export type { ReadinessReport } from './health-routes.js';

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock, WorkflowService } from '../services/index.js';
@@ -26,56 +26,20 @@ export interface WaymarkPlugin {
 }
 
 /**
- * The modules that provide plugins, relative to this file. Each one exports `waymarkPlugin`.
- * A module that does not exist yet is skipped, so the server runs while they are being built.
+ * Wraps a plain fastify plugin that takes its own options (as the dialects do) into a
+ * {@link WaymarkPlugin}: `options` builds those options from the shared context.
  */
-export const PLUGIN_MODULES: readonly string[] = [
-  '../dialects/workflow-api/index.js',
-  '../dialects/api-v1/index.js',
-  '../admin/index.js',
-];
-
-/**
- * Imports the plugin modules that exist. A module that exists but fails to load, or that does not
- * export a `waymarkPlugin`, is an error: a half-installed dialect must not be skipped silently.
- */
-export async function loadInstalledPlugins(
-  logger: Logger,
-  modules: readonly string[] = PLUGIN_MODULES,
-  base: string = import.meta.url,
-): Promise<WaymarkPlugin[]> {
-  const plugins: WaymarkPlugin[] = [];
-  for (const specifier of modules) {
-    const url = new URL(specifier, base);
-    let loaded: { waymarkPlugin?: unknown };
-    try {
-      loaded = (await import(url.href)) as { waymarkPlugin?: unknown };
-    } catch (error) {
-      if (isMissingModule(error, url)) {
-        logger.debug({ module: specifier }, 'HTTP plugin module not present; skipped');
-        continue;
-      }
-      throw error;
-    }
-    if (!isWaymarkPlugin(loaded.waymarkPlugin)) {
-      throw new TypeError(`${specifier} does not export a waymarkPlugin ({ name, register })`);
-    }
-    plugins.push(loaded.waymarkPlugin);
-  }
-  return plugins;
-}
-
-function isWaymarkPlugin(value: unknown): value is WaymarkPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { name?: unknown; register?: unknown; prefix?: unknown };
-  return typeof candidate.name === 'string' && typeof candidate.register === 'function'
-    && (candidate.prefix === undefined || typeof candidate.prefix === 'string');
-}
-
-// Only the module itself being absent counts: a missing import inside it is a real error.
-function isMissingModule(error: unknown, url: URL): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, url: missingUrl, message } = error as { code?: unknown; url?: unknown; message?: unknown };
-  if (code !== 'ERR_MODULE_NOT_FOUND') return false;
-  return missingUrl === url.href || (typeof message === 'string' && message.includes(`'${decodeURIComponent(url.pathname)}'`));
+export function mountFastifyPlugin<Options extends Record<string, unknown>>(
+  name: string,
+  plugin: FastifyPluginAsync<Options>,
+  options: (context: WaymarkPluginContext) => Options,
+  prefix?: string,
+): WaymarkPlugin {
+  return {
+    name,
+    ...(prefix === undefined ? {} : { prefix }),
+    async register(app, context) {
+      await app.register(plugin, options(context));
+    },
+  };
 }

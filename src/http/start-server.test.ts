@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { isWaymarkError } from '../errors/index.js';
+import { createLogger } from '../logging/index.js';
+import { startServer } from './start-server.js';
+
+function tempDataDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'waymark-start-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('startServer opens SQLite in the data folder, listens, and answers /readiness over real HTTP', async (t) => {
+  const dataDir = tempDataDir(t);
+  const lines: { msg?: string }[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) } });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  const server = await startServer(config, { logger, handleSignals: false });
+  t.after(() => server.close());
+
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(existsSync(join(dataDir, 'waymark.db')), 'the SQLite file is created in the data folder');
+  assert.ok(lines.some((line) => line.msg === `Waymark is listening on ${server.url}`), 'the URL is logged');
+
+  const response = await fetch(`${server.url}/readiness`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { status: 'ready', store: 'ok', runtime: 'running' });
+
+  await server.close();
+  await server.close();
+  assert.ok(lines.some((line) => line.msg === 'Waymark stopped'));
+  await assert.rejects(fetch(`${server.url}/liveness`));
+});
+
+test('a port already in use is a clear configuration error, and the store is closed again', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const address = blocker.address();
+  assert.ok(address !== null && typeof address === 'object');
+
+  const config = loadConfig({ PORT: String(address.port), HOST: '127.0.0.1', WAYMARK_DATA_DIR: tempDataDir(t) }, {});
+  await assert.rejects(startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false }), (error: unknown) => {
+    assert.ok(isWaymarkError(error, 'WM_CONFIG_INVALID'));
+    assert.equal(error.message, `Cannot listen on 127.0.0.1:${address.port}: the port is already in use (choose another with PORT or --port)`);
+    return true;
+  });
+});
+
+test('SIGTERM closes the server and then the store', async (t) => {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: tempDataDir(t) }, {});
+  const lines: { msg?: string }[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) } });
+  const before = process.listenerCount('SIGTERM');
+  const server = await startServer(config, { logger });
+  t.after(() => server.close());
+  assert.equal(process.listenerCount('SIGTERM'), before + 1);
+
+  // Emitting the event runs the handler in this process without actually signalling it.
+  process.emit('SIGTERM', 'SIGTERM');
+  await server.close();
+  assert.deepEqual(
+    lines.map((line) => line.msg).filter((msg) => msg === 'Waymark is shutting down' || msg === 'Waymark stopped'),
+    ['Waymark is shutting down', 'Waymark stopped'],
+  );
+  assert.equal(process.listenerCount('SIGTERM'), before, 'the signal handlers are removed');
+  await assert.rejects(fetch(`${server.url}/liveness`));
+});
