@@ -190,10 +190,11 @@ describe('loops', () => {
   });
 
   test('StartLoopForeach walks a separated list, or a list parameter', async () => {
-    for (const [options, parameters, expected] of [
+    const cases: [Record<string, unknown>, { name: string; value: JsonValue }[], string[]][] = [
       [{ Values: 'one; two ;three', Separator: ';' }, [], ['one', 'two', 'three']],
       [{ ValuesFromParameter: true, ValuesParameterName: 'Items' }, [{ name: 'Items', value: ['x', 'y'] }], ['x', 'y']],
-    ] as const) {
+    ];
+    for (const [options, parameters, expected] of cases) {
       const seen: JsonValue[] = [];
       const external = fakeExternal({ actions: { Record: (_p, context) => void seen.push(context.parameters['Item'] ?? null) } });
       const compiled = scheme({
@@ -208,7 +209,7 @@ describe('loops', () => {
           transition('Loop', 'Done', { conditions: [when.otherwise()] }),
         ],
       });
-      const step = await create(context(compiled, { external }), compiled, [...parameters]);
+      const step = await create(context(compiled, { external }), compiled, parameters);
       assert.deepEqual(seen, expected);
       assert.equal(step.instances[0]!.status, InstanceStatus.Finalized);
     }
