@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeProtectedHeader } from 'jose';
+import { buildAccessApp, probeWithBearer, requestToken, TEST_API_TOKEN } from '../access/testing.js';
+
+async function jwksKids(app: Awaited<ReturnType<typeof buildAccessApp>>['app']): Promise<string[]> {
+  const { keys } = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration/jwks' })).json() as { keys: { kid: string }[] };
+  return keys.map((key) => key.kid);
+}
+
+test('after a rotation new tokens use the new key, old tokens pass until they expire, and the old key is pruned later', async (t) => {
+  const { app, access, clock } = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true });
+  t.after(() => app.close());
+  const before = String((await requestToken(app, TEST_API_TOKEN)).body.access_token);
+  const oldKid = decodeProtectedHeader(before).kid;
+
+  clock.advance(10 * 60_000);
+  const newKid = await access.settings.signingKeys.rotate();
+  assert.notEqual(newKid, oldKid);
+  assert.deepEqual(await jwksKids(app), [newKid, oldKid], 'both keys are published');
+
+  const after = String((await requestToken(app, TEST_API_TOKEN)).body.access_token);
+  assert.equal(decodeProtectedHeader(after).kid, newKid);
+  assert.equal((await probeWithBearer(app, before)).status, 200, 'the old key still verifies');
+  assert.equal((await probeWithBearer(app, after)).status, 200);
+
+  // The old token expires 50 min after the rotation; the old key stays one hour and 30 s after it.
+  clock.advance(50 * 60_000 + 31_000);
+  assert.equal((await probeWithBearer(app, before)).status, 401, 'expired');
+  assert.deepEqual(await jwksKids(app), [newKid, oldKid]);
+  clock.advance(10 * 60_000);
+  assert.deepEqual(await jwksKids(app), [newKid], 'pruned after 1 h + skew');
+  const fresh = String((await requestToken(app, TEST_API_TOKEN)).body.access_token);
+  assert.equal((await probeWithBearer(app, fresh)).status, 200);
+});
+
+test('the signing key survives a restart: a token issued before still passes on a new server over the same store', async (t) => {
+  const first = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true });
+  t.after(() => first.app.close());
+  const token = String((await requestToken(first.app, TEST_API_TOKEN)).body.access_token);
+  const second = await buildAccessApp({ store: first.store, clock: first.clock, adminPassword: null });
+  t.after(() => second.app.close());
+  assert.equal((await probeWithBearer(second.app, token)).status, 200);
+});
+
+test('the private key never reaches the log', async (t) => {
+  const { app, store, logText } = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true });
+  t.after(() => app.close());
+  await requestToken(app, TEST_API_TOKEN);
+  const keys = (await store.getSetting('identity.signingKeys')) as unknown as { privateJwk: { d: string } }[];
+  const d = keys[0]?.privateJwk.d;
+  assert.ok(d);
+  assert.equal(logText().includes(d), false);
+});
