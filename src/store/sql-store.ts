@@ -31,6 +31,15 @@ export interface SqlDialectFacts {
 }
 
 type Db = Kysely<WaymarkDatabase>;
+
+interface PendingStep {
+  readonly write: StepWrite;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Upper bound on steps sharing one commit, so one commit never holds the connection for long. */
+const MAX_STEPS_PER_COMMIT = 256;
 type Executor = Db | Transaction<WaymarkDatabase>;
 
 /** Keeps bound-parameter lists well under every driver's limit (SQLite: 32766, pg: 65535). */
@@ -88,6 +97,9 @@ function pagingOf(skip: number | undefined, take: number | undefined): { offset:
 /** The dialect-independent Store over a migrated kysely database. */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
+  private readonly pendingSteps: PendingStep[] = [];
+  /** The running group commit, while steps are queued or being committed. */
+  private commitRun: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -230,83 +242,59 @@ export class SqlStore implements Store {
     return { items: rows.map(instanceFromRow), total: Number(totalRow.count) };
   }
 
-  async applyStep({ step, expectedRevisions }: StepWrite): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const newInstances: ProcessInstance[] = [];
-      const written = new Set<string>();
-      for (const instance of step.instances) {
-        written.add(instance.id);
-        const expected = expectedRevisions.get(instance.id);
-        if (expected === undefined) {
-          newInstances.push(instance);
-          continue;
-        }
-        const result = await trx
-          .updateTable('instances')
-          .set({ ...instanceColumns(instance), revision: expected + 1 })
-          .where('id', '=', instance.id)
-          .where('revision', '=', expected)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) throw instanceConflict(instance.id);
+  /**
+   * Steps are group-committed: steps submitted while another commit is being prepared share one
+   * transaction (and so one fsync), each inside its own savepoint so a failing step is rolled back
+   * alone. A step's promise settles only after the COMMIT that holds it, so an acknowledged step
+   * is durable.
+   */
+  applyStep(write: StepWrite): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pendingSteps.push({ write, resolve, reject });
+      if (this.commitRun === null) {
+        // setImmediate runs after pending I/O callbacks, so requests that arrived together are
+        // queued before the commit starts.
+        this.commitRun = new Promise<void>((started) => setImmediate(started)).then(() => this.commitPendingSteps());
       }
-
-      // Instances the step read but did not change (e.g. the root of a changed subprocess)
-      // still guard it: they must be as they were when loaded.
-      const readOnly = [...expectedRevisions].filter(([id]) => !written.has(id));
-      if (readOnly.length > 0) {
-        const stored = new Map<string, number>();
-        for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
-          const rows = await trx.selectFrom('instances').select(['id', 'revision']).where('id', 'in', ids).execute();
-          for (const row of rows) stored.set(row.id, row.revision);
-        }
-        for (const [id, expected] of readOnly) {
-          if (stored.get(id) !== expected) throw instanceConflict(id);
-        }
-      }
-
-      await this.insertNewInstances(trx, newInstances);
-      await appendHistory(trx, step.history);
-      await replacePerInstance(trx, 'inbox', step.inbox, (processId, item: InboxItem) => ({
-        process_id: processId,
-        identity_id: item.identityId,
-        commands: JSON.stringify(item.availableCommands),
-        added_at: item.addedAt,
-      }));
-      await replacePerInstance(trx, 'timers', step.timers, (processId, timer: ArmedTimer) => ({
-        process_id: processId,
-        name: timer.name,
-        due_at: timer.dueAt,
-      }));
-      for (const batch of chunks(step.outbox, rowsPerInsert(6))) {
-        await trx
-          .insertInto('outbox')
-          .values(batch.map((item: OutboxItem) => ({
-            process_id: item.processId,
-            identity_id: item.identityId,
-            command_name: item.commandName,
-            activity_name: item.activityName,
-            state_name: item.stateName,
-            executed_at: item.executedAt,
-          })))
-          .execute();
-      }
-      // Last, so whatever this step wrote about a removed subprocess goes with it.
-      await deleteInstanceRows(trx, step.removedInstanceIds);
     });
   }
 
-  private async insertNewInstances(trx: Transaction<WaymarkDatabase>, instances: readonly ProcessInstance[]): Promise<void> {
-    for (const batch of chunks(instances, rowsPerInsert(22))) {
-      try {
-        // A new instance's first stored step is its revision + 1, like every later step.
-        await trx.insertInto('instances').values(batch.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }))).execute();
-      } catch (error) {
-        if (!this.dialect.isUniqueViolation(error)) throw error;
-        const ids = batch.map((i) => i.id);
-        const existing = await trx.selectFrom('instances').select('id').where('id', 'in', ids).execute();
-        const duplicate = existing[0]?.id ?? ids.find((id, index) => ids.indexOf(id) !== index) ?? ids[0];
-        throw new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${duplicate} already exists`, { processId: duplicate }, { cause: error });
+  private async commitPendingSteps(): Promise<void> {
+    try {
+      while (this.pendingSteps.length > 0) {
+        await this.commitBatch(this.pendingSteps.splice(0, MAX_STEPS_PER_COMMIT));
       }
+    } finally {
+      this.commitRun = null;
+    }
+  }
+
+  private async commitBatch(batch: readonly PendingStep[]): Promise<void> {
+    const failures = new Map<PendingStep, unknown>();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        if (batch.length === 1) {
+          await writeStep(trx, batch[0]!.write, this.dialect);
+          return;
+        }
+        for (const pending of batch) {
+          await sql`savepoint waymark_step`.execute(trx);
+          try {
+            await writeStep(trx, pending.write, this.dialect);
+          } catch (error) {
+            await sql`rollback to savepoint waymark_step`.execute(trx);
+            failures.set(pending, error);
+          }
+          await sql`release savepoint waymark_step`.execute(trx);
+        }
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const pending of batch) {
+      if (failures.has(pending)) pending.reject(failures.get(pending));
+      else pending.resolve();
     }
   }
 
@@ -514,8 +502,100 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Steps already submitted are committed (and acknowledged) before the connection goes.
+    while (this.commitRun !== null) await this.commitRun;
     await this.db.destroy();
   }
+}
+
+/** Writes one step inside an open transaction; throws (leaving the rollback to the caller) on conflict. */
+async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevisions }: StepWrite, dialect: SqlDialectFacts): Promise<void> {
+  const newInstances: ProcessInstance[] = [];
+  const written = new Set<string>();
+  for (const instance of step.instances) {
+    written.add(instance.id);
+    const expected = expectedRevisions.get(instance.id);
+    if (expected === undefined) {
+      newInstances.push(instance);
+      continue;
+    }
+    const result = await trx
+      .updateTable('instances')
+      .set({ ...instanceColumns(instance), revision: expected + 1 })
+      .where('id', '=', instance.id)
+      .where('revision', '=', expected)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw instanceConflict(instance.id);
+  }
+
+  // Instances the step read but did not change (e.g. the root of a changed subprocess)
+  // still guard it: they must be as they were when loaded.
+  const readOnly = [...expectedRevisions].filter(([id]) => !written.has(id));
+  if (readOnly.length > 0) {
+    const stored = new Map<string, number>();
+    for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
+      const rows = await trx.selectFrom('instances').select(['id', 'revision']).where('id', 'in', ids).execute();
+      for (const row of rows) stored.set(row.id, row.revision);
+    }
+    for (const [id, expected] of readOnly) {
+      if (stored.get(id) !== expected) throw instanceConflict(id);
+    }
+  }
+
+  await insertNewInstances(trx, newInstances, dialect);
+  await appendHistory(trx, step.history);
+  await replacePerInstance(trx, 'inbox', step.inbox, (processId, item: InboxItem) => ({
+    process_id: processId,
+    identity_id: item.identityId,
+    commands: JSON.stringify(item.availableCommands),
+    added_at: item.addedAt,
+  }));
+  await replacePerInstance(trx, 'timers', step.timers, (processId, timer: ArmedTimer) => ({
+    process_id: processId,
+    name: timer.name,
+    due_at: timer.dueAt,
+  }));
+  for (const batch of chunks(step.outbox, rowsPerInsert(6))) {
+    await trx
+      .insertInto('outbox')
+      .values(batch.map((item: OutboxItem) => ({
+        process_id: item.processId,
+        identity_id: item.identityId,
+        command_name: item.commandName,
+        activity_name: item.activityName,
+        state_name: item.stateName,
+        executed_at: item.executedAt,
+      })))
+      .execute();
+  }
+  // Last, so whatever this step wrote about a removed subprocess goes with it.
+  await deleteInstanceRows(trx, step.removedInstanceIds);
+}
+
+async function insertNewInstances(trx: Transaction<WaymarkDatabase>, instances: readonly ProcessInstance[], dialect: SqlDialectFacts): Promise<void> {
+  if (instances.length === 0) return;
+  const ids = instances.map((i) => i.id);
+  // Looked up first rather than after a failed INSERT: PostgreSQL aborts the transaction on error.
+  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
+    const existing = await trx.selectFrom('instances').select('id').where('id', 'in', batch).limit(1).executeTakeFirst();
+    if (existing) throw instanceExists(existing.id);
+  }
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw instanceExists(repeated);
+  for (const batch of chunks(instances, rowsPerInsert(22))) {
+    try {
+      // A new instance's first stored step is its revision + 1, like every later step.
+      await trx.insertInto('instances').values(batch.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }))).execute();
+    } catch (error) {
+      // Another connection inserted the same id meanwhile (possible only with PostgreSQL).
+      if (dialect.isUniqueViolation(error)) throw instanceExists(batch.map((i) => i.id).join(', '), error);
+      throw error;
+    }
+  }
+}
+
+function instanceExists(processId: string, cause?: unknown): WaymarkError<'WM_INSTANCE_EXISTS'> {
+  return new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${processId} already exists`, { processId }, cause === undefined ? undefined : { cause });
 }
 
 async function insertRoles(trx: Transaction<WaymarkDatabase>, userId: string, roles: readonly string[]): Promise<void> {

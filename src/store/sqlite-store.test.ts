@@ -183,6 +183,37 @@ describe('applyStep', () => {
     assert.deepEqual((await store.getOutbox({ processId: 'p1' })).map((o) => o.identityId), [winner.identity]);
   });
 
+  it('commits steps submitted together as a group, rolling back only the ones that fail', async (t) => {
+    const store = await openStore(t);
+    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'q' }), fakeInstance({ id: 'taken' })] })));
+
+    const results = await Promise.allSettled([
+      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'First', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'First')] }), { p1: 1 })),
+      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Second', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'Second')] }), { p1: 1 })),
+      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })], history: [fakeTransition('p2', 'Draft', 'Review')] }))),
+      // Changes q, then fails on 'taken': q's change must be undone with it.
+      store.applyStep(fakeWrite(
+        fakeStep({ instances: [fakeInstance({ id: 'q', activityName: 'Changed', revision: 1 }), fakeInstance({ id: 'taken' })], history: [fakeTransition('q', 'Draft', 'Changed')] }),
+        { q: 1 },
+      )),
+      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Third', revision: 2 })], history: [fakeTransition('p1', 'First', 'Third')] }), { p1: 2 })),
+    ]);
+
+    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as WaymarkError).code)), [
+      'ok',
+      'WM_INSTANCE_CONFLICT',
+      'ok',
+      'WM_INSTANCE_EXISTS',
+      'ok',
+    ]);
+    assert.equal((await store.getInstance('p1'))?.revision, 3);
+    assert.deepEqual((await store.getHistory('p1')).map((h) => [h.order, h.toActivityName]), [[1, 'First'], [2, 'Third']]);
+    assert.equal((await store.getInstance('p2'))?.revision, 1);
+    assert.equal((await store.getInstance('q'))?.revision, 1);
+    assert.equal((await store.getInstance('q'))?.activityName, 'Draft');
+    assert.deepEqual(await store.getHistory('q'), []);
+  });
+
   it('rolls back every write of a step when one instance is stale', async (t) => {
     const store = await openStore(t);
     await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'fresh' }), fakeInstance({ id: 'stale' })] })));
@@ -242,6 +273,11 @@ describe('applyStep', () => {
     assert.equal(await store.getInstance('p0'), null);
     assert.deepEqual(await store.getHistory('p0'), []);
     assert.equal((await store.getInstance('p1'))?.activityName, 'Draft');
+    await assert.rejects(
+      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'twin' }), fakeInstance({ id: 'twin' })] }))),
+      (error: unknown) => hasCode('WM_INSTANCE_EXISTS')(error) && (error as WaymarkError).context.processId === 'twin',
+    );
+    assert.equal(await store.getInstance('twin'), null);
   });
 
   it('removes ended subprocesses with everything the step or earlier steps wrote about them', async (t) => {
@@ -486,6 +522,14 @@ describe('settings', () => {
 });
 
 describe('lifecycle', () => {
+  it('commits the steps already submitted before closing', async () => {
+    const store = await createSqliteStore({ filename: ':memory:' });
+    const submitted = store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
+    await store.close();
+    await submitted;
+    await assert.rejects(store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })] }))));
+  });
+
   it('answers ping while open and not after close', async () => {
     const store = await createSqliteStore({ filename: ':memory:' });
     assert.equal(store.kind, 'sqlite');
