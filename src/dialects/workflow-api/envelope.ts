@@ -50,14 +50,16 @@ const FASTIFY_ERRORS: Record<string, (error: Error) => WaymarkError> = {
 /**
  * The one mapping from any error to the Workflow API's wire format. `error` carries the text a
  * client shows (the vendor's wording where the reference gives it); `message` carries the stable
- * Waymark code and its title, e.g. `WM_INSTANCE_NOT_FOUND: Process instance not found`.
+ * Waymark code and its title, e.g. `WM_INSTANCE_NOT_FOUND: Process instance not found`, and the
+ * error's `detail` context in parentheses when it has one (which ids failed, for example).
  */
 export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
   const domain = asWaymarkError(error);
   const status = STATUS_BY_CODE[domain.code] ?? 200;
+  const detail = typeof domain.context.detail === 'string' ? ` (${domain.context.detail})` : '';
   return {
     status,
-    body: { success: false, data: null, error: domain.message, message: `${domain.code}: ${ERROR_CODES[domain.code].title}` },
+    body: { success: false, data: null, error: domain.message, message: `${domain.code}: ${ERROR_CODES[domain.code].title}${detail}` },
   };
 }
 

@@ -8,3 +8,4 @@ export {
 } from './workflow-api-plugin.js';
 export { toEnvelopeFailure, successEnvelope, type Envelope } from './envelope.js';
 export { OPERATIONS, type Operation } from './operations.js';
+export { waymarkPlugin } from './waymark-plugin.js';

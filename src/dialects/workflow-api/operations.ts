@@ -116,7 +116,8 @@ const STATUS_NAMES: Record<string, number> = { initialized: 0, running: 1, idled
 function statusesOf(params: RequestParameters): number[] | undefined {
   const raw = params.raw('status');
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const items = typeof raw === 'number' ? [String(raw)] : params.stringList('status');
+  const items =
+    typeof raw === 'number' ? [String(raw)] : Array.isArray(raw) ? raw.map((item) => String(item)) : params.stringList('status');
   return items?.map((item) => {
     const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES[item.toLowerCase()];
     if (status === undefined || status > 5) {

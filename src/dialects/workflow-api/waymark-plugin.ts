@@ -1,0 +1,34 @@
+/**
+ * The Workflow API as the HTTP shell mounts it: builds the dialect's services from the shell's
+ * context and registers {@link workflowApiPlugin} at the root of its scope.
+ */
+import { createAccessControl } from '../../access/index.js';
+import type { WaymarkPlugin } from '../../http/plugins.js';
+import { UserService } from '../../services/index.js';
+import { FormService, InMemoryFormRecords } from '../../services/form-service.js';
+import { InMemoryLogRecords, LogService } from '../../services/log-service.js';
+import { workflowApiPlugin } from './workflow-api-plugin.js';
+
+/** The plugin the HTTP shell loads from this module. */
+export const waymarkPlugin: WaymarkPlugin = {
+  name: 'workflow-api',
+  async register(app, context) {
+    const access = await createAccessControl({
+      store: context.store,
+      publicUrl: context.config.publicUrl,
+      logger: context.logger,
+      clock: context.clock,
+    });
+    // Logs and forms are kept in memory until the Store port has their methods (see docs/workflow-api.md).
+    const logs = new LogService({ records: new InMemoryLogRecords(), logger: context.logger, clock: context.clock });
+    const forms = new FormService(new InMemoryFormRecords(), context.services);
+    await app.register(workflowApiPlugin, {
+      workflow: context.services,
+      users: new UserService(context.store, context.clock),
+      logs,
+      forms,
+      access,
+      bodyLimit: context.config.bodyLimit,
+    });
+  },
+};
