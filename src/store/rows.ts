@@ -24,6 +24,7 @@ import type {
   UsersTable,
 } from './tables.js';
 
+/** A stored scheme row as a StoredScheme. */
 export function schemeFromRow(row: Selectable<SchemesTable>): StoredScheme {
   return {
     id: row.id,
@@ -63,6 +64,7 @@ export function instanceColumns(instance: ProcessInstance): Omit<InstancesTable,
   };
 }
 
+/** A stored instance row as a ProcessInstance. */
 export function instanceFromRow(row: Selectable<InstancesTable>): ProcessInstance {
   return {
     id: row.id,
@@ -90,6 +92,7 @@ export function instanceFromRow(row: Selectable<InstancesTable>): ProcessInstanc
   };
 }
 
+/** The history row of one transition, at its position `order` in its process's history. */
 export function historyColumns(record: TransitionRecord, order: number): Omit<HistoryTable, 'id'> {
   return {
     process_id: record.processId,
@@ -109,6 +112,7 @@ export function historyColumns(record: TransitionRecord, order: number): Omit<Hi
   };
 }
 
+/** A stored history row as a StoredTransition. */
 export function historyFromRow(row: Selectable<HistoryTable>): StoredTransition {
   return {
     id: row.id,
@@ -129,6 +133,7 @@ export function historyFromRow(row: Selectable<HistoryTable>): StoredTransition 
   };
 }
 
+/** A stored inbox row as an InboxItem. */
 export function inboxFromRow(row: Selectable<InboxTable>): InboxItem {
   return {
     processId: row.process_id,
@@ -138,6 +143,7 @@ export function inboxFromRow(row: Selectable<InboxTable>): InboxItem {
   };
 }
 
+/** A stored outbox row as an OutboxItem. */
 export function outboxFromRow(row: Selectable<OutboxTable>): OutboxItem {
   return {
     processId: row.process_id,
@@ -149,6 +155,7 @@ export function outboxFromRow(row: Selectable<OutboxTable>): OutboxItem {
   };
 }
 
+/** A stored timer row as an ArmedTimer. */
 export function timerFromRow(row: Selectable<TimersTable>): ArmedTimer {
   return { processId: row.process_id, name: row.name, dueAt: row.due_at };
 }
@@ -170,6 +177,7 @@ export function userColumns(user: Omit<StoredUser, 'lock' | 'createdAt'>): Omit<
   };
 }
 
+/** A stored user row, with its roles, as a StoredUser. */
 export function userFromRow(row: Selectable<UsersTable>, roles: readonly string[]): StoredUser {
   return {
     id: row.id,

@@ -39,7 +39,11 @@ const STATEMENT_CACHE_SIZE = 500;
 function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    prepare(sqlText: string): SqliteStatement {
+    prepare(kyselySql: string): SqliteStatement {
+      // kysely opens transactions with a deferred BEGIN. Every transaction here writes, and a
+      // deferred one that later upgrades to a write lock fails at once with SQLITE_BUSY when
+      // another process holds it, instead of waiting busy_timeout; IMMEDIATE waits up front.
+      const sqlText = kyselySql === 'begin' ? 'begin immediate' : kyselySql;
       const cached = cache.get(sqlText);
       if (cached !== undefined) {
         // Re-insert so the map's order is least-recently-used first.

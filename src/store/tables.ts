@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 
+/** One version of a scheme; unique (code, version). */
 export interface SchemesTable {
   id: string;
   code: string;
@@ -17,6 +18,7 @@ export interface SchemesTable {
   created_at: string;
 }
 
+/** One process instance (root or subprocess). */
 export interface InstancesTable {
   id: string;
   scheme_code: string;
@@ -43,6 +45,7 @@ export interface InstancesTable {
   revision: number;
 }
 
+/** One executed transition; `order` numbers a process's transitions from 1. */
 export interface HistoryTable {
   id: Generated<number>;
   process_id: string;
@@ -61,6 +64,7 @@ export interface HistoryTable {
   transition_time: string;
 }
 
+/** Who may act on an instance now; one row per (process, identity). */
 export interface InboxTable {
   process_id: string;
   identity_id: string;
@@ -69,6 +73,7 @@ export interface InboxTable {
   added_at: string;
 }
 
+/** Who acted on an instance. */
 export interface OutboxTable {
   id: Generated<number>;
   process_id: string;
@@ -79,12 +84,14 @@ export interface OutboxTable {
   executed_at: string;
 }
 
+/** A timer armed for an instance; one per (process, name). */
 export interface TimersTable {
   process_id: string;
   name: string;
   due_at: string;
 }
 
+/** A user of the built-in identity directory. */
 export interface UsersTable {
   id: string;
   name: string;
@@ -103,17 +110,20 @@ export interface UsersTable {
   created_at: string;
 }
 
+/** One role of one user. */
 export interface UserRolesTable {
   user_id: string;
   role: string;
 }
 
+/** A server setting by key. */
 export interface SettingsTable {
   key: string;
   /** JSON value. */
   value: string;
 }
 
+/** A log entry kept in the database (written by a later issue). */
 export interface LogsTable {
   id: Generated<number>;
   level: string;
@@ -123,6 +133,7 @@ export interface LogsTable {
   created_at: string;
 }
 
+/** A form source for a scheme and state (used by a later issue). */
 export interface FormsTable {
   id: Generated<number>;
   scheme_code: string;
