@@ -4,3 +4,4 @@ export { startServer, type RunningServer, type StartServerOptions } from './star
 export { toErrorReply, type ErrorReply } from './error-reply.js';
 export { mountFastifyPlugin, type WaymarkPlugin, type WaymarkPluginContext } from './plugins.js';
 export type { ReadinessReport } from './health-routes.js';
+export { installedPlugins } from './installed-plugins.js';

@@ -15,7 +15,7 @@ function tempDataDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-test('startServer opens SQLite in the data folder, listens, and answers /readiness over real HTTP', async (t) => {
+test('startServer opens SQLite in the data folder, listens, answers /readiness and the Workflow API over real HTTP', async (t) => {
   const dataDir = tempDataDir(t);
   const lines: { msg?: string }[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) } });
@@ -30,6 +30,10 @@ test('startServer opens SQLite in the data folder, listens, and answers /readine
   const response = await fetch(`${server.url}/readiness`);
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { status: 'ready', store: 'ok', runtime: 'running' });
+
+  const schemes = await fetch(`${server.url}/workflowapi/getschemelist`);
+  assert.equal(schemes.status, 200);
+  assert.deepEqual(await schemes.json(), { success: true, data: [], error: null, message: null }, 'the Workflow API is mounted by default');
 
   await server.close();
   await server.close();

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
 import { buildServer } from './build-server.js';
+import { installedPlugins } from './installed-plugins.js';
 import type { WaymarkPlugin } from './plugins.js';
 
 /** A server that is listening. */
@@ -20,7 +21,7 @@ export interface RunningServer {
 export interface StartServerOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** The API dialects and admin API to mount (see `WaymarkPlugin`); none by default. */
+  /** The API dialects and admin API to mount (see `WaymarkPlugin`); by default {@link installedPlugins}. */
   readonly plugins?: readonly WaymarkPlugin[];
   /** Close gracefully on SIGINT and SIGTERM (default true). Tests that close by hand turn it off. */
   readonly handleSignals?: boolean;
@@ -49,7 +50,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       maxAutoSteps: config.maxAutoSteps,
       fileActionsSandbox: config.fileSandbox !== null,
     });
-    const plugins = options.plugins ?? [];
+    const plugins = options.plugins ?? installedPlugins();
     app = await buildServer({ config, store, services, logger, clock, plugins });
     try {
       url = await app.listen({ port: config.port, host: config.host });

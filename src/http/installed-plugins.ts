@@ -1,0 +1,10 @@
+import { waymarkPlugin as workflowApi } from '../dialects/workflow-api/index.js';
+import type { WaymarkPlugin } from './plugins.js';
+
+/**
+ * The HTTP surface `waymark serve` mounts, in order. A new dialect or the admin API is added here:
+ * its module exports a `WaymarkPlugin` (see `plugins.ts`) and this list names it.
+ */
+export function installedPlugins(): readonly WaymarkPlugin[] {
+  return [workflowApi];
+}
