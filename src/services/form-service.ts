@@ -7,25 +7,9 @@
 import { WaymarkError } from '../errors/index.js';
 import type { CallScope } from './workflow-service.js';
 import type { ProcessInstance } from '../engine/types.js';
+import type { FormRecord, FormRecords } from '../store/records.js';
 
-/** One stored form. `state` null means "any state of the scheme". */
-export interface FormRecord {
-  readonly schemeCode: string;
-  readonly name: string;
-  readonly state: string | null;
-  readonly source: string;
-}
-
-/** Where forms are kept: the Store implements this. */
-export interface FormRecords {
-  /** Saves (inserts or replaces) the form with this scheme code, name and state. */
-  saveForm(form: FormRecord): Promise<FormRecord>;
-  getForm(schemeCode: string, name: string, state: string | null): Promise<FormRecord | null>;
-  /** Forms of a scheme, or forms of a name across schemes. */
-  listForms(filter: { schemeCode?: string; name?: string }): Promise<readonly FormRecord[]>;
-  /** True when a form was deleted. */
-  deleteForm(schemeCode: string, name: string, state: string | null): Promise<boolean>;
-}
+export type { FormRecord, FormRecords } from '../store/records.js';
 
 /** How the form service reads a process instance (the WorkflowService provides it). */
 export interface InstanceReader {

@@ -7,41 +7,9 @@ import { WaymarkError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { redactSecrets } from '../logging/index.js';
 import { systemClock, type Clock } from './clock.js';
+import type { LogEntry, LogLevel, LogQuery, LogRecords, StoredLogEntry } from '../store/records.js';
 
-/** The levels a client may write. */
-export type LogLevel = 'info' | 'error' | 'debug';
-
-/** One log entry: a message and the caller's extra fields. */
-export interface LogEntry {
-  readonly level: LogLevel;
-  readonly message: string;
-  /** The caller's other named fields, secrets already redacted. */
-  readonly properties: Readonly<Record<string, JsonValue>>;
-  readonly createdAt: string;
-}
-
-/** A stored log entry. */
-export interface StoredLogEntry extends LogEntry {
-  readonly id: number;
-}
-
-/** Which entries to read back, newest first. */
-export interface LogQuery {
-  readonly level?: LogLevel;
-  /** Substring of the message, case-insensitive. */
-  readonly search?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly skip?: number;
-  /** 0 = all. */
-  readonly take?: number;
-}
-
-/** Where entries are kept: the Store implements this. */
-export interface LogRecords {
-  appendLog(entry: LogEntry): Promise<StoredLogEntry>;
-  queryLogs(query: LogQuery): Promise<{ readonly items: readonly StoredLogEntry[]; readonly total: number }>;
-}
+export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords } from '../store/records.js';
 
 /** What the log service needs. */
 export interface LogServiceOptions {

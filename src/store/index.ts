@@ -9,3 +9,4 @@ export type {
 } from './store.js';
 export { createStore, type StoreConfig } from './create-store.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
+export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';

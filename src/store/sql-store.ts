@@ -10,6 +10,7 @@ import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
 import type { InstanceQuery, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { WaymarkDatabase } from './tables.js';
+import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
 import {
   historyColumns,
   historyFromRow,
@@ -490,6 +491,67 @@ export class SqlStore implements Store {
       .execute();
   }
 
+  // ---- Logs and forms ------------------------------------------------------------------------
+
+  async appendLog(entry: LogEntry): Promise<StoredLogEntry> {
+    const row = await this.db
+      .insertInto('logs')
+      .values({ level: entry.level, message: entry.message, properties: JSON.stringify(entry.properties), created_at: entry.createdAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...entry, id: Number(row.id) };
+  }
+
+  async queryLogs(query: LogQuery): Promise<{ readonly items: readonly StoredLogEntry[]; readonly total: number }> {
+    let select = this.db.selectFrom('logs');
+    if (query.level) select = select.where('level', '=', query.level);
+    if (query.search) select = select.where(containsIgnoringCase('message', query.search));
+    if (query.from) select = select.where('created_at', '>=', query.from);
+    if (query.to) select = select.where('created_at', '<=', query.to);
+    const counted = await select.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    let page = select.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (query.take && query.take > 0) page = page.limit(query.take);
+    if (query.skip && query.skip > 0) page = page.offset(query.skip).$if(!query.take, (q) => q.limit(-1));
+    const rows = await page.execute();
+    return {
+      total: Number(counted.total),
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        level: r.level as StoredLogEntry['level'],
+        message: r.message,
+        properties: JSON.parse(r.properties) as StoredLogEntry['properties'],
+        createdAt: r.created_at,
+      })),
+    };
+  }
+
+  async saveForm(form: FormRecord): Promise<FormRecord> {
+    // The unique key does not hold for a NULL state (NULLs are distinct), so replace explicitly.
+    await this.db.transaction().execute(async (trx) => {
+      await formKey(trx.deleteFrom('forms'), form.schemeCode, form.name, form.state).execute();
+      await trx.insertInto('forms').values({ scheme_code: form.schemeCode, name: form.name, state: form.state, source: form.source }).execute();
+    });
+    return form;
+  }
+
+  async getForm(schemeCode: string, name: string, state: string | null): Promise<FormRecord | null> {
+    const row = await formKey(this.db.selectFrom('forms').selectAll(), schemeCode, name, state).executeTakeFirst();
+    return row ? { schemeCode: row.scheme_code, name: row.name, state: row.state, source: row.source } : null;
+  }
+
+  async listForms(filter: { schemeCode?: string; name?: string }): Promise<readonly FormRecord[]> {
+    let select = this.db.selectFrom('forms').selectAll();
+    if (filter.schemeCode !== undefined) select = select.where('scheme_code', '=', filter.schemeCode);
+    if (filter.name !== undefined) select = select.where('name', '=', filter.name);
+    const rows = await select.orderBy('scheme_code').orderBy('name').orderBy('state').execute();
+    return rows.map((row) => ({ schemeCode: row.scheme_code, name: row.name, state: row.state, source: row.source }));
+  }
+
+  async deleteForm(schemeCode: string, name: string, state: string | null): Promise<boolean> {
+    const result = await formKey(this.db.deleteFrom('forms'), schemeCode, name, state).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   // ---- Lifecycle -----------------------------------------------------------------------------
 
   async ping(): Promise<boolean> {
@@ -678,4 +740,14 @@ async function deleteInstancesWithDescendants(trx: Transaction<WaymarkDatabase>,
     frontier = children;
   }
   return deleteInstanceRows(trx, [...all]);
+}
+
+/** Narrows a forms query to one (scheme, name, state) key, where a null state matches only null. */
+function formKey<Q extends { where: (...args: never[]) => Q }>(query: Q, schemeCode: string, name: string, state: string | null): Q {
+  const q = query as unknown as SelectQueryBuilder<WaymarkDatabase, 'forms', object>;
+  const keyed = q
+    .where('scheme_code', '=', schemeCode)
+    .where('name', '=', name)
+    .where((eb) => (state === null ? eb('state', 'is', null) : eb('state', '=', state)));
+  return keyed as unknown as Q;
 }

@@ -538,3 +538,37 @@ describe('lifecycle', () => {
     assert.equal(await store.ping(), false);
   });
 });
+
+it('logs: appended entries are read back newest first, filtered by level, search and paging', async (t) => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  await store.appendLog({ level: 'info', message: 'Started 100%', properties: { processId: 'p1' }, createdAt: '2026-01-01T00:00:01.000Z' });
+  await store.appendLog({ level: 'error', message: 'Backup failed', properties: { attempt: 2 }, createdAt: '2026-01-01T00:00:02.000Z' });
+  const third = await store.appendLog({ level: 'info', message: 'Done', properties: {}, createdAt: '2026-01-01T00:00:03.000Z' });
+  assert.ok(third.id > 0);
+  const all = await store.queryLogs({});
+  assert.equal(all.total, 3);
+  assert.deepEqual(all.items.map((e) => e.message), ['Done', 'Backup failed', 'Started 100%']);
+  assert.deepEqual((await store.queryLogs({ level: 'error' })).items[0]?.properties, { attempt: 2 });
+  assert.deepEqual((await store.queryLogs({ search: '100%' })).items.map((e) => e.message), ['Started 100%']);
+  assert.deepEqual((await store.queryLogs({ search: '0%' })).items.map((e) => e.message), ['Started 100%'], '% is literal');
+  const page = await store.queryLogs({ skip: 1, take: 1 });
+  assert.deepEqual([page.total, page.items.map((e) => e.message)], [3, ['Backup failed']]);
+  assert.deepEqual((await store.queryLogs({ skip: 2 })).items.map((e) => e.message), ['Started 100%']);
+  assert.deepEqual((await store.queryLogs({ from: '2026-01-01T00:00:02.000Z', to: '2026-01-01T00:00:02.500Z' })).items.map((e) => e.message), ['Backup failed']);
+});
+
+it('forms: saved per scheme, name and state (null state too), replaced, listed and deleted', async (t) => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v1' });
+  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v2' });
+  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: 'Draft', source: 'draft' });
+  assert.equal((await store.getForm('S', 'Edit', null))?.source, 'v2', 'a null-state form is replaced, not duplicated');
+  assert.equal((await store.getForm('S', 'Edit', 'Draft'))?.source, 'draft');
+  assert.equal(await store.getForm('S', 'Edit', 'Other'), null);
+  assert.equal((await store.listForms({ schemeCode: 'S' })).length, 2);
+  assert.equal(await store.deleteForm('S', 'Edit', null), true);
+  assert.equal(await store.deleteForm('S', 'Edit', null), false);
+  assert.deepEqual((await store.listForms({ name: 'Edit' })).map((f) => f.state), ['Draft']);
+});

@@ -13,6 +13,7 @@ import type {
   StepResult,
   TransitionRecord,
 } from '../engine/types.js';
+import type { FormRecords, LogRecords } from './records.js';
 
 /** One stored version of a scheme. */
 export interface StoredScheme {
@@ -81,7 +82,7 @@ export interface StepWrite {
 }
 
 /** The store. All methods may throw WaymarkError; writes are atomic. */
-export interface Store {
+export interface Store extends LogRecords, FormRecords {
   /** Which adapter (`sqlite` or `postgres`). */
   readonly kind: 'sqlite' | 'postgres';
 

@@ -5,8 +5,8 @@
 import { createAccessControl } from '../../access/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { UserService } from '../../services/index.js';
-import { FormService, InMemoryFormRecords } from '../../services/form-service.js';
-import { InMemoryLogRecords, LogService } from '../../services/log-service.js';
+import { FormService } from '../../services/form-service.js';
+import { LogService } from '../../services/log-service.js';
 import { workflowApiPlugin } from './workflow-api-plugin.js';
 
 /** The plugin the HTTP shell loads from this module. */
@@ -19,9 +19,8 @@ export const waymarkPlugin: WaymarkPlugin = {
       logger: context.logger,
       clock: context.clock,
     });
-    // Logs and forms are kept in memory until the Store port has their methods (see docs/workflow-api.md).
-    const logs = new LogService({ records: new InMemoryLogRecords(), logger: context.logger, clock: context.clock });
-    const forms = new FormService(new InMemoryFormRecords(), context.services);
+    const logs = new LogService({ records: context.store, logger: context.logger, clock: context.clock });
+    const forms = new FormService(context.store, context.services);
     await app.register(workflowApiPlugin, {
       workflow: context.services,
       users: new UserService(context.store, context.clock),
