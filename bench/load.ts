@@ -23,17 +23,22 @@ export interface LoadPlan extends LoadShape {
   readonly maxRequests: number;
   /** Fixed overall rate (requests per second), or none for as fast as possible. */
   readonly overallRate?: number;
-  /** The request to send; `next()` builds each one (e.g. a fresh process id). */
-  readonly request: {
-    readonly method: 'GET' | 'POST';
-    /** Builds the next request of one connection; `context` is that connection's own state. */
-    readonly next: (context: Record<string, unknown>) => { path: string; body?: string };
-    /** Called with the connection's context after each successful response. */
-    readonly onSuccess?: (context: Record<string, unknown>, body: string) => void;
-    /** Called with the connection's context after each failed response. */
-    readonly onFailure?: (context: Record<string, unknown>) => void;
-  };
+  /**
+   * The requests each connection sends, in order, over and over. `context` is the connection's
+   * state for one pass through the list (autocannon clears it when the list starts again), so a
+   * later request can use what an earlier one chose, e.g. the process id it created.
+   */
+  readonly requests: readonly LoadRequest[];
   readonly label: string;
+}
+
+/** One request of a load's sequence. */
+export interface LoadRequest {
+  readonly method: 'GET' | 'POST';
+  /** Builds the request; `context` is this connection's state for the current pass. */
+  readonly next: (context: Record<string, unknown>) => { path: string; body?: string };
+  /** Called after each successful response to this request. */
+  readonly onSuccess?: (context: Record<string, unknown>, body: string) => void;
 }
 
 /** What a load run measured. Latencies in milliseconds. */
@@ -67,24 +72,23 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
   let succeeded = 0;
   let failed = 0;
   let firstFailure: string | null = null;
-  const request: AutocannonRequest = {
-    method: plan.request.method,
+  const requests: AutocannonRequest[] = plan.requests.map((request) => ({
+    method: request.method,
     headers: { 'content-type': 'application/json' },
     setupRequest(raw, context) {
-      const next = plan.request.next(context);
+      const next = request.next(context);
       return { ...raw, path: next.path, body: next.body ?? '' };
     },
     onResponse(status, body, context) {
       if (status === 200 && body.includes('"success":true')) {
         succeeded++;
-        plan.request.onSuccess?.(context, body);
+        request.onSuccess?.(context, body);
       } else {
         failed++;
-        plan.request.onFailure?.(context);
         firstFailure ??= `${status} ${body.slice(0, 300)}`;
       }
     },
-  };
+  }));
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -95,7 +99,7 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
         duration: plan.durationSeconds,
         amount: plan.maxRequests,
         timeout: 10,
-        requests: [request],
+        requests,
         ...(plan.overallRate !== undefined ? { overallRate: plan.overallRate } : {}),
       },
       (error, result) => {

@@ -53,11 +53,14 @@ export interface DatabaseFacts {
   readonly finalized: number;
 }
 
-/** Reads the database file once no server has it open. */
-export function databaseFacts(databaseFile: string): DatabaseFacts {
-  const database = new BetterSqlite3(databaseFile);
+/**
+ * Reads the database file. With `checkpoint` (only once no server has it open) the WAL is folded
+ * into the file first; without it, a reader still sees every committed page through the WAL.
+ */
+export function databaseFacts(databaseFile: string, checkpoint = true): DatabaseFacts {
+  const database = new BetterSqlite3(databaseFile, { readonly: !checkpoint });
   try {
-    database.pragma('wal_checkpoint(TRUNCATE)');
+    if (checkpoint) database.pragma('wal_checkpoint(TRUNCATE)');
     const pages = database.pragma('page_count', { simple: true }) as number;
     const pageSize = database.pragma('page_size', { simple: true }) as number;
     const freePages = database.pragma('freelist_count', { simple: true }) as number;

@@ -16,7 +16,7 @@ export const createScenario: Scenario = {
       pipelining: options.pipelining,
       durationSeconds: options.durationSeconds,
       maxRequests: requestCap(options),
-      request: { method: 'POST' as const, next: () => createInstanceRequest(BENCH_SCHEME_CODE) },
+      requests: [{ method: 'POST' as const, next: () => createInstanceRequest(BENCH_SCHEME_CODE) }],
     };
     const measured = await withWaymark(options, async ({ server }) => {
       await requireRoute(server.baseUrl, createInstanceRequest(BENCH_SCHEME_CODE));

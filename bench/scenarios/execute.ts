@@ -7,7 +7,7 @@ import { runLoad } from '../load.js';
 import { againstCeiling, atMost, type ScenarioReport } from '../report.js';
 import { mebibytes, type Scenario } from '../scenario.js';
 import { measureStorageCeiling } from '../storage-ceiling.js';
-import { BENCH_PATH, BENCH_SCHEME_CODE } from '../workspace.js';
+import { BENCH_PATH, BENCH_SCHEME_CODE, databaseFacts } from '../workspace.js';
 import { randomUUID } from 'node:crypto';
 
 const FIRST_STEP = BENCH_PATH[0]!;
@@ -18,7 +18,7 @@ export const executeScenario: Scenario = {
   description: 'executecommand over HTTP, and the full path create → 3 commands → Finalized',
   async run(options, progress): Promise<ScenarioReport> {
     const shape = { connections: options.connections, pipelining: options.pipelining, durationSeconds: options.durationSeconds, maxRequests: requestCap(options) };
-    const measured = await withWaymark(options, async ({ server }) => {
+    const measured = await withWaymark(options, async ({ server, workspace }) => {
       await requireRoute(server.baseUrl, createInstanceRequest(BENCH_SCHEME_CODE));
       // Phase 1 (not reported): instances for the commands to run on.
       const created: string[] = [];
@@ -27,14 +27,16 @@ export const executeScenario: Scenario = {
           ...shape,
           baseUrl: server.baseUrl,
           label: 'execute: creating instances',
-          request: {
-            method: 'POST',
-            next: (context) => {
-              context.id = randomUUID();
-              return createInstanceRequest(BENCH_SCHEME_CODE, context.id as string);
+          requests: [
+            {
+              method: 'POST',
+              next: (context) => {
+                context.id = randomUUID();
+                return createInstanceRequest(BENCH_SCHEME_CODE, context.id as string);
+              },
+              onSuccess: (context) => created.push(context.id as string),
             },
-            onSuccess: (context) => created.push(context.id as string),
-          },
+          ],
         },
         progress,
       );
@@ -45,52 +47,48 @@ export const executeScenario: Scenario = {
           maxRequests: created.length,
           baseUrl: server.baseUrl,
           label: 'execute: Submit',
-          request: { method: 'POST', next: () => executeCommandRequest(created[nextIndex++ % created.length]!, FIRST_STEP.command, FIRST_STEP.identityId) },
+          requests: [{ method: 'POST', next: () => executeCommandRequest(created[nextIndex++ % created.length]!, FIRST_STEP.command, FIRST_STEP.identityId) }],
         },
         progress,
       );
-      // Each connection walks its own instance through the path, one request at a time.
+      // Each connection walks one instance at a time through the whole path: autocannon sends a
+      // connection's sequence in order and keeps its context for the pass.
       let finished = 0;
+      const beforePaths = databaseFacts(workspace.databaseFile, false);
       const paths = await runLoad(
         {
           ...shape,
           pipelining: 1,
           baseUrl: server.baseUrl,
           label: 'execute: full path',
-          request: {
-            method: 'POST',
-            next: (context) => {
-              const step = (context.step as number | undefined) ?? 0;
-              if (step === 0) {
+          requests: [
+            {
+              method: 'POST',
+              next: (context) => {
                 context.id = randomUUID();
                 return createInstanceRequest(BENCH_SCHEME_CODE, context.id as string);
-              }
-              const command = BENCH_PATH[step - 1]!;
-              return executeCommandRequest(context.id as string, command.command, command.identityId);
+              },
             },
-            onSuccess: (context) => {
-              const step = ((context.step as number | undefined) ?? 0) + 1;
-              if (step > BENCH_PATH.length) {
-                finished++;
-                context.step = 0;
-              } else context.step = step;
-            },
-            onFailure: (context) => {
-              context.step = 0;
-            },
-          },
+            ...BENCH_PATH.map((step, index) => ({
+              method: 'POST' as const,
+              next: (context: Record<string, unknown>) => executeCommandRequest(context.id as string, step.command, step.identityId),
+              ...(index === BENCH_PATH.length - 1 ? { onSuccess: () => finished++ } : {}),
+            })),
+          ],
         },
         progress,
       );
-      return { commands, paths, finished };
+      const afterPaths = databaseFacts(workspace.databaseFile, false);
+      return { commands, paths, finished, beforePaths, afterPaths };
     });
     const ceiling = await measureHttpCeiling(
-      { ...shape, label: 'execute', request: { method: 'POST', next: () => executeCommandRequest(randomUUID(), FIRST_STEP.command, FIRST_STEP.identityId) } },
+      { ...shape, label: 'execute', requests: [{ method: 'POST', next: () => executeCommandRequest(randomUUID(), FIRST_STEP.command, FIRST_STEP.identityId) }] },
       progress,
     );
     const storage = await measureStorageCeiling(options.durationSeconds, requestCap(options), progress);
 
-    const { commands, paths, finished } = measured.result;
+    const { commands, paths, finished, beforePaths, afterPaths } = measured.result;
+    const pathInstances = afterPaths.instances - beforePaths.instances;
     if (commands.succeeded === 0) {
       return { scenario: 'execute', status: 'failed', reason: `no executecommand succeeded: ${commands.firstFailure ?? 'no response'}`, measurements: [], parameters: {} };
     }
@@ -110,7 +108,13 @@ export const executeScenario: Scenario = {
         atMost('full path request latency p99', paths.latency.p99, 'ms', undefined),
         atMost('failed full-path requests', paths.failed, 'requests', 0),
         atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
-        atMost('bytes stored per instance (history included)', instances > 0 ? (measured.after.bytes - measured.before.bytes) / instances : 0, 'B', 2048),
+        atMost(
+          'bytes stored per full-path instance (history included)',
+          pathInstances > 0 ? (afterPaths.bytes - beforePaths.bytes) / pathInstances : 0,
+          'B',
+          2048,
+        ),
+        atMost('bytes stored per instance, all phases', instances > 0 ? (measured.after.bytes - measured.before.bytes) / instances : 0, 'B', undefined),
       ],
       parameters: {
         connections: options.connections,
@@ -119,6 +123,8 @@ export const executeScenario: Scenario = {
         instancesStored: instances,
         instancesFinalized: finalized,
         fullPathsFinished: finished,
+        fullPathInstancesFinalized: afterPaths.finalized - beforePaths.finalized,
+        fullPathInstancesStored: pathInstances,
       },
     };
   },

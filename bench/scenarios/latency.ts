@@ -16,7 +16,7 @@ export const latencyScenario: Scenario = {
       durationSeconds: options.durationSeconds,
       maxRequests: Math.min(requestCap(options), Math.ceil(options.rate * options.durationSeconds)),
       overallRate: options.rate,
-      request: { method: 'POST' as const, next: () => createInstanceRequest(BENCH_SCHEME_CODE) },
+      requests: [{ method: 'POST' as const, next: () => createInstanceRequest(BENCH_SCHEME_CODE) }],
     };
     const measured = await withWaymark(options, async ({ server }) => {
       await requireRoute(server.baseUrl, createInstanceRequest(BENCH_SCHEME_CODE));

@@ -32,13 +32,13 @@ export const queryScenario: Scenario = {
       async ({ server }) => {
         await requireRoute(server.baseUrl, inbox());
         await requireRoute(server.baseUrl, page());
-        const inboxFigures = await runLoad({ ...shape, baseUrl: server.baseUrl, label: 'query: inbox', request: { method: 'POST', next: inbox } }, progress);
-        const pageFigures = await runLoad({ ...shape, baseUrl: server.baseUrl, label: 'query: getinstances', request: { method: 'POST', next: page } }, progress);
+        const inboxFigures = await runLoad({ ...shape, baseUrl: server.baseUrl, label: 'query: inbox', requests: [{ method: 'POST', next: inbox }] }, progress);
+        const pageFigures = await runLoad({ ...shape, baseUrl: server.baseUrl, label: 'query: getinstances', requests: [{ method: 'POST', next: page }] }, progress);
         return { inboxFigures, pageFigures };
       },
       workspace,
     );
-    const ceiling = await measureHttpCeiling({ ...shape, label: 'query', request: { method: 'POST', next: inbox } }, progress);
+    const ceiling = await measureHttpCeiling({ ...shape, label: 'query', requests: [{ method: 'POST', next: inbox }] }, progress);
     const { inboxFigures, pageFigures } = measured.result;
     const rows = (name: string, figures: LoadFigures): Measurement[] => [
       atMost(`${name} p50`, figures.latency.p50, 'ms', undefined),
