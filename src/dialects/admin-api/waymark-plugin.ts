@@ -1,0 +1,36 @@
+/**
+ * The admin API as the HTTP shell mounts it: builds the access control and services from the
+ * shell's context, adds the admin sign-in routes (`/admin/login`, `/admin/session`,
+ * `/admin/logout`) whose sessions the guard accepts, and the admin API under `/admin/api`.
+ */
+import { adminSessionPlugin, createAccessControl } from '../../access/index.js';
+import type { WaymarkPlugin } from '../../http/plugins.js';
+import { FormService, InMemoryFormRecords } from '../../services/form-service.js';
+import { InMemoryLogRecords, LogService } from '../../services/log-service.js';
+import { ADMIN_API_PREFIX, adminApiPlugin } from './admin-api-plugin.js';
+
+/** The plugin the HTTP shell loads from this module. */
+export const waymarkPlugin: WaymarkPlugin = {
+  name: 'admin-api',
+  async register(app, context) {
+    const access = await createAccessControl({
+      store: context.store,
+      publicUrl: context.config.publicUrl,
+      logger: context.logger,
+      clock: context.clock,
+    });
+    // Logs and forms are kept in memory until the Store port has their methods (see docs/admin-api.md).
+    const logs = new LogService({ records: new InMemoryLogRecords(), logger: context.logger, clock: context.clock });
+    const forms = new FormService(new InMemoryFormRecords(), context.services);
+    // Sign-in lives beside the API because sessions are held by this access control's session store.
+    await app.register(adminSessionPlugin(access));
+    await app.register(adminApiPlugin, {
+      prefix: ADMIN_API_PREFIX,
+      workflow: context.services,
+      forms,
+      logs,
+      access,
+      bodyLimit: context.config.bodyLimit,
+    });
+  },
+};
