@@ -556,7 +556,9 @@ export class StepRun {
     const instances: ProcessInstance[] = [];
     const inbox = new Map<string, readonly InboxItem[]>();
     const timers = new Map<string, readonly ArmedTimer[]>();
-    const removedInstanceIds = [...this.removed].filter((id) => this.storedIds.has(id));
+    // Subprocesses that started and ended within this step are listed too: the store then drops
+    // whatever rows the step wrote about them (their history), as for any removed subprocess.
+    const removedInstanceIds = [...this.removed];
     for (const id of this.removed) {
       inbox.set(id, []);
       timers.set(id, []);

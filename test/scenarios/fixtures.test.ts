@@ -147,7 +147,7 @@ describe('vendor fixtures run to their final activity', () => {
       [['p1', 'Final', InstanceStatus.Finalized]],
       'the subprocess started and ended within the step: it is never stored',
     );
-    assert.deepEqual(step.removedInstanceIds, []);
+    assert.deepEqual(step.removedInstanceIds, ['sub-1'], 'listed as removed, so the store drops what the step wrote about it');
   });
 
   test('ParallelProcessesWithWaiting, stored in between: a parent already waiting ends when its stored subprocess finalizes', async () => {
