@@ -77,6 +77,8 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return payload;
   });
 
+  // Bodies are JSON or XML only: plain text would otherwise reach the routes as a string.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(XML_CONTENT_TYPES, { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     done(null, new XmlBody(typeof body === 'string' ? body : body.toString('utf8')));
   });

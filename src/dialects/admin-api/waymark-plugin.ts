@@ -5,8 +5,8 @@
  */
 import { adminSessionPlugin, createAccessControl } from '../../access/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
-import { FormService, InMemoryFormRecords } from '../../services/form-service.js';
-import { InMemoryLogRecords, LogService } from '../../services/log-service.js';
+import { FormService } from '../../services/form-service.js';
+import { LogService } from '../../services/log-service.js';
 import { ADMIN_API_PREFIX, adminApiPlugin } from './admin-api-plugin.js';
 
 /** The plugin the HTTP shell loads from this module. */
@@ -19,9 +19,8 @@ export const waymarkPlugin: WaymarkPlugin = {
       logger: context.logger,
       clock: context.clock,
     });
-    // Logs and forms are kept in memory until the Store port has their methods (see docs/admin-api.md).
-    const logs = new LogService({ records: new InMemoryLogRecords(), logger: context.logger, clock: context.clock });
-    const forms = new FormService(new InMemoryFormRecords(), context.services);
+    const logs = new LogService({ records: context.store, logger: context.logger, clock: context.clock });
+    const forms = new FormService(context.store, context.services);
     // Sign-in lives beside the API because sessions are held by this access control's session store.
     await app.register(adminSessionPlugin(access));
     await app.register(adminApiPlugin, {
