@@ -15,14 +15,21 @@ export function requestCap(options: BenchOptions): number {
   return Math.ceil(options.durationSeconds * 100_000);
 }
 
+/** The HTTP ceiling's figures, with its server's peak RSS (the floor of any fastify process run this way). */
+export interface HttpCeiling extends LoadFigures {
+  readonly peakRssBytes: number | null;
+}
+
 /** Runs `plan` (without its URL) against the bare fastify ceiling server. */
-export async function measureHttpCeiling(plan: Omit<LoadPlan, 'baseUrl'>, progress: Progress): Promise<LoadFigures> {
+export async function measureHttpCeiling(plan: Omit<LoadPlan, 'baseUrl'>, progress: Progress): Promise<HttpCeiling> {
   const server = await startServer({ kind: 'ceiling' });
+  let figures: LoadFigures;
   try {
-    return await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
+    figures = await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
   } finally {
     await server.stop();
   }
+  return { ...figures, peakRssBytes: server.peakRssBytes() };
 }
 
 /** A Waymark server under test, with its data directory. */

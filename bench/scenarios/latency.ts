@@ -42,7 +42,10 @@ export const latencyScenario: Scenario = {
         withCeiling('latency p95', load.latency.p95, ceiling.latency.p95),
         withCeiling('latency p99', load.latency.p99, ceiling.latency.p99, 5),
         atMost('failed requests', load.failed, 'requests', 0),
-        atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
+        {
+          ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
+          ceiling: { name: 'bare fastify under tsx', value: mebibytes(ceiling.peakRssBytes ?? 0) },
+        },
       ],
       parameters: { rate: options.rate, connections: options.connections, durationSeconds: options.durationSeconds },
     };
