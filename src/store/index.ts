@@ -1,6 +1,8 @@
 /** Storage: the Store port and its adapters. */
 export type {
   InstanceQuery,
+  NewOutboxMessage,
+  OutboxMessage,
   StepWrite,
   Store,
   StoredScheme,

@@ -177,10 +177,41 @@ function initialSchema(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * What the runtime needs: a lease on timers (so two schedulers never fire one timer, and a
+ * crash after a claim re-fires after the lease) and the transactional outbox of messages
+ * (notifications, webhooks) written with the step that caused them and delivered after commit.
+ */
+function runtimeSchema(dialect: StoreDialect): Migration {
+  const idColumn = autoNumberedId(dialect);
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('timers').addColumn('claimed_until', 'text').execute();
+
+      await db.schema
+        .createTable('outbox_messages')
+        .addColumn('id', 'integer', idColumn)
+        .addColumn('process_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('claimed_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('failed_at', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_messages_process_id_index').on('outbox_messages').columns(['process_id', 'id']).execute();
+      await db.schema.createIndex('outbox_messages_next_attempt_at_index').on('outbox_messages').column('next_attempt_at').execute();
+    },
+  };
+}
+
 /** The migrations this version of Waymark knows, by name (run in name order). */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial-schema': initialSchema(dialect),
+    '0002-runtime-timer-claims-and-outbox': runtimeSchema(dialect),
   };
 }
 

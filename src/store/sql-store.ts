@@ -8,7 +8,9 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { InstanceQuery, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { InstanceQuery, OutboxMessage, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { OutboxMessagesTable } from './tables.js';
+import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
 import {
@@ -351,6 +353,116 @@ export class SqlStore implements Store {
     return rows.map(timerFromRow);
   }
 
+  async claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]> {
+    const nowText = now.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('timers')
+        .select(['process_id', 'name', 'due_at'])
+        .where('due_at', '<=', nowText)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowText)]))
+        .orderBy('due_at')
+        .orderBy('process_id')
+        .orderBy('name')
+        .limit(Math.max(0, Math.floor(limit)))
+        .execute();
+      for (const row of rows) {
+        await trx
+          .updateTable('timers')
+          .set({ claimed_until: leaseUntil.toISOString() })
+          .where('process_id', '=', row.process_id)
+          .where('name', '=', row.name)
+          .execute();
+      }
+      return rows.map((row) => ({ processId: row.process_id, name: row.name, dueAt: row.due_at }));
+    });
+  }
+
+  async nextTimerWakeAt(): Promise<Date | null> {
+    // A claimed timer is looked at again only when its lease lapses (its firer may have died).
+    const row = await sql<{ wake: string | null }>`
+      select min(case when claimed_until is not null and claimed_until > due_at then claimed_until else due_at end) as wake
+      from timers`.execute(this.db);
+    const wake = row.rows[0]?.wake;
+    return wake ? new Date(wake) : null;
+  }
+
+  async deleteTimer(timer: ArmedTimer): Promise<void> {
+    await this.db
+      .deleteFrom('timers')
+      .where('process_id', '=', timer.processId)
+      .where('name', '=', timer.name)
+      .where('due_at', '=', timer.dueAt)
+      .execute();
+  }
+
+  // ---- Outbox messages -----------------------------------------------------------------------
+
+  async claimOutboxMessages(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxMessage[]> {
+    const nowText = now.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox_messages as m')
+        .selectAll('m')
+        .where('m.failed_at', 'is', null)
+        .where('m.next_attempt_at', '<=', nowText)
+        .where((eb) => eb.or([eb('m.claimed_until', 'is', null), eb('m.claimed_until', '<=', nowText)]))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(
+            selectFrom('outbox_messages as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.process_id', '=', 'm.process_id')
+              .whereRef('earlier.id', '<', 'm.id')
+              .where('earlier.failed_at', 'is', null),
+          )),
+        )
+        .orderBy('m.id')
+        .limit(Math.max(0, Math.floor(limit)))
+        .execute();
+      for (const batch of chunks(rows.map((r) => r.id), MAX_PARAMETERS_PER_STATEMENT)) {
+        await trx.updateTable('outbox_messages').set({ claimed_until: leaseUntil.toISOString() }).where('id', 'in', batch).execute();
+      }
+      return rows.map(outboxMessageFromRow);
+    });
+  }
+
+  async completeOutboxMessage(id: number): Promise<void> {
+    await this.db.deleteFrom('outbox_messages').where('id', '=', id).execute();
+  }
+
+  async failOutboxMessage(id: number, error: string, nextAttemptAt: Date, giveUp: boolean, now: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox_messages')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        last_error: error,
+        next_attempt_at: nextAttemptAt.toISOString(),
+        claimed_until: null,
+        failed_at: giveUp ? now.toISOString() : null,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async nextOutboxWakeAt(): Promise<Date | null> {
+    // Only each process's oldest pending message counts: later ones wait for it, not for time.
+    const row = await sql<{ wake: string | null }>`
+      select min(case when m.claimed_until is not null and m.claimed_until > m.next_attempt_at then m.claimed_until else m.next_attempt_at end) as wake
+      from outbox_messages m
+      where m.failed_at is null
+        and not exists (select 1 from outbox_messages earlier
+                        where earlier.process_id = m.process_id and earlier.id < m.id and earlier.failed_at is null)`.execute(this.db);
+    const wake = row.rows[0]?.wake;
+    return wake ? new Date(wake) : null;
+  }
+
+  async listOutboxMessages(filter: { processId?: string; includeFailed?: boolean }): Promise<readonly OutboxMessage[]> {
+    let query = this.db.selectFrom('outbox_messages').selectAll();
+    if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
+    if (!filter.includeFailed) query = query.where('failed_at', 'is', null);
+    return (await query.orderBy('id').execute()).map(outboxMessageFromRow);
+  }
+
   // ---- Users and roles -----------------------------------------------------------------------
 
   async getUser(id: string): Promise<StoredUser | null> {
@@ -571,7 +683,7 @@ export class SqlStore implements Store {
 }
 
 /** Writes one step inside an open transaction; throws (leaving the rollback to the caller) on conflict. */
-async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevisions }: StepWrite, dialect: SqlDialectFacts): Promise<void> {
+async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevisions, messages }: StepWrite, dialect: SqlDialectFacts): Promise<void> {
   const newInstances: ProcessInstance[] = [];
   const written = new Set<string>();
   for (const instance of step.instances) {
@@ -630,8 +742,46 @@ async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevi
       })))
       .execute();
   }
+  await insertOutboxMessages(trx, messages ?? []);
   // Last, so whatever this step wrote about a removed subprocess goes with it.
   await deleteInstanceRows(trx, step.removedInstanceIds);
+}
+
+/** Queues messages for delivery after commit; ready at once, in insertion (id) order. */
+async function insertOutboxMessages(trx: Transaction<WaymarkDatabase>, messages: NonNullable<StepWrite['messages']>): Promise<void> {
+  if (messages.length === 0) return;
+  const now = new Date().toISOString();
+  for (const batch of chunks(messages, rowsPerInsert(10))) {
+    await trx
+      .insertInto('outbox_messages')
+      .values(batch.map((message) => ({
+        process_id: message.processId,
+        kind: message.kind,
+        payload: JSON.stringify(message.payload),
+        created_at: now,
+        attempts: 0,
+        // The epoch: ready at once whatever clock the dispatcher is given.
+        next_attempt_at: new Date(0).toISOString(),
+        claimed_until: null,
+        last_error: null,
+        failed_at: null,
+      })))
+      .execute();
+  }
+}
+
+function outboxMessageFromRow(row: Selectable<OutboxMessagesTable>): OutboxMessage {
+  return {
+    id: Number(row.id),
+    processId: row.process_id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as JsonValue,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    failedAt: row.failed_at,
+  };
 }
 
 async function insertNewInstances(trx: Transaction<WaymarkDatabase>, instances: readonly ProcessInstance[], dialect: SqlDialectFacts): Promise<void> {

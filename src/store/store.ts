@@ -71,6 +71,26 @@ export interface InstanceQuery {
   readonly rootsOnly?: boolean;
 }
 
+/** A message for the outside world, written in the transaction of the step that caused it. */
+export interface NewOutboxMessage {
+  readonly processId: string;
+  /** What to deliver: `processStatusChanged`, `processActivityChanged` or `webhook`. */
+  readonly kind: string;
+  readonly payload: JsonValue;
+}
+
+/** A stored outbox message, waiting for (or being given) delivery. */
+export interface OutboxMessage extends NewOutboxMessage {
+  readonly id: number;
+  readonly createdAt: string;
+  /** Delivery attempts that failed so far. */
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+  /** Set when delivery was given up after too many attempts. */
+  readonly failedAt: string | null;
+}
+
 /**
  * Writes of one step: all applied in one transaction, or none.
  * `expectedRevisions` maps instance id → the revision it had when loaded (absent for new
@@ -79,6 +99,8 @@ export interface InstanceQuery {
 export interface StepWrite {
   readonly step: StepResult;
   readonly expectedRevisions: ReadonlyMap<string, number>;
+  /** Outbox messages the step caused (notifications, webhooks), stored in the same transaction. */
+  readonly messages?: readonly NewOutboxMessage[];
 }
 
 /** The store. All methods may throw WaymarkError; writes are atomic. */
@@ -115,6 +137,31 @@ export interface Store extends LogRecords, FormRecords {
   getTimers(processId: string): Promise<readonly ArmedTimer[]>;
   /** Timers due at or before `now`, oldest first (the runtime fires them; a later issue). */
   getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]>;
+  /**
+   * Claims up to `limit` timers due at or before `now` whose lease (if any) has lapsed, leasing
+   * each until `leaseUntil`, in one transaction: two schedulers never claim the same timer.
+   * The step that fires a timer replaces its instance's timers, which ends the lease.
+   */
+  claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]>;
+  /** When the scheduler must next look: the earliest due time, or lease end for a claimed timer. */
+  nextTimerWakeAt(): Promise<Date | null>;
+  /** Removes a timer that no longer applies (only while it still has the given due time). */
+  deleteTimer(timer: ArmedTimer): Promise<void>;
+
+  // Outbox of messages delivered after commit
+  /**
+   * Claims up to `limit` messages ready at `now` (attempt due, lease lapsed, not failed), only
+   * the oldest pending message of each process, leasing each until `leaseUntil`.
+   */
+  claimOutboxMessages(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxMessage[]>;
+  /** Removes a delivered message. */
+  completeOutboxMessage(id: number): Promise<void>;
+  /** Records a failed attempt: retried at `nextAttemptAt`, or given up when `giveUp`. */
+  failOutboxMessage(id: number, error: string, nextAttemptAt: Date, giveUp: boolean, now: Date): Promise<void>;
+  /** When the dispatcher must next look (earliest ready head message or lease end), or null. */
+  nextOutboxWakeAt(): Promise<Date | null>;
+  /** Messages still stored (pending or given up), oldest first. */
+  listOutboxMessages(filter: { processId?: string; includeFailed?: boolean }): Promise<readonly OutboxMessage[]>;
 
   // Users and roles
   getUser(id: string): Promise<StoredUser | null>;

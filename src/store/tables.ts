@@ -89,6 +89,25 @@ export interface TimersTable {
   process_id: string;
   name: string;
   due_at: string;
+  /** While a scheduler fires the timer: the end of its lease (ISO); null when unclaimed. */
+  claimed_until: Generated<string | null>;
+}
+
+/** A message to deliver after commit (transactional outbox), in id order per process. */
+export interface OutboxMessagesTable {
+  id: Generated<number>;
+  process_id: string;
+  /** What to deliver: `processStatusChanged`, `processActivityChanged`, `webhook`. */
+  kind: string;
+  /** JSON. */
+  payload: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
+  /** Set when delivery was given up; such a message no longer holds back later ones. */
+  failed_at: string | null;
 }
 
 /** A user of the built-in identity directory. */
@@ -150,6 +169,7 @@ export interface WaymarkDatabase {
   inbox: InboxTable;
   outbox: OutboxTable;
   timers: TimersTable;
+  outbox_messages: OutboxMessagesTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   settings: SettingsTable;
