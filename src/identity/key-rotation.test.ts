@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import { buildAccessApp, probeWithBearer, requestToken, TEST_API_TOKEN } from '../access/testing.js';
+import { ManualClock } from '../services/clock.js';
+import { createSqliteStore } from '../store/index.js';
+import { SigningKeyRing } from './signing-keys.js';
 
 async function jwksKids(app: Awaited<ReturnType<typeof buildAccessApp>>['app']): Promise<string[]> {
   const { keys } = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration/jwks' })).json() as { keys: { kid: string }[] };
@@ -51,4 +54,12 @@ test('the private key never reaches the log', async (t) => {
   const d = keys[0]?.privateJwk.d;
   assert.ok(d);
   assert.equal(logText().includes(d), false);
+});
+
+test('two key rings starting at once over one store end with exactly one signing key', async () => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  const clock = new ManualClock();
+  const created = await Promise.all([new SigningKeyRing(store, clock).ensureKey(), new SigningKeyRing(store, clock).ensureKey()]);
+  assert.deepEqual(created.sort(), [false, true]);
+  assert.equal((await new SigningKeyRing(store, clock).describe()).length, 1);
 });

@@ -41,6 +41,10 @@ export interface ActiveSigningKey {
   readonly privateKey: CryptoKey;
 }
 
+// Key-ring writes of one process are serialized per store, so two rings created at the same first
+// start (e.g. by two plugins) cannot overwrite each other's new key.
+const keyRingWrites = new WeakMap<Store, Promise<unknown>>();
+
 // A retired key is kept until every token it signed has expired, plus the skew.
 const RETIRED_KEY_KEEP_MS = (ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
@@ -59,9 +63,11 @@ export class SigningKeyRing {
 
   /** Creates the first key when there is none. True when one was created. */
   async ensureKey(): Promise<boolean> {
-    if ((await this.load()).some((key) => key.retiredAt === null)) return false;
-    await this.addKey();
-    return true;
+    return this.serialized(async () => {
+      if ((await this.load()).some((key) => key.retiredAt === null)) return false;
+      await this.addKeyNow();
+      return true;
+    });
   }
 
   /**
@@ -69,14 +75,14 @@ export class SigningKeyRing {
    * it signed until they expire) and prunes keys retired long enough ago. Returns the new key id.
    */
   async rotate(): Promise<string> {
-    return this.addKey();
+    return this.serialized(() => this.addKeyNow());
   }
 
   /** The key that signs new tokens (created when missing). */
   async activeKey(): Promise<ActiveSigningKey> {
     let active = (await this.load()).find((key) => key.retiredAt === null);
     if (active === undefined) {
-      await this.addKey();
+      await this.ensureKey();
       active = (await this.load()).find((key) => key.retiredAt === null);
     }
     if (active === undefined) throw new WaymarkError('WM_INTERNAL', 'No signing key could be created.');
@@ -100,7 +106,14 @@ export class SigningKeyRing {
     return (await this.load()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
   }
 
-  private async addKey(): Promise<string> {
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const previous = keyRingWrites.get(this.store) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    keyRingWrites.set(this.store, next);
+    return next;
+  }
+
+  private async addKeyNow(): Promise<string> {
     const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true, modulusLength: 2048 });
     const privateJwk = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(privateJwk);
