@@ -23,6 +23,7 @@ import {
 } from '../engine/index.js';
 import type {
   Actor,
+  ArmedTimer,
   EngineContext,
   ExternalCalls,
   IdentityDirectory,
@@ -34,7 +35,7 @@ import type {
 } from '../engine/types.js';
 import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
-import type { InstanceQuery, Store, StoredScheme, StoredTransition } from '../store/store.js';
+import type { InstanceQuery, NewOutboxMessage, Store, StoredScheme, StoredTransition } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -51,7 +52,22 @@ export interface WorkflowServiceOptions {
   readonly fileActionsSandbox?: boolean;
   /** Whether a callback server is configured (affects what scheme import accepts). */
   readonly callbackServerConfigured?: boolean;
+  /** Turns steps into outbox messages stored with them (notifications, webhooks); none without it. */
+  readonly outbox?: StepOutbox;
 }
+
+/**
+ * Decides which outbox messages a step writes (src/runtime provides one). `run` wraps each
+ * service call that may produce a step, so messages its actions queue (webhooks) reach that
+ * call's step and no other.
+ */
+export interface StepOutbox {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]>;
+}
+
+/** Told after a step committed: the runtime wakes its scheduler and dispatcher with it. */
+export type StepAppliedListener = (step: StepResult, messages: readonly NewOutboxMessage[]) => void;
 
 /** Who calls, and for which tenant. Every instance-level call takes one. */
 export interface CallScope {
@@ -68,15 +84,23 @@ export interface InstanceInfo {
 /** The runtime switch of this node: stopped means no timers and no execution. */
 export class RuntimeSwitch {
   private running = true;
+  private readonly listeners = new Set<(running: boolean) => void>();
   /** True while this node executes processes and fires timers. */
   get isRunning(): boolean {
     return this.running;
   }
   start(): void {
     this.running = true;
+    for (const listener of this.listeners) listener(true);
   }
   stop(): void {
     this.running = false;
+    for (const listener of this.listeners) listener(false);
+  }
+  /** Calls `listener` on every start and stop (the scheduler pauses with it); returns the unsubscribe. */
+  onChange(listener: (running: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
 
@@ -95,6 +119,8 @@ export class WorkflowService {
   private readonly compiled = new Map<string, CompiledScheme>();
   private readonly familyLocks = new KeyedMutex();
   private readonly directory: IdentityDirectory;
+  private readonly outbox: StepOutbox | undefined;
+  private readonly stepListeners = new Set<StepAppliedListener>();
 
   constructor(options: WorkflowServiceOptions) {
     this.store = options.store;
@@ -104,6 +130,7 @@ export class WorkflowService {
     this.maxAutoSteps = options.maxAutoSteps;
     this.fileActionsSandbox = options.fileActionsSandbox ?? false;
     this.callbackServerConfigured = options.callbackServerConfigured ?? false;
+    this.outbox = options.outbox;
     const store = this.store;
     this.directory = {
       isInRole: (identityId, role) => store.isInRole(identityId, role),
@@ -175,7 +202,7 @@ export class WorkflowService {
     this.requireRunning('createinstance');
     const stored = await this.getScheme(input.schemeCode);
     const scheme = await this.compiledScheme(stored.id);
-    return this.familyLocks.run(input.processId, async () => {
+    return this.familyLocks.run(input.processId, () => this.withOutbox(async () => {
       if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
       const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
         processId: input.processId,
@@ -185,9 +212,11 @@ export class WorkflowService {
         actor: input.actor,
         parameters: input.parameters,
       });
-      await this.store.applyStep({ step, expectedRevisions: new Map() });
+      const messages = await this.messagesFor(step);
+      await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
+      this.stepApplied(step, messages);
       return this.requireInstance(input.processId);
-    });
+    }));
   }
 
   /** The instance, checked against the caller's tenant. */
@@ -428,7 +457,25 @@ export class WorkflowService {
     return done;
   }
 
+  /** Subscribes to committed steps; returns the unsubscribe. */
+  onStepApplied(listener: StepAppliedListener): () => void {
+    this.stepListeners.add(listener);
+    return () => this.stepListeners.delete(listener);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private withOutbox<T>(work: () => Promise<T>): Promise<T> {
+    return this.outbox ? this.outbox.run(work) : work();
+  }
+
+  private async messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]> {
+    return this.outbox ? this.outbox.messagesFor(step) : [];
+  }
+
+  private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
+    for (const listener of this.stepListeners) listener(step, messages);
+  }
 
   private requireRunning(operation: string): void {
     if (!this.runtime.isRunning) {
@@ -462,7 +509,11 @@ export class WorkflowService {
     const members = await this.store.getProcessFamily(instance.rootProcessId);
     const instances = new Map(members.map((m) => [m.id, m] as const));
     const root = instances.get(instance.rootProcessId) ?? instance;
-    return { root, instances };
+    // The engine keeps armed due times (NotOverrideIfExists, steps that stay in an activity)
+    // only when it is given them.
+    const timers = new Map<string, readonly ArmedTimer[]>();
+    for (const member of members) timers.set(member.id, await this.store.getTimers(member.id));
+    return { root, instances, timers };
   }
 
   private async contextFor(family: ProcessFamily): Promise<EngineContext> {
@@ -499,10 +550,10 @@ export class WorkflowService {
     work: (family: ProcessFamily, ctx: EngineContext) => Promise<T>,
   ): Promise<T> {
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
-    return this.familyLocks.run(instance.rootProcessId, async () => {
+    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(async () => {
       const family = await this.loadFamily(processId, scope);
       return work(family, await this.contextFor(family));
-    });
+    }));
   }
 
   private async apply(family: ProcessFamily, step: StepResult): Promise<void> {
@@ -515,7 +566,9 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    await this.store.applyStep({ step, expectedRevisions });
+    const messages = await this.messagesFor(step);
+    await this.store.applyStep({ step, expectedRevisions, messages });
+    this.stepApplied(step, messages);
   }
 }
 
