@@ -4,6 +4,7 @@ import { LOG_LEVELS, loadConfig, type ConfigFlags } from '../config/index.js';
 import type { RunningServer } from '../http/index.js';
 import type { CliIo } from './cli-io.js';
 import { reportError } from './report-error.js';
+import { registerSettingsCommands } from './settings-commands.js';
 
 // The server and the store are loaded only by the commands that use them, so `--help` stays quick.
 const loadHttp = () => import('../http/index.js');
@@ -94,6 +95,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
   ).action(async (code: string, options: { version?: string; json?: boolean; xml?: boolean; dataDir?: string; databaseUrl?: string }) => {
     await run(options.json, async () => (await loadSchemeCommands()).showSchemeCommand(code, options, io));
   });
+
+  registerSettingsCommands(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
