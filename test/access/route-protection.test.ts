@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { adminSessionPlugin, createAccessControl, identityServerPlugin, listRoutes, type RouteEntry } from '../../src/access/index.js';
+import { createAccessControl, identityServerPlugin, listRoutes, type RouteEntry } from '../../src/access/index.js';
 import { capturingLogger, TEST_ADMIN_PASSWORD, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildServer, installedPlugins, type WaymarkPlugin } from '../../src/http/index.js';
@@ -17,14 +17,13 @@ import { SettingsService } from '../../src/access/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 
-// The identity server and admin sign-in are not mounted by the shell yet; mounted here the way
-// the shell is expected to, so their routes are part of the walk.
-const identityAndSignIn: WaymarkPlugin = {
-  name: 'identity-and-admin-sign-in',
+// The shell does not mount the identity server yet; mounted here the way it is expected to, so its
+// routes are part of the walk. (Admin sign-in is mounted by the admin API plugin.)
+const identityServer: WaymarkPlugin = {
+  name: 'identity-server',
   async register(app, context) {
     const access = await createAccessControl({ store: context.store, logger: context.logger, clock: context.clock, publicUrl: context.config.publicUrl });
     await app.register(identityServerPlugin(access));
-    await app.register(adminSessionPlugin(access));
   },
 };
 
@@ -37,7 +36,7 @@ async function realServer(t: TestContext, mode: 'token' | 'oidc'): Promise<Fasti
   if (mode === 'oidc') await settings.setOidcEnabled(true);
   await settings.setAdminPassword(TEST_ADMIN_PASSWORD);
   const { logger } = capturingLogger();
-  const plugins = [...installedPlugins(), identityAndSignIn];
+  const plugins = [...installedPlugins(), identityServer];
   const app = await buildServer({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins });
   t.after(() => app.close());
   return app;
@@ -58,6 +57,7 @@ for (const mode of ['token', 'oidc'] as const) {
     const app = await realServer(t, mode);
     const routes = protectedRoutes(app);
     assert.ok(routes.some((route) => route.url.startsWith('/workflowapi')), 'the Workflow API is installed');
+    assert.ok(routes.some((route) => route.url.startsWith('/admin/api/')), 'the admin API is installed');
     for (const route of routes) {
       const response = await app.inject({ method: route.method as 'GET', url: concreteUrl(route), ...(route.method === 'GET' ? {} : { payload: {} }) });
       assert.equal(response.statusCode, 401, `${route.method} ${route.url} answered ${response.statusCode}: ${response.body.slice(0, 200)}`);
