@@ -1,0 +1,127 @@
+/**
+ * Shared set-up for runtime scenarios: a SQLite store (in memory or in a temp folder), a manual
+ * clock with fake timers, the workflow service and the runtime wired together.
+ */
+import type { TestContext } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { ManualClock, WorkflowService, type WorkflowServiceOptions } from '../../src/services/index.js';
+import { WorkflowRuntime, type WorkflowRuntimeOptions } from '../../src/runtime/index.js';
+import { FakeTimers } from '../../src/runtime/testing.js';
+
+/** A temp data folder removed after the test. */
+export function tempDir(t: TestContext, prefix = 'waymark-runtime-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A timer scheme with one timer moving Waiting → Done, plus a Waiting → Other command. */
+export function timerSchemeXml(timer: { type: string; value: string; timeZone?: string; notOverride?: boolean }, code = 'TimerScheme'): string {
+  const zone = timer.timeZone ? ` TimeZone="${timer.timeZone}"` : '';
+  return `<Process Name="${code}">
+  <Parameters>
+    <Parameter Name="DelayMs" Type="Int32" Purpose="Persistence" InitialValue="5000" />
+  </Parameters>
+  <Commands><Command Name="Poke" /></Commands>
+  <Timers>
+    <Timer Name="Due" Type="${timer.type}" Value="${timer.value}" NotOverrideIfExists="${timer.notOverride ? 'true' : 'false'}"${zone} />
+  </Timers>
+  <Activities>
+    <Activity Name="Waiting" State="Waiting" IsInitial="True" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
+    <Activity Name="Done" State="Done" IsInitial="False" IsFinal="True" IsForSetState="True" IsAutoSchemeUpdate="True" />
+  </Activities>
+  <Transitions>
+    <Transition Name="Waiting_Done" To="Done" From="Waiting" Classifier="Direct">
+      <Triggers><Trigger Type="Timer" NameRef="Due" /></Triggers>
+      <Conditions><Condition Type="Always" /></Conditions>
+    </Transition>
+    <Transition Name="Waiting_Waiting" To="Waiting" From="Waiting" Classifier="NotSpecified">
+      <Triggers><Trigger Type="Command" NameRef="Poke" /></Triggers>
+      <Conditions><Condition Type="Always" /></Conditions>
+    </Transition>
+  </Transitions>
+</Process>`;
+}
+
+/** One running server's parts. */
+export interface RuntimeHarness {
+  readonly store: Store;
+  readonly clock: ManualClock;
+  readonly timers: FakeTimers;
+  readonly service: WorkflowService;
+  readonly runtime: WorkflowRuntime;
+  readonly errors: string[];
+  /** Advances the clock, runs due fake timers, and waits until the runtime is idle. */
+  advance(ms: number): Promise<void>;
+  settle(): Promise<void>;
+}
+
+/** Opens a store and builds service + runtime (not started). */
+export async function openHarness(
+  t: TestContext,
+  options: {
+    dataDir?: string;
+    /** Share an open store (a second server on the same database). */
+    store?: Store;
+    clock?: ManualClock;
+    service?: Partial<WorkflowServiceOptions>;
+    runtime?: Partial<WorkflowRuntimeOptions>;
+    closeOnEnd?: boolean;
+  } = {},
+): Promise<RuntimeHarness> {
+  const store = options.store ?? (await createSqliteStore(options.dataDir ? { dataDir: options.dataDir } : { filename: ':memory:' }));
+  const ownsStore = options.store === undefined;
+  const clock = options.clock ?? new ManualClock('2026-03-02T08:00:00.000Z');
+  const timers = new FakeTimers(clock);
+  let n = 0;
+  const service = new WorkflowService({
+    store,
+    clock,
+    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    callbackServerConfigured: true,
+    ...options.service,
+  });
+  const errors: string[] = [];
+  const runtime = new WorkflowRuntime({
+    service,
+    setTimer: timers.setTimer,
+    deliver: async () => {},
+    onError: (error, what) => errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
+    ...options.runtime,
+  });
+  if (options.closeOnEnd !== false) {
+    t.after(async () => {
+      await runtime.stop();
+      if (ownsStore) await store.close();
+    });
+  }
+  const settle = async (): Promise<void> => {
+    // Rounds may chain (a delivered message frees the next): settle until nothing runs.
+    for (let i = 0; i < 20; i += 1) {
+      await runtime.whenIdle();
+      await new Promise((resolve) => setImmediate(resolve));
+      timers.runDue();
+    }
+    await runtime.whenIdle();
+  };
+  return {
+    store,
+    clock,
+    timers,
+    service,
+    runtime,
+    errors,
+    settle,
+    advance: async (ms) => {
+      timers.advance(ms);
+      await settle();
+    },
+  };
+}
+
+/** The acting identity of test calls. */
+export const actor = { identityId: 'tester', impersonatedIdentityId: null };
