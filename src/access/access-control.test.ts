@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildAccessApp, TEST_API_TOKEN } from './testing.js';
+import { createSqliteStore } from '../store/index.js';
+import { createAccessControl } from './access-control.js';
+import { buildAccessApp, capturingLogger, TEST_API_TOKEN } from './testing.js';
 
 test('with no API token the Workflow API is open and start-up warns about it', async (t) => {
   const { app, logText } = await buildAccessApp();
@@ -62,4 +64,12 @@ test('in OpenID Connect mode the plain token field is not enough: a Bearer token
   const response = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: TEST_API_TOKEN } });
   assert.equal(response.statusCode, 401);
   assert.equal(response.json().message, 'OpenId Connect authentication for Workflow API failed');
+});
+
+test('several access controls over one store (one per plugin) warn about the open API only once', async () => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  const { logger, logText } = capturingLogger();
+  await createAccessControl({ store, logger });
+  await createAccessControl({ store, logger });
+  assert.equal(logText().split('the Workflow API is open').length - 1, 1);
 });

@@ -61,6 +61,9 @@ export interface AccessControlDeps {
   readonly rateLimit?: RateLimitPolicy;
 }
 
+// Several plugins build their own access control over one store; start-up notices are logged once.
+const announcedStores = new WeakSet<Store>();
+
 /**
  * Builds the access control of one server: creates the first signing key when there is none, and
  * warns when the Workflow API is open (no API access token set).
@@ -74,13 +77,16 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
 
   if (await settings.signingKeys.ensureKey()) logger.info('created the identity server signing key');
-  const apiToken = await settings.getApiToken();
-  if (apiToken === null) {
-    logger.warn('the Workflow API is open: no API access token is set (waymark settings set api-token, or WAYMARK_API_TOKEN)');
-  } else {
-    logger.info({ mode: (await settings.isOidcEnabled()) ? 'openid-connect' : 'token' }, 'Workflow API access is protected');
+  if (!announcedStores.has(deps.store)) {
+    announcedStores.add(deps.store);
+    const apiToken = await settings.getApiToken();
+    if (apiToken === null) {
+      logger.warn('the Workflow API is open: no API access token is set (waymark settings set api-token, or WAYMARK_API_TOKEN)');
+    } else {
+      logger.info({ mode: (await settings.isOidcEnabled()) ? 'openid-connect' : 'token' }, 'Workflow API access is protected');
+    }
+    if (!(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
   }
-  if (!(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
 
   const checkWorkflowApi = async (request: WorkflowApiCredentials): Promise<void> => {
     const token = await settings.getApiToken();

@@ -19,3 +19,4 @@ export {
   type PublicSigningJwk,
   type ActiveSigningKey,
 } from './signing-keys.js';
+export { waymarkPlugin } from './waymark-plugin.js';

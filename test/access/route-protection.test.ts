@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createAccessControl, identityServerPlugin, listRoutes, type RouteEntry } from '../../src/access/index.js';
+import { listRoutes, type RouteEntry } from '../../src/access/index.js';
+import { waymarkPlugin as identityServer } from '../../src/identity/index.js';
 import { capturingLogger, TEST_ADMIN_PASSWORD, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildServer, installedPlugins, type WaymarkPlugin } from '../../src/http/index.js';
@@ -17,15 +18,9 @@ import { SettingsService } from '../../src/access/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 
-// The shell does not mount the identity server yet; mounted here the way it is expected to, so its
-// routes are part of the walk. (Admin sign-in is mounted by the admin API plugin.)
-const identityServer: WaymarkPlugin = {
-  name: 'identity-server',
-  async register(app, context) {
-    const access = await createAccessControl({ store: context.store, logger: context.logger, clock: context.clock, publicUrl: context.config.publicUrl });
-    await app.register(identityServerPlugin(access));
-  },
-};
+// Added only while the shell does not list the identity server itself, so its routes are part of the walk.
+const withIdentityServer = (plugins: readonly WaymarkPlugin[]): WaymarkPlugin[] =>
+  plugins.some((plugin) => plugin.name === identityServer.name) ? [...plugins] : [...plugins, identityServer];
 
 async function realServer(t: TestContext, mode: 'token' | 'oidc'): Promise<FastifyInstance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'waymark-routes-'));
@@ -36,7 +31,7 @@ async function realServer(t: TestContext, mode: 'token' | 'oidc'): Promise<Fasti
   if (mode === 'oidc') await settings.setOidcEnabled(true);
   await settings.setAdminPassword(TEST_ADMIN_PASSWORD);
   const { logger } = capturingLogger();
-  const plugins = [...installedPlugins(), identityServer];
+  const plugins = withIdentityServer(installedPlugins());
   const app = await buildServer({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins });
   t.after(() => app.close());
   return app;

@@ -1,0 +1,21 @@
+/**
+ * The identity server as the HTTP shell mounts it (at the root, no prefix): discovery, the JWKS
+ * and `/connect/token`, over its own access control on the shell's store.
+ */
+import { createAccessControl } from '../access/access-control.js';
+import type { WaymarkPlugin } from '../http/plugins.js';
+import { identityServerPlugin } from './identity-server.js';
+
+/** The plugin the HTTP shell lists in `installedPlugins()`. */
+export const waymarkPlugin: WaymarkPlugin = {
+  name: 'identity-server',
+  async register(app, context) {
+    const access = await createAccessControl({
+      store: context.store,
+      publicUrl: context.config.publicUrl,
+      logger: context.logger,
+      clock: context.clock,
+    });
+    await app.register(identityServerPlugin(access));
+  },
+};
