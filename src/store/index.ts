@@ -12,3 +12,16 @@ export type {
 export { createStore, type StoreConfig } from './create-store.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
+export type {
+  ApiTokenRecord,
+  InstanceModelRecord,
+  ModelPermission,
+  StartFormField,
+  StartFormFieldType,
+  TenantRecord,
+  TenantRecords,
+  TenantRole,
+  TenantType,
+  WorkflowModelRecord,
+  WorkflowModelState,
+} from './tenant-records.js';

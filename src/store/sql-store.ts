@@ -13,6 +13,8 @@ import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
+import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
+import type { TenantRecords } from './tenant-records.js';
 import {
   historyColumns,
   historyFromRow,
@@ -109,7 +111,10 @@ export class SqlStore implements Store {
     private readonly dialect: SqlDialectFacts,
   ) {
     this.kind = dialect.kind;
+    this.tenantRecords = new SqlTenantRecords(db as unknown as Kysely<TenantTables>, dialect.isUniqueViolation);
   }
+
+  readonly tenantRecords: TenantRecords;
 
   // ---- Schemes -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import type {
   TransitionRecord,
 } from '../engine/types.js';
 import type { FormRecords, LogRecords } from './records.js';
+import type { TenantRecords } from './tenant-records.js';
 
 /** One stored version of a scheme. */
 export interface StoredScheme {
@@ -107,6 +108,8 @@ export interface StepWrite {
 export interface Store extends LogRecords, FormRecords {
   /** Which adapter (`sqlite` or `postgres`). */
   readonly kind: 'sqlite' | 'postgres';
+  /** Tenants, workflow models, API tokens and instance → model links of the `/api/v1` dialect. */
+  readonly tenantRecords: TenantRecords;
 
   // Schemes
   /** Saves a new version under `definition.code` (version = last + 1). */

@@ -1,0 +1,109 @@
+/**
+ * Records of the `/api/v1` dialect: tenants (organizations and their groups), workflow models
+ * (schemes published to a tenant), API tokens (stored hashed) and which model an instance was
+ * started from. The types live with the storage port; the services re-export them.
+ */
+
+/** An organization (no parent) or a group (its parent is an organization). */
+export type TenantType = 'organization' | 'group';
+
+/** A role a group offers its members. */
+export interface TenantRole {
+  readonly roleId: string;
+  readonly roleDisplayName: string;
+  readonly isDefault: boolean;
+}
+
+/** One tenant. */
+export interface TenantRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly type: TenantType;
+  /** The organization of a group; null for an organization. */
+  readonly parentId: string | null;
+  readonly ownerUserId: string | null;
+  readonly status: 'active' | 'inactive';
+  readonly roles: readonly TenantRole[];
+  readonly createdAt: string;
+}
+
+/** Whether a model can be started. */
+export type WorkflowModelState = 'active' | 'unpublished';
+
+/** Who may start a model: `allowedTenantId` is a tenant id or `public`. */
+export interface ModelPermission {
+  readonly allowedTenantId: string;
+  readonly requiredPermission: string | null;
+}
+
+/** The JSON types a start-form field accepts. */
+export type StartFormFieldType = 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'object' | 'array' | 'any';
+
+/** One field `wfData` may carry when a model is started. */
+export interface StartFormField {
+  readonly name: string;
+  readonly type: StartFormFieldType;
+  readonly required: boolean;
+}
+
+/** A scheme published to a tenant. */
+export interface WorkflowModelRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly schemeCode: string;
+  readonly name: string;
+  readonly state: WorkflowModelState;
+  readonly permissions: readonly ModelPermission[];
+  /** The start form; null means "the scheme's Persistence parameters". */
+  readonly startForm: readonly StartFormField[] | null;
+  readonly createdAt: string;
+}
+
+/** An API token of the `/api/v1` dialect; only the SHA-256 of the secret is kept. */
+export interface ApiTokenRecord {
+  readonly id: string;
+  /** Hex SHA-256 of the token text. */
+  readonly tokenHash: string;
+  readonly tenantId: string;
+  /** Granted permission names; `*` grants every permission. */
+  readonly permissions: readonly string[];
+  /** Shown as the initiator's name of the instances it starts. */
+  readonly name: string;
+  /** Who created it: the initiator of the instances it starts. */
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+/** Which model an instance was started from, and the name it was given. */
+export interface InstanceModelRecord {
+  readonly instanceId: string;
+  readonly modelId: string;
+  readonly instanceName: string;
+  readonly createdAt: string;
+}
+
+/** Where the `/api/v1` records are kept. */
+export interface TenantRecords {
+  /** Inserts a tenant; WM_INPUT_INVALID when its id or slug is taken. */
+  createTenant(tenant: TenantRecord): Promise<TenantRecord>;
+  getTenant(id: string): Promise<TenantRecord | null>;
+  /** Every tenant, or the groups of one organization. */
+  listTenants(filter: { parentId?: string }): Promise<readonly TenantRecord[]>;
+
+  /** Inserts or replaces a model by id. */
+  saveModel(model: WorkflowModelRecord): Promise<WorkflowModelRecord>;
+  getModel(id: string): Promise<WorkflowModelRecord | null>;
+  /** Models of the given tenants (every model when `tenantIds` is absent), oldest first. */
+  listModels(filter: { tenantIds?: readonly string[]; schemeCode?: string }): Promise<readonly WorkflowModelRecord[]>;
+
+  createApiToken(token: ApiTokenRecord): Promise<ApiTokenRecord>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | null>;
+  listApiTokens(filter: { tenantId?: string }): Promise<readonly ApiTokenRecord[]>;
+  /** True when a token was deleted. */
+  deleteApiToken(id: string): Promise<boolean>;
+
+  saveInstanceModel(record: InstanceModelRecord): Promise<void>;
+  getInstanceModel(instanceId: string): Promise<InstanceModelRecord | null>;
+  listInstanceModels(filter: { modelId: string }): Promise<readonly InstanceModelRecord[]>;
+}
