@@ -33,6 +33,7 @@ import type {
   ProcessInstance,
   StepResult,
 } from '../engine/types.js';
+import { InstanceStatus } from '../engine/types.js';
 import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
 import type { InstanceQuery, NewOutboxMessage, Store, StoredScheme, StoredTransition } from '../store/store.js';
@@ -426,6 +427,36 @@ export class WorkflowService {
       deleted.push(id);
     }
     return { deleted, missing };
+  }
+
+  /**
+   * Cancels a root instance: it ends as Terminated, its subprocesses are removed, and its inbox
+   * and armed timers are cleared, in one stored step that runs no engine rule (a cancel is not a
+   * transition of the scheme). WM_INSTANCE_NOT_ACTIVE when it has already ended.
+   */
+  async cancelInstance(processId: string, scope?: CallScope): Promise<ProcessInstance> {
+    this.requireRunning('cancelinstance');
+    return this.withFamily(processId, scope, async (family) => {
+      const root = family.root;
+      if (root.status === InstanceStatus.Finalized || root.status === InstanceStatus.Terminated) {
+        throw new WaymarkError('WM_INSTANCE_NOT_ACTIVE', `Process instance ${root.id} has already ended and cannot be cancelled`, {
+          processId: root.id,
+          status: root.status,
+        });
+      }
+      const now = this.clock.now().toISOString();
+      const cleared = new Map([...family.instances.keys()].map((id) => [id, [] as const]));
+      await this.apply(family, {
+        instances: [{ ...root, status: InstanceStatus.Terminated, lastTransitionAt: now }],
+        removedInstanceIds: [...family.instances.keys()].filter((id) => id !== root.id),
+        history: [],
+        inbox: cleared,
+        outbox: [],
+        timers: cleared,
+        events: [{ type: 'statusChanged', processId: root.id, oldStatus: root.status, newStatus: InstanceStatus.Terminated }],
+      });
+      return this.requireInstance(root.id);
+    });
   }
 
   /** Inbox items by identity and/or process. */
