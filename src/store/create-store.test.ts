@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WaymarkError } from '../errors/index.js';
+import { createTestDatabase } from '../../test/support/postgres.js';
 import { createStore } from './create-store.js';
 
 describe('createStore', () => {
@@ -18,14 +19,23 @@ describe('createStore', () => {
     assert.equal(await store.ping(), true);
   });
 
-  it('refuses a PostgreSQL URL for now with a clear configuration error', async () => {
-    await assert.rejects(createStore({ dataDir: '/nonexistent', databaseUrl: 'postgres://waymark:secret@db/waymark' }), (error: unknown) => {
+  it('opens a migrated PostgreSQL store for a postgres:// or postgresql:// URL', async (t) => {
+    const url = await createTestDatabase(t);
+    for (const databaseUrl of [url, url.replace(/^postgres:/, 'postgresql:')]) {
+      const store = await createStore({ dataDir: '/nonexistent', databaseUrl });
+      assert.equal(store.kind, 'postgres');
+      assert.equal(await store.ping(), true);
+      await store.close();
+    }
+  });
+
+  it('refuses an unreachable PostgreSQL server with a configuration error that hides the password', async () => {
+    await assert.rejects(createStore({ dataDir: '/nonexistent', databaseUrl: 'postgres://waymark:secret@127.0.0.1:1/waymark' }), (error: unknown) => {
       assert.equal((error as WaymarkError).code, 'WM_CONFIG_INVALID');
-      assert.match((error as WaymarkError).message, /PostgreSQL support arrives in a later release/);
+      assert.match((error as WaymarkError).message, /Cannot connect to the PostgreSQL database postgres:\/\/waymark:\*\*\*@127\.0\.0\.1:1\/waymark/);
       assert.doesNotMatch((error as WaymarkError).message, /secret/);
       return true;
     });
-    await assert.rejects(createStore({ dataDir: '/nonexistent', databaseUrl: 'postgresql://db/waymark' }), /PostgreSQL support arrives/);
   });
 
   it('refuses other URL schemes without echoing the URL', async () => {

@@ -1,8 +1,9 @@
 /**
  * Picks the store adapter from configuration: SQLite in the data directory by default,
- * PostgreSQL for a `postgres://` URL (its adapter arrives in a later release).
+ * PostgreSQL (shared by any number of nodes) for a `postgres://` URL.
  */
 import { WaymarkError } from '../errors/index.js';
+import { createPostgresStore } from './postgres-store.js';
 import { createSqliteStore, SQLITE_DEFAULT_FILENAME } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -18,13 +19,7 @@ export interface StoreConfig {
 export async function createStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl?.trim();
   if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME });
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    throw new WaymarkError(
-      'WM_CONFIG_INVALID',
-      'PostgreSQL support arrives in a later release; leave the database URL empty to use the embedded SQLite store',
-      { setting: 'databaseUrl' },
-    );
-  }
+  if (/^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
   // The URL may carry a password: never echo it back.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new WaymarkError(

@@ -1,93 +1,96 @@
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSqliteStore } from './sqlite-store.js';
+import { STORE_FACTORIES, type StoreFactory } from '../../test/support/postgres.js';
 import { fakeInstance, fakeStep, fakeWrite } from './testing.js';
 import type { Store } from './store.js';
 
 const at = (iso: string): Date => new Date(iso);
 
-async function storeWithTimers(): Promise<Store> {
-  const store = await createSqliteStore({ filename: ':memory:' });
-  await store.applyStep(fakeWrite(fakeStep({
-    instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
-    timers: {
-      p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T00:10:00.000Z' }],
-      p2: [{ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' }],
-    },
-  })));
-  return store;
+/** Every case below, run on one adapter. */
+function runtimeRecordsSuite(factory: StoreFactory): void {
+  async function storeWithTimers(t: TestContext): Promise<Store> {
+    const store = await factory.open(t);
+    await store.applyStep(fakeWrite(fakeStep({
+      instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+      timers: {
+        p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T00:10:00.000Z' }],
+        p2: [{ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' }],
+      },
+    })));
+    return store;
+  }
+
+  describe('timer claims', () => {
+    it('claims a due timer once until its lease lapses, then again', async (t) => {
+      const store = await storeWithTimers(t);
+      assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:10:00.000Z');
+      assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:05:00Z'), at('2026-01-01T00:06:00Z'), 10), []);
+
+      const claimed = await store.claimDueTimers(at('2026-01-01T00:10:00Z'), at('2026-01-01T00:11:00Z'), 10);
+      assert.deepEqual(claimed.map((c) => c.name), ['Soon']);
+      assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:10:30Z'), at('2026-01-01T00:11:30Z'), 10), [], 'leased');
+      assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:11:00.000Z', 'wake at lease end');
+      const again = await store.claimDueTimers(at('2026-01-01T00:11:00Z'), at('2026-01-01T00:12:00Z'), 10);
+      assert.deepEqual(again.map((c) => c.name), ['Soon'], 'claimed again after the lease lapsed');
+    });
+
+    it('a step that replaces the timers ends the lease; deleteTimer drops a stale one', async (t) => {
+      const store = await storeWithTimers(t);
+      await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 1);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1', revision: 1 })],
+        timers: { p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T02:00:00.000Z' }] },
+      }), { p1: 1 }));
+      const claimed = await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 10);
+      assert.deepEqual(claimed.map((c) => `${c.processId}/${c.name}`), ['p2/Later', 'p1/Soon'], 'oldest due first');
+      await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T00:00:00.000Z' });
+      assert.equal((await store.getTimers('p2')).length, 1, 'a different due time is not deleted');
+      await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' });
+      assert.equal((await store.getTimers('p2')).length, 0);
+    });
+  });
+
+  describe('outbox messages', () => {
+    it('are written with the step, claimed oldest-first per process, retried and completed', async (t) => {
+      const store = await factory.open(t);
+      await store.applyStep({
+        ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })] })),
+        messages: [
+          { processId: 'p1', kind: 'webhook', payload: { n: 1 } },
+          { processId: 'p1', kind: 'webhook', payload: { n: 2 } },
+          { processId: 'p2', kind: 'webhook', payload: { n: 3 } },
+        ],
+      });
+      const now = at('2026-01-01T00:00:00Z');
+      const first = await store.claimOutboxMessages(now, at('2026-01-01T00:01:00Z'), 10);
+      assert.deepEqual(first.map((m) => m.payload), [{ n: 1 }, { n: 3 }], 'only the head of each process');
+      assert.deepEqual(await store.claimOutboxMessages(now, at('2026-01-01T00:01:00Z'), 10), [], 'leased, and n=2 waits for n=1');
+
+      await store.failOutboxMessage(first[0]!.id, 'answered 500', at('2026-01-01T00:00:30Z'), false, now);
+      await store.completeOutboxMessage(first[1]!.id);
+      assert.equal((await store.nextOutboxWakeAt())?.toISOString(), '2026-01-01T00:00:30.000Z');
+      assert.deepEqual(await store.claimOutboxMessages(at('2026-01-01T00:00:10Z'), at('2026-01-01T00:01:00Z'), 10), [], 'backoff respected');
+      const retried = await store.claimOutboxMessages(at('2026-01-01T00:00:30Z'), at('2026-01-01T00:01:30Z'), 10);
+      assert.deepEqual(retried.map((m) => [m.payload, m.attempts, m.lastError]), [[{ n: 1 }, 1, 'answered 500']]);
+
+      await store.failOutboxMessage(retried[0]!.id, 'gave up', now, true, now);
+      const next = await store.claimOutboxMessages(at('2026-01-01T00:00:30Z'), at('2026-01-01T00:01:30Z'), 10);
+      assert.deepEqual(next.map((m) => m.payload), [{ n: 2 }], 'a given-up message no longer holds back later ones');
+      assert.equal((await store.listOutboxMessages({ includeFailed: true })).filter((m) => m.failedAt !== null).length, 1);
+    });
+
+    it('a step that fails writes no messages', async (t) => {
+      const store = await factory.open(t);
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
+      await assert.rejects(store.applyStep({
+        ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 7 })] }), { p1: 7 }),
+        messages: [{ processId: 'p1', kind: 'webhook', payload: null }],
+      }), { code: 'WM_INSTANCE_CONFLICT' });
+      assert.deepEqual(await store.listOutboxMessages({}), []);
+    });
+  });
 }
 
-describe('timer claims', () => {
-  it('claims a due timer once until its lease lapses, then again', async (t) => {
-    const store = await storeWithTimers();
-    t.after(() => store.close());
-    assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:10:00.000Z');
-    assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:05:00Z'), at('2026-01-01T00:06:00Z'), 10), []);
-
-    const claimed = await store.claimDueTimers(at('2026-01-01T00:10:00Z'), at('2026-01-01T00:11:00Z'), 10);
-    assert.deepEqual(claimed.map((c) => c.name), ['Soon']);
-    assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:10:30Z'), at('2026-01-01T00:11:30Z'), 10), [], 'leased');
-    assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:11:00.000Z', 'wake at lease end');
-    const again = await store.claimDueTimers(at('2026-01-01T00:11:00Z'), at('2026-01-01T00:12:00Z'), 10);
-    assert.deepEqual(again.map((c) => c.name), ['Soon'], 'claimed again after the lease lapsed');
-  });
-
-  it('a step that replaces the timers ends the lease; deleteTimer drops a stale one', async (t) => {
-    const store = await storeWithTimers();
-    t.after(() => store.close());
-    await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 1);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'p1', revision: 1 })],
-      timers: { p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T02:00:00.000Z' }] },
-    }), { p1: 1 }));
-    const claimed = await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 10);
-    assert.deepEqual(claimed.map((c) => `${c.processId}/${c.name}`), ['p2/Later', 'p1/Soon'], 'oldest due first');
-    await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T00:00:00.000Z' });
-    assert.equal((await store.getTimers('p2')).length, 1, 'a different due time is not deleted');
-    await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' });
-    assert.equal((await store.getTimers('p2')).length, 0);
-  });
-});
-
-describe('outbox messages', () => {
-  it('are written with the step, claimed oldest-first per process, retried and completed', async (t) => {
-    const store = await createSqliteStore({ filename: ':memory:' });
-    t.after(() => store.close());
-    await store.applyStep({
-      ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })] })),
-      messages: [
-        { processId: 'p1', kind: 'webhook', payload: { n: 1 } },
-        { processId: 'p1', kind: 'webhook', payload: { n: 2 } },
-        { processId: 'p2', kind: 'webhook', payload: { n: 3 } },
-      ],
-    });
-    const now = at('2026-01-01T00:00:00Z');
-    const first = await store.claimOutboxMessages(now, at('2026-01-01T00:01:00Z'), 10);
-    assert.deepEqual(first.map((m) => m.payload), [{ n: 1 }, { n: 3 }], 'only the head of each process');
-    assert.deepEqual(await store.claimOutboxMessages(now, at('2026-01-01T00:01:00Z'), 10), [], 'leased, and n=2 waits for n=1');
-
-    await store.failOutboxMessage(first[0]!.id, 'answered 500', at('2026-01-01T00:00:30Z'), false, now);
-    await store.completeOutboxMessage(first[1]!.id);
-    assert.equal((await store.nextOutboxWakeAt())?.toISOString(), '2026-01-01T00:00:30.000Z');
-    assert.deepEqual(await store.claimOutboxMessages(at('2026-01-01T00:00:10Z'), at('2026-01-01T00:01:00Z'), 10), [], 'backoff respected');
-    const retried = await store.claimOutboxMessages(at('2026-01-01T00:00:30Z'), at('2026-01-01T00:01:30Z'), 10);
-    assert.deepEqual(retried.map((m) => [m.payload, m.attempts, m.lastError]), [[{ n: 1 }, 1, 'answered 500']]);
-
-    await store.failOutboxMessage(retried[0]!.id, 'gave up', now, true, now);
-    const next = await store.claimOutboxMessages(at('2026-01-01T00:00:30Z'), at('2026-01-01T00:01:30Z'), 10);
-    assert.deepEqual(next.map((m) => m.payload), [{ n: 2 }], 'a given-up message no longer holds back later ones');
-    assert.equal((await store.listOutboxMessages({ includeFailed: true })).filter((m) => m.failedAt !== null).length, 1);
-  });
-
-  it('a step that fails writes no messages', async (t) => {
-    const store = await createSqliteStore({ filename: ':memory:' });
-    t.after(() => store.close());
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
-    await assert.rejects(store.applyStep({
-      ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 7 })] }), { p1: 7 }),
-      messages: [{ processId: 'p1', kind: 'webhook', payload: null }],
-    }), { code: 'WM_INSTANCE_CONFLICT' });
-    assert.deepEqual(await store.listOutboxMessages({}), []);
-  });
-});
+for (const factory of STORE_FACTORIES) {
+  describe(`runtime records on ${factory.name}`, () => runtimeRecordsSuite(factory));
+}

@@ -2,15 +2,10 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { WaymarkError } from '../errors/index.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { STORE_FACTORIES, type StoreFactory } from '../../test/support/postgres.js';
 import type { Store, StoredUser } from './store.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
-async function openStore(t: TestContext): Promise<Store> {
-  const store = await createSqliteStore({ filename: ':memory:' });
-  t.after(() => store.close());
-  return store;
-}
 
 function fakeScheme(code: string, tags: string[] = []): SchemeDefinition {
   return {
@@ -37,538 +32,545 @@ function hasCode(code: string): (error: unknown) => boolean {
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 
-describe('schemes', () => {
-  it('numbers the versions of a code and reads the latest or a given one', async (t) => {
-    const store = await openStore(t);
-    const first = await store.saveScheme(fakeScheme('Vacation', ['hr']), '<Process/>', NOW);
-    const second = await store.saveScheme(fakeScheme('Vacation', ['hr', 'v2']), null, new Date('2026-03-02T00:00:00Z'));
-    await store.saveScheme(fakeScheme('Expense'), null, NOW);
+/** Every case below, run on one adapter. */
+function storeSuite(factory: StoreFactory): void {
+  const openStore = (t: TestContext): Promise<Store> => factory.open(t);
 
-    assert.equal(first.version, 1);
-    assert.equal(second.version, 2);
-    assert.deepEqual(await store.getScheme(first.id), first);
-    assert.equal(first.sourceXml, '<Process/>');
-    assert.deepEqual(first.tags, ['hr']);
-    assert.equal((await store.getSchemeByCode('Vacation'))?.id, second.id);
-    assert.equal((await store.getSchemeByCode('Vacation', 1))?.id, first.id);
-    assert.equal(await store.getSchemeByCode('Vacation', 3), null);
-    assert.equal(await store.getSchemeByCode('Nope'), null);
-    assert.equal(await store.getScheme('missing'), null);
-    assert.deepEqual((await store.listSchemes()).map((s) => `${s.code}@${s.version}`), ['Expense@1', 'Vacation@2']);
-    assert.deepEqual((await store.listSchemeVersions('Vacation')).map((s) => s.version), [1, 2]);
-    assert.deepEqual((await store.getSchemeByCode('Vacation'))?.definition, fakeScheme('Vacation', ['hr', 'v2']));
-  });
+  describe('schemes', () => {
+    it('numbers the versions of a code and reads the latest or a given one', async (t) => {
+      const store = await openStore(t);
+      const first = await store.saveScheme(fakeScheme('Vacation', ['hr']), '<Process/>', NOW);
+      const second = await store.saveScheme(fakeScheme('Vacation', ['hr', 'v2']), null, new Date('2026-03-02T00:00:00Z'));
+      await store.saveScheme(fakeScheme('Expense'), null, NOW);
 
-  it('refuses to delete a scheme in use unless forced, then deletes its instances with them', async (t) => {
-    const store = await openStore(t);
-    await store.saveScheme(fakeScheme('Vacation'), null, NOW);
-    await store.saveScheme(fakeScheme('Expense'), null, NOW);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [
-        fakeInstance({ id: 'root', schemeCode: 'Vacation' }),
-        fakeInstance({ id: 'sub', schemeCode: 'Vacation', parentProcessId: 'root', rootProcessId: 'root' }),
-        fakeInstance({ id: 'other', schemeCode: 'Expense' }),
-      ],
-      history: [fakeTransition('root', 'Draft', 'Review')],
-      inbox: { sub: [{ processId: 'sub', identityId: 'bob', availableCommands: ['Approve'], addedAt: NOW.toISOString() }] },
-    })));
-    assert.equal(await store.countInstancesOfScheme('Vacation'), 2);
-
-    await assert.rejects(store.deleteScheme('Vacation', false), (error: unknown) => {
-      hasCode('WM_SCHEME_IN_USE')(error);
-      assert.equal((error as WaymarkError).context.instanceCount, 2);
-      return true;
+      assert.equal(first.version, 1);
+      assert.equal(second.version, 2);
+      assert.deepEqual(await store.getScheme(first.id), first);
+      assert.equal(first.sourceXml, '<Process/>');
+      assert.deepEqual(first.tags, ['hr']);
+      assert.equal((await store.getSchemeByCode('Vacation'))?.id, second.id);
+      assert.equal((await store.getSchemeByCode('Vacation', 1))?.id, first.id);
+      assert.equal(await store.getSchemeByCode('Vacation', 3), null);
+      assert.equal(await store.getSchemeByCode('Nope'), null);
+      assert.equal(await store.getScheme('missing'), null);
+      assert.deepEqual((await store.listSchemes()).map((s) => `${s.code}@${s.version}`), ['Expense@1', 'Vacation@2']);
+      assert.deepEqual((await store.listSchemeVersions('Vacation')).map((s) => s.version), [1, 2]);
+      assert.deepEqual((await store.getSchemeByCode('Vacation'))?.definition, fakeScheme('Vacation', ['hr', 'v2']));
     });
-    assert.equal((await store.listSchemeVersions('Vacation')).length, 1);
 
-    await store.deleteScheme('Vacation', true);
-    assert.equal(await store.getSchemeByCode('Vacation'), null);
-    assert.equal(await store.getInstance('root'), null);
-    assert.equal(await store.getInstance('sub'), null);
-    assert.deepEqual(await store.getHistory('root'), []);
-    assert.deepEqual(await store.getInbox({ identityId: 'bob' }), []);
-    assert.notEqual(await store.getInstance('other'), null);
-    await store.deleteScheme('Expense', true);
-    await assert.rejects(store.deleteScheme('Vacation', false), hasCode('WM_SCHEME_NOT_FOUND'));
-  });
-});
+    it('refuses to delete a scheme in use unless forced, then deletes its instances with them', async (t) => {
+      const store = await openStore(t);
+      await store.saveScheme(fakeScheme('Vacation'), null, NOW);
+      await store.saveScheme(fakeScheme('Expense'), null, NOW);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [
+          fakeInstance({ id: 'root', schemeCode: 'Vacation' }),
+          fakeInstance({ id: 'sub', schemeCode: 'Vacation', parentProcessId: 'root', rootProcessId: 'root' }),
+          fakeInstance({ id: 'other', schemeCode: 'Expense' }),
+        ],
+        history: [fakeTransition('root', 'Draft', 'Review')],
+        inbox: { sub: [{ processId: 'sub', identityId: 'bob', availableCommands: ['Approve'], addedAt: NOW.toISOString() }] },
+      })));
+      assert.equal(await store.countInstancesOfScheme('Vacation'), 2);
 
-describe('applyStep', () => {
-  it('stores a new instance with its history, inbox, outbox and timers at revision 1', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'p1', parameters: { Amount: 120, Comment: 'sea' } })],
-      history: [fakeTransition('p1', 'Draft', 'Review')],
-      inbox: { p1: [{ processId: 'p1', identityId: 'bob', availableCommands: ['Approve', 'Reject'], addedAt: '2026-01-01T00:01:00.000Z' }] },
-      outbox: [{ processId: 'p1', identityId: 'alice', commandName: 'Submit', activityName: 'Draft', stateName: 'Draft', executedAt: '2026-01-01T00:01:00.000Z' }],
-      timers: { p1: [{ processId: 'p1', name: 'Reminder', dueAt: '2026-01-02T00:00:00.000Z' }] },
-    })));
+      await assert.rejects(store.deleteScheme('Vacation', false), (error: unknown) => {
+        hasCode('WM_SCHEME_IN_USE')(error);
+        assert.equal((error as WaymarkError).context.instanceCount, 2);
+        return true;
+      });
+      assert.equal((await store.listSchemeVersions('Vacation')).length, 1);
 
-    const stored = await store.getInstance('p1');
-    assert.deepEqual(stored, fakeInstance({ id: 'p1', parameters: { Amount: 120, Comment: 'sea' }, revision: 1 }));
-    const history = await store.getHistory('p1');
-    assert.equal(history.length, 1);
-    assert.equal(history[0]?.order, 1);
-    assert.deepEqual({ ...history[0], id: 0, order: 0 }, { ...fakeTransition('p1', 'Draft', 'Review'), id: 0, order: 0 });
-    assert.deepEqual(await store.getInbox({ identityId: 'bob' }), [
-      { processId: 'p1', identityId: 'bob', availableCommands: ['Approve', 'Reject'], addedAt: '2026-01-01T00:01:00.000Z' },
-    ]);
-    assert.deepEqual((await store.getOutbox({ identityId: 'alice' })).map((o) => o.commandName), ['Submit']);
-    assert.deepEqual(await store.getTimers('p1'), [{ processId: 'p1', name: 'Reminder', dueAt: '2026-01-02T00:00:00.000Z' }]);
+      await store.deleteScheme('Vacation', true);
+      assert.equal(await store.getSchemeByCode('Vacation'), null);
+      assert.equal(await store.getInstance('root'), null);
+      assert.equal(await store.getInstance('sub'), null);
+      assert.deepEqual(await store.getHistory('root'), []);
+      assert.deepEqual(await store.getInbox({ identityId: 'bob' }), []);
+      assert.notEqual(await store.getInstance('other'), null);
+      await store.deleteScheme('Expense', true);
+      await assert.rejects(store.deleteScheme('Vacation', false), hasCode('WM_SCHEME_NOT_FOUND'));
+    });
   });
 
-  it('bumps the revision, continues the history order and replaces only the touched inbox and timers', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
-      history: [fakeTransition('p1', 'Draft', 'Review')],
-      inbox: {
-        p1: [{ processId: 'p1', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'a' }],
-        p2: [{ processId: 'p2', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'b' }],
-      },
-      timers: { p1: [{ processId: 'p1', name: 'Reminder', dueAt: 'x' }] },
-    })));
+  describe('applyStep', () => {
+    it('stores a new instance with its history, inbox, outbox and timers at revision 1', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1', parameters: { Amount: 120, Comment: 'sea' } })],
+        history: [fakeTransition('p1', 'Draft', 'Review')],
+        inbox: { p1: [{ processId: 'p1', identityId: 'bob', availableCommands: ['Approve', 'Reject'], addedAt: '2026-01-01T00:01:00.000Z' }] },
+        outbox: [{ processId: 'p1', identityId: 'alice', commandName: 'Submit', activityName: 'Draft', stateName: 'Draft', executedAt: '2026-01-01T00:01:00.000Z' }],
+        timers: { p1: [{ processId: 'p1', name: 'Reminder', dueAt: '2026-01-02T00:00:00.000Z' }] },
+      })));
 
-    await store.applyStep(fakeWrite(
-      fakeStep({
-        instances: [fakeInstance({ id: 'p1', activityName: 'Approved', stateName: 'Approved', revision: 1 })],
-        history: [fakeTransition('p1', 'Review', 'Signing'), fakeTransition('p1', 'Signing', 'Approved')],
-        inbox: { p1: [{ processId: 'p1', identityId: 'carol', availableCommands: ['Archive'], addedAt: 'c' }] },
-        timers: { p1: [] },
-      }),
-      { p1: 1 },
-    ));
+      const stored = await store.getInstance('p1');
+      assert.deepEqual(stored, fakeInstance({ id: 'p1', parameters: { Amount: 120, Comment: 'sea' }, revision: 1 }));
+      const history = await store.getHistory('p1');
+      assert.equal(history.length, 1);
+      assert.equal(history[0]?.order, 1);
+      assert.deepEqual({ ...history[0], id: 0, order: 0 }, { ...fakeTransition('p1', 'Draft', 'Review'), id: 0, order: 0 });
+      assert.deepEqual(await store.getInbox({ identityId: 'bob' }), [
+        { processId: 'p1', identityId: 'bob', availableCommands: ['Approve', 'Reject'], addedAt: '2026-01-01T00:01:00.000Z' },
+      ]);
+      assert.deepEqual((await store.getOutbox({ identityId: 'alice' })).map((o) => o.commandName), ['Submit']);
+      assert.deepEqual(await store.getTimers('p1'), [{ processId: 'p1', name: 'Reminder', dueAt: '2026-01-02T00:00:00.000Z' }]);
+    });
 
-    const p1 = await store.getInstance('p1');
-    assert.equal(p1?.revision, 2);
-    assert.equal(p1?.activityName, 'Approved');
-    assert.deepEqual((await store.getHistory('p1')).map((h) => [h.order, h.toActivityName]), [[1, 'Review'], [2, 'Signing'], [3, 'Approved']]);
-    assert.deepEqual((await store.getInbox({ identityId: 'bob' })).map((i) => i.processId), ['p2']);
-    assert.deepEqual((await store.getInbox({ processId: 'p1' })).map((i) => i.identityId), ['carol']);
-    assert.deepEqual(await store.getTimers('p1'), []);
-    assert.equal((await store.getInstance('p2'))?.revision, 1);
-  });
+    it('bumps the revision, continues the history order and replaces only the touched inbox and timers', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+        history: [fakeTransition('p1', 'Draft', 'Review')],
+        inbox: {
+          p1: [{ processId: 'p1', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'a' }],
+          p2: [{ processId: 'p2', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'b' }],
+        },
+        timers: { p1: [{ processId: 'p1', name: 'Reminder', dueAt: 'x' }] },
+      })));
 
-  it('lets exactly one of two steps from the same revision win; the loser gets WM_INSTANCE_CONFLICT and writes nothing', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
-
-    const stepTo = (activity: string, identity: string) =>
-      fakeWrite(
+      await store.applyStep(fakeWrite(
         fakeStep({
-          instances: [fakeInstance({ id: 'p1', activityName: activity, stateName: activity, revision: 1 })],
-          history: [fakeTransition('p1', 'Draft', activity)],
-          inbox: { p1: [{ processId: 'p1', identityId: identity, availableCommands: ['Next'], addedAt: 'now' }] },
-          outbox: [{ processId: 'p1', identityId: identity, commandName: activity, activityName: 'Draft', stateName: 'Draft', executedAt: 'now' }],
+          instances: [fakeInstance({ id: 'p1', activityName: 'Approved', stateName: 'Approved', revision: 1 })],
+          history: [fakeTransition('p1', 'Review', 'Signing'), fakeTransition('p1', 'Signing', 'Approved')],
+          inbox: { p1: [{ processId: 'p1', identityId: 'carol', availableCommands: ['Archive'], addedAt: 'c' }] },
+          timers: { p1: [] },
         }),
         { p1: 1 },
+      ));
+
+      const p1 = await store.getInstance('p1');
+      assert.equal(p1?.revision, 2);
+      assert.equal(p1?.activityName, 'Approved');
+      assert.deepEqual((await store.getHistory('p1')).map((h) => [h.order, h.toActivityName]), [[1, 'Review'], [2, 'Signing'], [3, 'Approved']]);
+      assert.deepEqual((await store.getInbox({ identityId: 'bob' })).map((i) => i.processId), ['p2']);
+      assert.deepEqual((await store.getInbox({ processId: 'p1' })).map((i) => i.identityId), ['carol']);
+      assert.deepEqual(await store.getTimers('p1'), []);
+      assert.equal((await store.getInstance('p2'))?.revision, 1);
+    });
+
+    it('lets exactly one of two steps from the same revision win; the loser gets WM_INSTANCE_CONFLICT and writes nothing', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
+
+      const stepTo = (activity: string, identity: string) =>
+        fakeWrite(
+          fakeStep({
+            instances: [fakeInstance({ id: 'p1', activityName: activity, stateName: activity, revision: 1 })],
+            history: [fakeTransition('p1', 'Draft', activity)],
+            inbox: { p1: [{ processId: 'p1', identityId: identity, availableCommands: ['Next'], addedAt: 'now' }] },
+            outbox: [{ processId: 'p1', identityId: identity, commandName: activity, activityName: 'Draft', stateName: 'Draft', executedAt: 'now' }],
+          }),
+          { p1: 1 },
+        );
+      const results = await Promise.allSettled([store.applyStep(stepTo('Approved', 'bob')), store.applyStep(stepTo('Rejected', 'carol'))]);
+
+      const fulfilled = results.filter((r) => r.status === 'fulfilled');
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(fulfilled.length, 1);
+      assert.equal(rejected.length, 1);
+      const error = rejected[0]!.reason as WaymarkError;
+      assert.equal(error.code, 'WM_INSTANCE_CONFLICT');
+      assert.deepEqual(error.context, { processId: 'p1' });
+      assert.match(error.message, /Process instance p1 was changed by another request; reload and retry/);
+
+      const winner = results[0]!.status === 'fulfilled' ? { activity: 'Approved', identity: 'bob' } : { activity: 'Rejected', identity: 'carol' };
+      const stored = await store.getInstance('p1');
+      assert.equal(stored?.revision, 2);
+      assert.equal(stored?.activityName, winner.activity);
+      assert.deepEqual((await store.getHistory('p1')).map((h) => h.toActivityName), [winner.activity]);
+      assert.deepEqual((await store.getInbox({ processId: 'p1' })).map((i) => i.identityId), [winner.identity]);
+      assert.deepEqual((await store.getOutbox({ processId: 'p1' })).map((o) => o.identityId), [winner.identity]);
+    });
+
+    it('commits steps submitted together as a group, rolling back only the ones that fail', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'q' }), fakeInstance({ id: 'taken' })] })));
+
+      const results = await Promise.allSettled([
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'First', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'First')] }), { p1: 1 })),
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Second', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'Second')] }), { p1: 1 })),
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })], history: [fakeTransition('p2', 'Draft', 'Review')] }))),
+        // Changes q, then fails on 'taken': q's change must be undone with it.
+        store.applyStep(fakeWrite(
+          fakeStep({ instances: [fakeInstance({ id: 'q', activityName: 'Changed', revision: 1 }), fakeInstance({ id: 'taken' })], history: [fakeTransition('q', 'Draft', 'Changed')] }),
+          { q: 1 },
+        )),
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Third', revision: 2 })], history: [fakeTransition('p1', 'First', 'Third')] }), { p1: 2 })),
+      ]);
+
+      assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as WaymarkError).code)), [
+        'ok',
+        'WM_INSTANCE_CONFLICT',
+        'ok',
+        'WM_INSTANCE_EXISTS',
+        'ok',
+      ]);
+      assert.equal((await store.getInstance('p1'))?.revision, 3);
+      assert.deepEqual((await store.getHistory('p1')).map((h) => [h.order, h.toActivityName]), [[1, 'First'], [2, 'Third']]);
+      assert.equal((await store.getInstance('p2'))?.revision, 1);
+      assert.equal((await store.getInstance('q'))?.revision, 1);
+      assert.equal((await store.getInstance('q'))?.activityName, 'Draft');
+      assert.deepEqual(await store.getHistory('q'), []);
+    });
+
+    it('rolls back every write of a step when one instance is stale', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'fresh' }), fakeInstance({ id: 'stale' })] })));
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'stale', activityName: 'Moved', revision: 1 })] }), { stale: 1 }));
+
+      await assert.rejects(
+        store.applyStep(fakeWrite(
+          fakeStep({
+            instances: [fakeInstance({ id: 'fresh', activityName: 'Changed', revision: 1 }), fakeInstance({ id: 'new-one' }), fakeInstance({ id: 'stale', revision: 1 })],
+            history: [fakeTransition('fresh', 'Draft', 'Changed')],
+            outbox: [{ processId: 'fresh', identityId: 'bob', commandName: 'Go', activityName: 'Draft', stateName: null, executedAt: 'now' }],
+          }),
+          { fresh: 1, stale: 1 },
+        )),
+        hasCode('WM_INSTANCE_CONFLICT'),
       );
-    const results = await Promise.allSettled([store.applyStep(stepTo('Approved', 'bob')), store.applyStep(stepTo('Rejected', 'carol'))]);
+      assert.equal((await store.getInstance('fresh'))?.activityName, 'Draft');
+      assert.equal((await store.getInstance('fresh'))?.revision, 1);
+      assert.equal((await store.getInstance('stale'))?.activityName, 'Moved');
+      assert.equal(await store.getInstance('new-one'), null);
+      assert.deepEqual(await store.getHistory('fresh'), []);
+      assert.deepEqual(await store.getOutbox({}), []);
+    });
 
-    const fulfilled = results.filter((r) => r.status === 'fulfilled');
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    assert.equal(fulfilled.length, 1);
-    assert.equal(rejected.length, 1);
-    const error = rejected[0]!.reason as WaymarkError;
-    assert.equal(error.code, 'WM_INSTANCE_CONFLICT');
-    assert.deepEqual(error.context, { processId: 'p1' });
-    assert.match(error.message, /Process instance p1 was changed by another request; reload and retry/);
+    it('guards instances the step read but did not change, and instances deleted meanwhile', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'root' }), fakeInstance({ id: 'sub', parentProcessId: 'root', rootProcessId: 'root' })],
+      })));
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'root', activityName: 'Moved', revision: 1 })] }), { root: 1 }));
 
-    const winner = results[0]!.status === 'fulfilled' ? { activity: 'Approved', identity: 'bob' } : { activity: 'Rejected', identity: 'carol' };
-    const stored = await store.getInstance('p1');
-    assert.equal(stored?.revision, 2);
-    assert.equal(stored?.activityName, winner.activity);
-    assert.deepEqual((await store.getHistory('p1')).map((h) => h.toActivityName), [winner.activity]);
-    assert.deepEqual((await store.getInbox({ processId: 'p1' })).map((i) => i.identityId), [winner.identity]);
-    assert.deepEqual((await store.getOutbox({ processId: 'p1' })).map((o) => o.identityId), [winner.identity]);
-  });
+      await assert.rejects(
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'sub', activityName: 'X', revision: 1 })] }), { root: 1, sub: 1 })),
+        (error: unknown) => hasCode('WM_INSTANCE_CONFLICT')(error) && (error as WaymarkError).context.processId === 'root',
+      );
+      assert.equal((await store.getInstance('sub'))?.activityName, 'Draft');
 
-  it('commits steps submitted together as a group, rolling back only the ones that fail', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'q' }), fakeInstance({ id: 'taken' })] })));
+      await store.deleteInstances(['root']);
+      await assert.rejects(
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'root', revision: 2 })] }), { root: 2 })),
+        hasCode('WM_INSTANCE_CONFLICT'),
+      );
+      assert.equal(await store.getInstance('root'), null);
+    });
 
-    const results = await Promise.allSettled([
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'First', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'First')] }), { p1: 1 })),
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Second', revision: 1 })], history: [fakeTransition('p1', 'Draft', 'Second')] }), { p1: 1 })),
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })], history: [fakeTransition('p2', 'Draft', 'Review')] }))),
-      // Changes q, then fails on 'taken': q's change must be undone with it.
-      store.applyStep(fakeWrite(
-        fakeStep({ instances: [fakeInstance({ id: 'q', activityName: 'Changed', revision: 1 }), fakeInstance({ id: 'taken' })], history: [fakeTransition('q', 'Draft', 'Changed')] }),
-        { q: 1 },
-      )),
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', activityName: 'Third', revision: 2 })], history: [fakeTransition('p1', 'First', 'Third')] }), { p1: 2 })),
-    ]);
+    it('refuses a new instance whose id exists (WM_INSTANCE_EXISTS) and writes nothing of that step', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
 
-    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as WaymarkError).code)), [
-      'ok',
-      'WM_INSTANCE_CONFLICT',
-      'ok',
-      'WM_INSTANCE_EXISTS',
-      'ok',
-    ]);
-    assert.equal((await store.getInstance('p1'))?.revision, 3);
-    assert.deepEqual((await store.getHistory('p1')).map((h) => [h.order, h.toActivityName]), [[1, 'First'], [2, 'Third']]);
-    assert.equal((await store.getInstance('p2'))?.revision, 1);
-    assert.equal((await store.getInstance('q'))?.revision, 1);
-    assert.equal((await store.getInstance('q'))?.activityName, 'Draft');
-    assert.deepEqual(await store.getHistory('q'), []);
-  });
+      await assert.rejects(
+        store.applyStep(fakeWrite(fakeStep({
+          instances: [fakeInstance({ id: 'p0' }), fakeInstance({ id: 'p1', activityName: 'Other' })],
+          history: [fakeTransition('p0', 'Draft', 'Review')],
+        }))),
+        (error: unknown) => hasCode('WM_INSTANCE_EXISTS')(error) && (error as WaymarkError).context.processId === 'p1',
+      );
+      assert.equal(await store.getInstance('p0'), null);
+      assert.deepEqual(await store.getHistory('p0'), []);
+      assert.equal((await store.getInstance('p1'))?.activityName, 'Draft');
+      await assert.rejects(
+        store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'twin' }), fakeInstance({ id: 'twin' })] }))),
+        (error: unknown) => hasCode('WM_INSTANCE_EXISTS')(error) && (error as WaymarkError).context.processId === 'twin',
+      );
+      assert.equal(await store.getInstance('twin'), null);
+    });
 
-  it('rolls back every write of a step when one instance is stale', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'fresh' }), fakeInstance({ id: 'stale' })] })));
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'stale', activityName: 'Moved', revision: 1 })] }), { stale: 1 }));
+    it('removes ended subprocesses with everything the step or earlier steps wrote about them', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'root' }), fakeInstance({ id: 'sub', parentProcessId: 'root', rootProcessId: 'root' })],
+        history: [fakeTransition('sub', 'Start', 'Work')],
+        inbox: { sub: [{ processId: 'sub', identityId: 'bob', availableCommands: ['Done'], addedAt: 'a' }] },
+        timers: { sub: [{ processId: 'sub', name: 'Deadline', dueAt: '2026-01-01T00:00:00.000Z' }] },
+      })));
+      assert.equal((await store.getProcessFamily('root')).length, 2);
 
-    await assert.rejects(
-      store.applyStep(fakeWrite(
+      await store.applyStep(fakeWrite(
         fakeStep({
-          instances: [fakeInstance({ id: 'fresh', activityName: 'Changed', revision: 1 }), fakeInstance({ id: 'new-one' }), fakeInstance({ id: 'stale', revision: 1 })],
-          history: [fakeTransition('fresh', 'Draft', 'Changed')],
-          outbox: [{ processId: 'fresh', identityId: 'bob', commandName: 'Go', activityName: 'Draft', stateName: null, executedAt: 'now' }],
+          instances: [fakeInstance({ id: 'root', activityName: 'Merged', revision: 1 })],
+          removedInstanceIds: ['sub'],
+          history: [fakeTransition('sub', 'Work', 'End'), fakeTransition('root', 'Draft', 'Merged')],
+          outbox: [{ processId: 'sub', identityId: 'bob', commandName: 'Done', activityName: 'Work', stateName: null, executedAt: 'b' }],
         }),
-        { fresh: 1, stale: 1 },
-      )),
-      hasCode('WM_INSTANCE_CONFLICT'),
-    );
-    assert.equal((await store.getInstance('fresh'))?.activityName, 'Draft');
-    assert.equal((await store.getInstance('fresh'))?.revision, 1);
-    assert.equal((await store.getInstance('stale'))?.activityName, 'Moved');
-    assert.equal(await store.getInstance('new-one'), null);
-    assert.deepEqual(await store.getHistory('fresh'), []);
-    assert.deepEqual(await store.getOutbox({}), []);
+        { root: 1, sub: 1 },
+      ));
+
+      assert.equal(await store.getInstance('sub'), null);
+      assert.deepEqual(await store.getHistory('sub'), []);
+      assert.deepEqual(await store.getInbox({ processId: 'sub' }), []);
+      assert.deepEqual(await store.getOutbox({ processId: 'sub' }), []);
+      assert.deepEqual(await store.getTimers('sub'), []);
+      assert.deepEqual((await store.getProcessFamily('root')).map((i) => i.id), ['root']);
+      assert.deepEqual((await store.getHistory('root')).map((h) => h.toActivityName), ['Merged']);
+    });
   });
 
-  it('guards instances the step read but did not change, and instances deleted meanwhile', async (t) => {
+  describe('instances', () => {
+    async function seedInstances(store: Store): Promise<void> {
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [
+          fakeInstance({ id: 'a-100', schemeCode: 'Vacation', status: 1, activityName: 'Review', stateName: 'Review', tenantId: 't1', createdAt: '2026-01-01T00:00:00.000Z', lastTransitionAt: '2026-01-05T00:00:00.000Z' }),
+          fakeInstance({ id: 'b-200', schemeCode: 'Vacation', status: 2, activityName: 'Signing_50%', stateName: 'Signing', tenantId: 't2', createdAt: '2026-01-02T00:00:00.000Z', lastTransitionAt: '2026-01-03T00:00:00.000Z' }),
+          fakeInstance({ id: 'c-300', schemeCode: 'Expense', status: 3, activityName: 'Final', stateName: 'Done', tenantId: 't1', createdAt: '2026-01-03T00:00:00.000Z', lastTransitionAt: '2026-01-04T00:00:00.000Z' }),
+          fakeInstance({ id: 'd-400', schemeCode: 'Expense', status: 1, activityName: 'Signing500', stateName: null, tenantId: null, createdAt: '2026-01-04T00:00:00.000Z' }),
+          fakeInstance({ id: 'a-100-sub', schemeCode: 'Vacation', parentProcessId: 'a-100', rootProcessId: 'a-100', createdAt: '2026-01-06T00:00:00.000Z' }),
+        ],
+      })));
+    }
+    const ids = (result: { items: readonly { id: string }[] }) => result.items.map((i) => i.id);
+
+    it('lists root processes newest first by default, with the total', async (t) => {
+      const store = await openStore(t);
+      await seedInstances(store);
+      const all = await store.listInstances({});
+      assert.deepEqual(ids(all), ['d-400', 'c-300', 'b-200', 'a-100']);
+      assert.equal(all.total, 4);
+      assert.deepEqual(ids(await store.listInstances({ rootsOnly: false, sort: { field: 'id', direction: 'asc' } })), ['a-100', 'a-100-sub', 'b-200', 'c-300', 'd-400']);
+    });
+
+    it('filters by status, scheme, tenant and date ranges', async (t) => {
+      const store = await openStore(t);
+      await seedInstances(store);
+      assert.deepEqual(ids(await store.listInstances({ statuses: [1], sort: { field: 'id', direction: 'asc' } })), ['a-100', 'd-400']);
+      assert.deepEqual(ids(await store.listInstances({ schemeCode: 'Expense', sort: { field: 'id', direction: 'asc' } })), ['c-300', 'd-400']);
+      assert.deepEqual(ids(await store.listInstances({ tenantId: 't1', sort: { field: 'id', direction: 'asc' } })), ['a-100', 'c-300']);
+      assert.deepEqual(
+        ids(await store.listInstances({ fromCreationDate: '2026-01-02T00:00:00.000Z', toCreationDate: '2026-01-03T00:00:00.000Z', sort: { field: 'id', direction: 'asc' } })),
+        ['b-200', 'c-300'],
+      );
+      assert.deepEqual(
+        ids(await store.listInstances({ fromLastTransitionDate: '2026-01-04T00:00:00.000Z', toLastTransitionDate: '2026-01-05T00:00:00.000Z', sort: { field: 'id', direction: 'asc' } })),
+        ['a-100', 'c-300'],
+      );
+      const combined = await store.listInstances({ statuses: [1, 2], schemeCode: 'Vacation', tenantId: 't2' });
+      assert.deepEqual(ids(combined), ['b-200']);
+      assert.equal(combined.total, 1);
+    });
+
+    it('searches id, scheme, activity and state case-insensitively, taking % and _ literally', async (t) => {
+      const store = await openStore(t);
+      await seedInstances(store);
+      const asc = { field: 'id', direction: 'asc' } as const;
+      assert.deepEqual(ids(await store.listInstances({ search: 'EXPENSE', sort: asc })), ['c-300', 'd-400']);
+      assert.deepEqual(ids(await store.listInstances({ search: 'done', sort: asc })), ['c-300']);
+      assert.deepEqual(ids(await store.listInstances({ search: '-2', sort: asc })), ['b-200']);
+      assert.deepEqual(ids(await store.listInstances({ search: 'review', sort: asc })), ['a-100']);
+      assert.deepEqual(ids(await store.listInstances({ search: '50%', sort: asc })), ['b-200']);
+      // Unescaped, `_` would match the `g` of 'Signing500' and `%` any text.
+      assert.deepEqual(ids(await store.listInstances({ search: 'n_500', sort: asc })), []);
+      assert.deepEqual(ids(await store.listInstances({ search: '500', sort: asc })), ['d-400']);
+      assert.deepEqual(ids(await store.listInstances({ search: 'g_50', sort: asc })), ['b-200']);
+    });
+
+    it('sorts by any listed field in both directions and pages with skip/take', async (t) => {
+      const store = await openStore(t);
+      await seedInstances(store);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'activityName', direction: 'asc' } })), ['c-300', 'a-100', 'd-400', 'b-200']);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'status', direction: 'desc' } })), ['c-300', 'b-200', 'd-400', 'a-100']);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'schemeCode', direction: 'asc' } })), ['c-300', 'd-400', 'a-100', 'b-200']);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'lastTransitionAt', direction: 'desc' } })), ['a-100', 'c-300', 'b-200', 'd-400']);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'stateName', direction: 'asc' } })), ['d-400', 'c-300', 'a-100', 'b-200']);
+
+      const page = await store.listInstances({ sort: { field: 'id', direction: 'asc' }, skip: 1, take: 2 });
+      assert.deepEqual(ids(page), ['b-200', 'c-300']);
+      assert.equal(page.total, 4);
+      assert.deepEqual(ids(await store.listInstances({ sort: { field: 'id', direction: 'asc' }, skip: 2, take: 0 })), ['c-300', 'd-400']);
+      await assert.rejects(store.listInstances({ sort: { field: 'password' as 'id', direction: 'asc' } }), hasCode('WM_INPUT_INVALID'));
+    });
+
+    it('deletes instances with all their subprocesses, at any depth, and their rows', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [
+          fakeInstance({ id: 'root' }),
+          fakeInstance({ id: 'child', parentProcessId: 'root', rootProcessId: 'root' }),
+          fakeInstance({ id: 'grandchild', parentProcessId: 'child', rootProcessId: 'root' }),
+          fakeInstance({ id: 'keep' }),
+        ],
+        history: [fakeTransition('grandchild', 'A', 'B'), fakeTransition('keep', 'A', 'B')],
+        inbox: { grandchild: [{ processId: 'grandchild', identityId: 'bob', availableCommands: [], addedAt: 'a' }] },
+        outbox: [{ processId: 'child', identityId: 'bob', commandName: null, activityName: 'A', stateName: null, executedAt: 'a' }],
+        timers: { root: [{ processId: 'root', name: 'T', dueAt: '2026-01-01T00:00:00.000Z' }] },
+      })));
+
+      assert.equal(await store.deleteInstances(['child']), 2);
+      assert.deepEqual((await store.getProcessFamily('root')).map((i) => i.id), ['root']);
+      assert.deepEqual(await store.getHistory('grandchild'), []);
+      assert.deepEqual(await store.getInbox({ identityId: 'bob' }), []);
+      assert.deepEqual(await store.getOutbox({ identityId: 'bob' }), []);
+
+      assert.equal(await store.deleteInstances(['root', 'missing']), 1);
+      assert.deepEqual(await store.getDueTimers(new Date('2030-01-01T00:00:00Z'), 10), []);
+      assert.equal((await store.getHistory('keep')).length, 1);
+      assert.equal(await store.deleteInstances([]), 0);
+    });
+
+    it('returns due timers oldest first, up to the limit', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+        timers: {
+          p1: [{ processId: 'p1', name: 'Late', dueAt: '2026-01-03T00:00:00.000Z' }, { processId: 'p1', name: 'Early', dueAt: '2026-01-01T00:00:00.000Z' }],
+          p2: [{ processId: 'p2', name: 'Middle', dueAt: '2026-01-02T00:00:00.000Z' }],
+        },
+      })));
+      const due = await store.getDueTimers(new Date('2026-01-02T00:00:00.000Z'), 10);
+      assert.deepEqual(due.map((d) => d.name), ['Early', 'Middle']);
+      assert.deepEqual((await store.getDueTimers(new Date('2026-02-01T00:00:00.000Z'), 2)).map((d) => d.name), ['Early', 'Middle']);
+      assert.deepEqual(await store.getDueTimers(new Date('2025-12-31T00:00:00.000Z'), 10), []);
+    });
+  });
+
+  describe('users and roles', () => {
+    const alice: Omit<StoredUser, 'lock' | 'createdAt'> = {
+      id: 'u-alice',
+      name: 'Alice Smith',
+      email: 'Alice@Example.com',
+      phone: '+100',
+      login: 'alice',
+      passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+      domainLogin: null,
+      isLocked: false,
+      tenantId: 't1',
+      extensions: { department: 'HR' },
+      externalLogins: [{ provider: 'google', key: 'g-1' }],
+      roles: ['Manager', 'Employee'],
+    };
+    const bob = { ...alice, id: 'u-bob', name: 'Bob Jones', email: 'bob@example.com', phone: '+200', login: 'bob', tenantId: 't2', roles: ['Employee'] };
+
+    it('creates and reads users with their roles', async (t) => {
+      const store = await openStore(t);
+      const created = await store.createUser(alice, NOW);
+      assert.deepEqual(created, { ...alice, roles: ['Employee', 'Manager'], lock: 1, createdAt: NOW.toISOString() });
+      assert.deepEqual(await store.getUser('u-alice'), created);
+      assert.equal(await store.getUser('nobody'), null);
+      await assert.rejects(store.createUser(alice, NOW), hasCode('WM_USER_EXISTS'));
+      await assert.rejects(store.createUser({ ...alice, id: 'u-other' }, NOW), hasCode('WM_USER_EXISTS'));
+    });
+
+    it('updates when the lock matches and refuses a stale lock (WM_LOCK_CONFLICT)', async (t) => {
+      const store = await openStore(t);
+      const created = await store.createUser(alice, NOW);
+      const updated = await store.updateUser({ ...alice, name: 'Alice B. Smith', roles: ['Director'] }, created.lock);
+      assert.equal(updated.lock, created.lock + 1);
+      assert.equal(updated.name, 'Alice B. Smith');
+      assert.deepEqual(updated.roles, ['Director']);
+      assert.equal(await store.isInRole('u-alice', 'Manager'), false);
+
+      await assert.rejects(store.updateUser({ ...alice, name: 'Lost update' }, created.lock), hasCode('WM_LOCK_CONFLICT'));
+      assert.equal((await store.getUser('u-alice'))?.name, 'Alice B. Smith');
+      const unconditional = await store.updateUser({ ...alice, name: 'Forced' }, undefined);
+      assert.equal(unconditional.lock, created.lock + 2);
+      await assert.rejects(store.updateUser({ ...alice, id: 'ghost' }, undefined), hasCode('WM_USER_NOT_FOUND'));
+      await store.createUser(bob, NOW);
+      await assert.rejects(store.updateUser({ ...bob, login: 'alice' }, undefined), hasCode('WM_USER_EXISTS'));
+    });
+
+    it('answers role questions and lists users by filter and page', async (t) => {
+      const store = await openStore(t);
+      await store.createUser(alice, NOW);
+      await store.createUser(bob, NOW);
+      await store.createUser({ ...bob, id: 'u-carl', name: 'Carl', email: null, phone: null, login: null, roles: [] }, NOW);
+
+      assert.deepEqual(await store.usersInRole('Employee'), ['u-alice', 'u-bob']);
+      assert.deepEqual(await store.usersInRole('Manager'), ['u-alice']);
+      assert.equal(await store.isInRole('u-bob', 'Employee'), true);
+      assert.equal(await store.isInRole('u-bob', 'Manager'), false);
+
+      const userIds = (r: { items: readonly StoredUser[] }) => r.items.map((u) => u.id);
+      assert.deepEqual(userIds(await store.listUsers({})), ['u-alice', 'u-bob', 'u-carl']);
+      assert.deepEqual(userIds(await store.listUsers({ role: 'Manager' })), ['u-alice']);
+      assert.deepEqual(userIds(await store.listUsers({ name: 'JON' })), ['u-bob']);
+      assert.deepEqual(userIds(await store.listUsers({ email: 'alice@example.com' })), ['u-alice']);
+      assert.deepEqual(userIds(await store.listUsers({ phone: '+200' })), ['u-bob']);
+      assert.deepEqual(userIds(await store.listUsers({ tenantId: 't2' })), ['u-bob', 'u-carl']);
+      const page = await store.listUsers({ skip: 1, take: 1 });
+      assert.deepEqual(userIds(page), ['u-bob']);
+      assert.equal(page.total, 3);
+      assert.deepEqual(page.items[0]?.roles, ['Employee']);
+    });
+
+    it('deletes a user with their roles', async (t) => {
+      const store = await openStore(t);
+      await store.createUser(alice, NOW);
+      assert.equal(await store.deleteUser('u-alice'), true);
+      assert.equal(await store.deleteUser('u-alice'), false);
+      assert.deepEqual(await store.usersInRole('Manager'), []);
+      await store.createUser(alice, NOW);
+      assert.deepEqual((await store.getUser('u-alice'))?.roles, ['Employee', 'Manager']);
+    });
+  });
+
+  describe('settings', () => {
+    it('stores JSON values by key; null removes them', async (t) => {
+      const store = await openStore(t);
+      assert.equal(await store.getSetting('license'), null);
+      await store.setSetting('license', { plan: 'free', seats: 5, features: ['a'] });
+      assert.deepEqual(await store.getSetting('license'), { plan: 'free', seats: 5, features: ['a'] });
+      await store.setSetting('license', 'pro');
+      assert.equal(await store.getSetting<string>('license'), 'pro');
+      await store.setSetting('flag', false);
+      assert.equal(await store.getSetting('flag'), false);
+      await store.setSetting('license', null);
+      assert.equal(await store.getSetting('license'), null);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('commits the steps already submitted before closing', async (t) => {
+      const store = await openStore(t);
+      const submitted = store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
+      await store.close();
+      await submitted;
+      await assert.rejects(store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })] }))));
+    });
+
+    it('answers ping while open and not after close', async (t) => {
+      const store = await openStore(t);
+      assert.equal(store.kind, factory.name);
+      assert.equal(await store.ping(), true);
+      await store.close();
+      assert.equal(await store.ping(), false);
+    });
+  });
+
+  it('logs: appended entries are read back newest first, filtered by level, search and paging', async (t) => {
     const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'root' }), fakeInstance({ id: 'sub', parentProcessId: 'root', rootProcessId: 'root' })],
-    })));
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'root', activityName: 'Moved', revision: 1 })] }), { root: 1 }));
-
-    await assert.rejects(
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'sub', activityName: 'X', revision: 1 })] }), { root: 1, sub: 1 })),
-      (error: unknown) => hasCode('WM_INSTANCE_CONFLICT')(error) && (error as WaymarkError).context.processId === 'root',
-    );
-    assert.equal((await store.getInstance('sub'))?.activityName, 'Draft');
-
-    await store.deleteInstances(['root']);
-    await assert.rejects(
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'root', revision: 2 })] }), { root: 2 })),
-      hasCode('WM_INSTANCE_CONFLICT'),
-    );
-    assert.equal(await store.getInstance('root'), null);
+    await store.appendLog({ level: 'info', message: 'Started 100%', properties: { processId: 'p1' }, createdAt: '2026-01-01T00:00:01.000Z' });
+    await store.appendLog({ level: 'error', message: 'Backup failed', properties: { attempt: 2 }, createdAt: '2026-01-01T00:00:02.000Z' });
+    const third = await store.appendLog({ level: 'info', message: 'Done', properties: {}, createdAt: '2026-01-01T00:00:03.000Z' });
+    assert.ok(third.id > 0);
+    const all = await store.queryLogs({});
+    assert.equal(all.total, 3);
+    assert.deepEqual(all.items.map((e) => e.message), ['Done', 'Backup failed', 'Started 100%']);
+    assert.deepEqual((await store.queryLogs({ level: 'error' })).items[0]?.properties, { attempt: 2 });
+    assert.deepEqual((await store.queryLogs({ search: '100%' })).items.map((e) => e.message), ['Started 100%']);
+    assert.deepEqual((await store.queryLogs({ search: '0%' })).items.map((e) => e.message), ['Started 100%'], '% is literal');
+    const page = await store.queryLogs({ skip: 1, take: 1 });
+    assert.deepEqual([page.total, page.items.map((e) => e.message)], [3, ['Backup failed']]);
+    assert.deepEqual((await store.queryLogs({ skip: 2 })).items.map((e) => e.message), ['Started 100%']);
+    assert.deepEqual((await store.queryLogs({ from: '2026-01-01T00:00:02.000Z', to: '2026-01-01T00:00:02.500Z' })).items.map((e) => e.message), ['Backup failed']);
   });
 
-  it('refuses a new instance whose id exists (WM_INSTANCE_EXISTS) and writes nothing of that step', async (t) => {
+  it('forms: saved per scheme, name and state (null state too), replaced, listed and deleted', async (t) => {
     const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
-
-    await assert.rejects(
-      store.applyStep(fakeWrite(fakeStep({
-        instances: [fakeInstance({ id: 'p0' }), fakeInstance({ id: 'p1', activityName: 'Other' })],
-        history: [fakeTransition('p0', 'Draft', 'Review')],
-      }))),
-      (error: unknown) => hasCode('WM_INSTANCE_EXISTS')(error) && (error as WaymarkError).context.processId === 'p1',
-    );
-    assert.equal(await store.getInstance('p0'), null);
-    assert.deepEqual(await store.getHistory('p0'), []);
-    assert.equal((await store.getInstance('p1'))?.activityName, 'Draft');
-    await assert.rejects(
-      store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'twin' }), fakeInstance({ id: 'twin' })] }))),
-      (error: unknown) => hasCode('WM_INSTANCE_EXISTS')(error) && (error as WaymarkError).context.processId === 'twin',
-    );
-    assert.equal(await store.getInstance('twin'), null);
+    await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v1' });
+    await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v2' });
+    await store.saveForm({ schemeCode: 'S', name: 'Edit', state: 'Draft', source: 'draft' });
+    assert.equal((await store.getForm('S', 'Edit', null))?.source, 'v2', 'a null-state form is replaced, not duplicated');
+    assert.equal((await store.getForm('S', 'Edit', 'Draft'))?.source, 'draft');
+    assert.equal(await store.getForm('S', 'Edit', 'Other'), null);
+    assert.equal((await store.listForms({ schemeCode: 'S' })).length, 2);
+    assert.equal(await store.deleteForm('S', 'Edit', null), true);
+    assert.equal(await store.deleteForm('S', 'Edit', null), false);
+    assert.deepEqual((await store.listForms({ name: 'Edit' })).map((f) => f.state), ['Draft']);
   });
+}
 
-  it('removes ended subprocesses with everything the step or earlier steps wrote about them', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'root' }), fakeInstance({ id: 'sub', parentProcessId: 'root', rootProcessId: 'root' })],
-      history: [fakeTransition('sub', 'Start', 'Work')],
-      inbox: { sub: [{ processId: 'sub', identityId: 'bob', availableCommands: ['Done'], addedAt: 'a' }] },
-      timers: { sub: [{ processId: 'sub', name: 'Deadline', dueAt: '2026-01-01T00:00:00.000Z' }] },
-    })));
-    assert.equal((await store.getProcessFamily('root')).length, 2);
-
-    await store.applyStep(fakeWrite(
-      fakeStep({
-        instances: [fakeInstance({ id: 'root', activityName: 'Merged', revision: 1 })],
-        removedInstanceIds: ['sub'],
-        history: [fakeTransition('sub', 'Work', 'End'), fakeTransition('root', 'Draft', 'Merged')],
-        outbox: [{ processId: 'sub', identityId: 'bob', commandName: 'Done', activityName: 'Work', stateName: null, executedAt: 'b' }],
-      }),
-      { root: 1, sub: 1 },
-    ));
-
-    assert.equal(await store.getInstance('sub'), null);
-    assert.deepEqual(await store.getHistory('sub'), []);
-    assert.deepEqual(await store.getInbox({ processId: 'sub' }), []);
-    assert.deepEqual(await store.getOutbox({ processId: 'sub' }), []);
-    assert.deepEqual(await store.getTimers('sub'), []);
-    assert.deepEqual((await store.getProcessFamily('root')).map((i) => i.id), ['root']);
-    assert.deepEqual((await store.getHistory('root')).map((h) => h.toActivityName), ['Merged']);
-  });
-});
-
-describe('instances', () => {
-  async function seedInstances(store: Store): Promise<void> {
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [
-        fakeInstance({ id: 'a-100', schemeCode: 'Vacation', status: 1, activityName: 'Review', stateName: 'Review', tenantId: 't1', createdAt: '2026-01-01T00:00:00.000Z', lastTransitionAt: '2026-01-05T00:00:00.000Z' }),
-        fakeInstance({ id: 'b-200', schemeCode: 'Vacation', status: 2, activityName: 'Signing_50%', stateName: 'Signing', tenantId: 't2', createdAt: '2026-01-02T00:00:00.000Z', lastTransitionAt: '2026-01-03T00:00:00.000Z' }),
-        fakeInstance({ id: 'c-300', schemeCode: 'Expense', status: 3, activityName: 'Final', stateName: 'Done', tenantId: 't1', createdAt: '2026-01-03T00:00:00.000Z', lastTransitionAt: '2026-01-04T00:00:00.000Z' }),
-        fakeInstance({ id: 'd-400', schemeCode: 'Expense', status: 1, activityName: 'Signing500', stateName: null, tenantId: null, createdAt: '2026-01-04T00:00:00.000Z' }),
-        fakeInstance({ id: 'a-100-sub', schemeCode: 'Vacation', parentProcessId: 'a-100', rootProcessId: 'a-100', createdAt: '2026-01-06T00:00:00.000Z' }),
-      ],
-    })));
-  }
-  const ids = (result: { items: readonly { id: string }[] }) => result.items.map((i) => i.id);
-
-  it('lists root processes newest first by default, with the total', async (t) => {
-    const store = await openStore(t);
-    await seedInstances(store);
-    const all = await store.listInstances({});
-    assert.deepEqual(ids(all), ['d-400', 'c-300', 'b-200', 'a-100']);
-    assert.equal(all.total, 4);
-    assert.deepEqual(ids(await store.listInstances({ rootsOnly: false, sort: { field: 'id', direction: 'asc' } })), ['a-100', 'a-100-sub', 'b-200', 'c-300', 'd-400']);
-  });
-
-  it('filters by status, scheme, tenant and date ranges', async (t) => {
-    const store = await openStore(t);
-    await seedInstances(store);
-    assert.deepEqual(ids(await store.listInstances({ statuses: [1], sort: { field: 'id', direction: 'asc' } })), ['a-100', 'd-400']);
-    assert.deepEqual(ids(await store.listInstances({ schemeCode: 'Expense', sort: { field: 'id', direction: 'asc' } })), ['c-300', 'd-400']);
-    assert.deepEqual(ids(await store.listInstances({ tenantId: 't1', sort: { field: 'id', direction: 'asc' } })), ['a-100', 'c-300']);
-    assert.deepEqual(
-      ids(await store.listInstances({ fromCreationDate: '2026-01-02T00:00:00.000Z', toCreationDate: '2026-01-03T00:00:00.000Z', sort: { field: 'id', direction: 'asc' } })),
-      ['b-200', 'c-300'],
-    );
-    assert.deepEqual(
-      ids(await store.listInstances({ fromLastTransitionDate: '2026-01-04T00:00:00.000Z', toLastTransitionDate: '2026-01-05T00:00:00.000Z', sort: { field: 'id', direction: 'asc' } })),
-      ['a-100', 'c-300'],
-    );
-    const combined = await store.listInstances({ statuses: [1, 2], schemeCode: 'Vacation', tenantId: 't2' });
-    assert.deepEqual(ids(combined), ['b-200']);
-    assert.equal(combined.total, 1);
-  });
-
-  it('searches id, scheme, activity and state case-insensitively, taking % and _ literally', async (t) => {
-    const store = await openStore(t);
-    await seedInstances(store);
-    const asc = { field: 'id', direction: 'asc' } as const;
-    assert.deepEqual(ids(await store.listInstances({ search: 'EXPENSE', sort: asc })), ['c-300', 'd-400']);
-    assert.deepEqual(ids(await store.listInstances({ search: 'done', sort: asc })), ['c-300']);
-    assert.deepEqual(ids(await store.listInstances({ search: '-2', sort: asc })), ['b-200']);
-    assert.deepEqual(ids(await store.listInstances({ search: 'review', sort: asc })), ['a-100']);
-    assert.deepEqual(ids(await store.listInstances({ search: '50%', sort: asc })), ['b-200']);
-    // Unescaped, `_` would match the `g` of 'Signing500' and `%` any text.
-    assert.deepEqual(ids(await store.listInstances({ search: 'n_500', sort: asc })), []);
-    assert.deepEqual(ids(await store.listInstances({ search: '500', sort: asc })), ['d-400']);
-    assert.deepEqual(ids(await store.listInstances({ search: 'g_50', sort: asc })), ['b-200']);
-  });
-
-  it('sorts by any listed field in both directions and pages with skip/take', async (t) => {
-    const store = await openStore(t);
-    await seedInstances(store);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'activityName', direction: 'asc' } })), ['c-300', 'a-100', 'd-400', 'b-200']);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'status', direction: 'desc' } })), ['c-300', 'b-200', 'd-400', 'a-100']);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'schemeCode', direction: 'asc' } })), ['c-300', 'd-400', 'a-100', 'b-200']);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'lastTransitionAt', direction: 'desc' } })), ['a-100', 'c-300', 'b-200', 'd-400']);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'stateName', direction: 'asc' } })), ['d-400', 'c-300', 'a-100', 'b-200']);
-
-    const page = await store.listInstances({ sort: { field: 'id', direction: 'asc' }, skip: 1, take: 2 });
-    assert.deepEqual(ids(page), ['b-200', 'c-300']);
-    assert.equal(page.total, 4);
-    assert.deepEqual(ids(await store.listInstances({ sort: { field: 'id', direction: 'asc' }, skip: 2, take: 0 })), ['c-300', 'd-400']);
-    await assert.rejects(store.listInstances({ sort: { field: 'password' as 'id', direction: 'asc' } }), hasCode('WM_INPUT_INVALID'));
-  });
-
-  it('deletes instances with all their subprocesses, at any depth, and their rows', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [
-        fakeInstance({ id: 'root' }),
-        fakeInstance({ id: 'child', parentProcessId: 'root', rootProcessId: 'root' }),
-        fakeInstance({ id: 'grandchild', parentProcessId: 'child', rootProcessId: 'root' }),
-        fakeInstance({ id: 'keep' }),
-      ],
-      history: [fakeTransition('grandchild', 'A', 'B'), fakeTransition('keep', 'A', 'B')],
-      inbox: { grandchild: [{ processId: 'grandchild', identityId: 'bob', availableCommands: [], addedAt: 'a' }] },
-      outbox: [{ processId: 'child', identityId: 'bob', commandName: null, activityName: 'A', stateName: null, executedAt: 'a' }],
-      timers: { root: [{ processId: 'root', name: 'T', dueAt: '2026-01-01T00:00:00.000Z' }] },
-    })));
-
-    assert.equal(await store.deleteInstances(['child']), 2);
-    assert.deepEqual((await store.getProcessFamily('root')).map((i) => i.id), ['root']);
-    assert.deepEqual(await store.getHistory('grandchild'), []);
-    assert.deepEqual(await store.getInbox({ identityId: 'bob' }), []);
-    assert.deepEqual(await store.getOutbox({ identityId: 'bob' }), []);
-
-    assert.equal(await store.deleteInstances(['root', 'missing']), 1);
-    assert.deepEqual(await store.getDueTimers(new Date('2030-01-01T00:00:00Z'), 10), []);
-    assert.equal((await store.getHistory('keep')).length, 1);
-    assert.equal(await store.deleteInstances([]), 0);
-  });
-
-  it('returns due timers oldest first, up to the limit', async (t) => {
-    const store = await openStore(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
-      timers: {
-        p1: [{ processId: 'p1', name: 'Late', dueAt: '2026-01-03T00:00:00.000Z' }, { processId: 'p1', name: 'Early', dueAt: '2026-01-01T00:00:00.000Z' }],
-        p2: [{ processId: 'p2', name: 'Middle', dueAt: '2026-01-02T00:00:00.000Z' }],
-      },
-    })));
-    const due = await store.getDueTimers(new Date('2026-01-02T00:00:00.000Z'), 10);
-    assert.deepEqual(due.map((d) => d.name), ['Early', 'Middle']);
-    assert.deepEqual((await store.getDueTimers(new Date('2026-02-01T00:00:00.000Z'), 2)).map((d) => d.name), ['Early', 'Middle']);
-    assert.deepEqual(await store.getDueTimers(new Date('2025-12-31T00:00:00.000Z'), 10), []);
-  });
-});
-
-describe('users and roles', () => {
-  const alice: Omit<StoredUser, 'lock' | 'createdAt'> = {
-    id: 'u-alice',
-    name: 'Alice Smith',
-    email: 'Alice@Example.com',
-    phone: '+100',
-    login: 'alice',
-    passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
-    domainLogin: null,
-    isLocked: false,
-    tenantId: 't1',
-    extensions: { department: 'HR' },
-    externalLogins: [{ provider: 'google', key: 'g-1' }],
-    roles: ['Manager', 'Employee'],
-  };
-  const bob = { ...alice, id: 'u-bob', name: 'Bob Jones', email: 'bob@example.com', phone: '+200', login: 'bob', tenantId: 't2', roles: ['Employee'] };
-
-  it('creates and reads users with their roles', async (t) => {
-    const store = await openStore(t);
-    const created = await store.createUser(alice, NOW);
-    assert.deepEqual(created, { ...alice, roles: ['Employee', 'Manager'], lock: 1, createdAt: NOW.toISOString() });
-    assert.deepEqual(await store.getUser('u-alice'), created);
-    assert.equal(await store.getUser('nobody'), null);
-    await assert.rejects(store.createUser(alice, NOW), hasCode('WM_USER_EXISTS'));
-    await assert.rejects(store.createUser({ ...alice, id: 'u-other' }, NOW), hasCode('WM_USER_EXISTS'));
-  });
-
-  it('updates when the lock matches and refuses a stale lock (WM_LOCK_CONFLICT)', async (t) => {
-    const store = await openStore(t);
-    const created = await store.createUser(alice, NOW);
-    const updated = await store.updateUser({ ...alice, name: 'Alice B. Smith', roles: ['Director'] }, created.lock);
-    assert.equal(updated.lock, created.lock + 1);
-    assert.equal(updated.name, 'Alice B. Smith');
-    assert.deepEqual(updated.roles, ['Director']);
-    assert.equal(await store.isInRole('u-alice', 'Manager'), false);
-
-    await assert.rejects(store.updateUser({ ...alice, name: 'Lost update' }, created.lock), hasCode('WM_LOCK_CONFLICT'));
-    assert.equal((await store.getUser('u-alice'))?.name, 'Alice B. Smith');
-    const unconditional = await store.updateUser({ ...alice, name: 'Forced' }, undefined);
-    assert.equal(unconditional.lock, created.lock + 2);
-    await assert.rejects(store.updateUser({ ...alice, id: 'ghost' }, undefined), hasCode('WM_USER_NOT_FOUND'));
-    await store.createUser(bob, NOW);
-    await assert.rejects(store.updateUser({ ...bob, login: 'alice' }, undefined), hasCode('WM_USER_EXISTS'));
-  });
-
-  it('answers role questions and lists users by filter and page', async (t) => {
-    const store = await openStore(t);
-    await store.createUser(alice, NOW);
-    await store.createUser(bob, NOW);
-    await store.createUser({ ...bob, id: 'u-carl', name: 'Carl', email: null, phone: null, login: null, roles: [] }, NOW);
-
-    assert.deepEqual(await store.usersInRole('Employee'), ['u-alice', 'u-bob']);
-    assert.deepEqual(await store.usersInRole('Manager'), ['u-alice']);
-    assert.equal(await store.isInRole('u-bob', 'Employee'), true);
-    assert.equal(await store.isInRole('u-bob', 'Manager'), false);
-
-    const userIds = (r: { items: readonly StoredUser[] }) => r.items.map((u) => u.id);
-    assert.deepEqual(userIds(await store.listUsers({})), ['u-alice', 'u-bob', 'u-carl']);
-    assert.deepEqual(userIds(await store.listUsers({ role: 'Manager' })), ['u-alice']);
-    assert.deepEqual(userIds(await store.listUsers({ name: 'JON' })), ['u-bob']);
-    assert.deepEqual(userIds(await store.listUsers({ email: 'alice@example.com' })), ['u-alice']);
-    assert.deepEqual(userIds(await store.listUsers({ phone: '+200' })), ['u-bob']);
-    assert.deepEqual(userIds(await store.listUsers({ tenantId: 't2' })), ['u-bob', 'u-carl']);
-    const page = await store.listUsers({ skip: 1, take: 1 });
-    assert.deepEqual(userIds(page), ['u-bob']);
-    assert.equal(page.total, 3);
-    assert.deepEqual(page.items[0]?.roles, ['Employee']);
-  });
-
-  it('deletes a user with their roles', async (t) => {
-    const store = await openStore(t);
-    await store.createUser(alice, NOW);
-    assert.equal(await store.deleteUser('u-alice'), true);
-    assert.equal(await store.deleteUser('u-alice'), false);
-    assert.deepEqual(await store.usersInRole('Manager'), []);
-    await store.createUser(alice, NOW);
-    assert.deepEqual((await store.getUser('u-alice'))?.roles, ['Employee', 'Manager']);
-  });
-});
-
-describe('settings', () => {
-  it('stores JSON values by key; null removes them', async (t) => {
-    const store = await openStore(t);
-    assert.equal(await store.getSetting('license'), null);
-    await store.setSetting('license', { plan: 'free', seats: 5, features: ['a'] });
-    assert.deepEqual(await store.getSetting('license'), { plan: 'free', seats: 5, features: ['a'] });
-    await store.setSetting('license', 'pro');
-    assert.equal(await store.getSetting<string>('license'), 'pro');
-    await store.setSetting('flag', false);
-    assert.equal(await store.getSetting('flag'), false);
-    await store.setSetting('license', null);
-    assert.equal(await store.getSetting('license'), null);
-  });
-});
-
-describe('lifecycle', () => {
-  it('commits the steps already submitted before closing', async () => {
-    const store = await createSqliteStore({ filename: ':memory:' });
-    const submitted = store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
-    await store.close();
-    await submitted;
-    await assert.rejects(store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p2' })] }))));
-  });
-
-  it('answers ping while open and not after close', async () => {
-    const store = await createSqliteStore({ filename: ':memory:' });
-    assert.equal(store.kind, 'sqlite');
-    assert.equal(await store.ping(), true);
-    await store.close();
-    assert.equal(await store.ping(), false);
-  });
-});
-
-it('logs: appended entries are read back newest first, filtered by level, search and paging', async (t) => {
-  const store = await createSqliteStore({ filename: ':memory:' });
-  t.after(() => store.close());
-  await store.appendLog({ level: 'info', message: 'Started 100%', properties: { processId: 'p1' }, createdAt: '2026-01-01T00:00:01.000Z' });
-  await store.appendLog({ level: 'error', message: 'Backup failed', properties: { attempt: 2 }, createdAt: '2026-01-01T00:00:02.000Z' });
-  const third = await store.appendLog({ level: 'info', message: 'Done', properties: {}, createdAt: '2026-01-01T00:00:03.000Z' });
-  assert.ok(third.id > 0);
-  const all = await store.queryLogs({});
-  assert.equal(all.total, 3);
-  assert.deepEqual(all.items.map((e) => e.message), ['Done', 'Backup failed', 'Started 100%']);
-  assert.deepEqual((await store.queryLogs({ level: 'error' })).items[0]?.properties, { attempt: 2 });
-  assert.deepEqual((await store.queryLogs({ search: '100%' })).items.map((e) => e.message), ['Started 100%']);
-  assert.deepEqual((await store.queryLogs({ search: '0%' })).items.map((e) => e.message), ['Started 100%'], '% is literal');
-  const page = await store.queryLogs({ skip: 1, take: 1 });
-  assert.deepEqual([page.total, page.items.map((e) => e.message)], [3, ['Backup failed']]);
-  assert.deepEqual((await store.queryLogs({ skip: 2 })).items.map((e) => e.message), ['Started 100%']);
-  assert.deepEqual((await store.queryLogs({ from: '2026-01-01T00:00:02.000Z', to: '2026-01-01T00:00:02.500Z' })).items.map((e) => e.message), ['Backup failed']);
-});
-
-it('forms: saved per scheme, name and state (null state too), replaced, listed and deleted', async (t) => {
-  const store = await createSqliteStore({ filename: ':memory:' });
-  t.after(() => store.close());
-  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v1' });
-  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: null, source: 'v2' });
-  await store.saveForm({ schemeCode: 'S', name: 'Edit', state: 'Draft', source: 'draft' });
-  assert.equal((await store.getForm('S', 'Edit', null))?.source, 'v2', 'a null-state form is replaced, not duplicated');
-  assert.equal((await store.getForm('S', 'Edit', 'Draft'))?.source, 'draft');
-  assert.equal(await store.getForm('S', 'Edit', 'Other'), null);
-  assert.equal((await store.listForms({ schemeCode: 'S' })).length, 2);
-  assert.equal(await store.deleteForm('S', 'Edit', null), true);
-  assert.equal(await store.deleteForm('S', 'Edit', null), false);
-  assert.deepEqual((await store.listForms({ name: 'Edit' })).map((f) => f.state), ['Draft']);
-});
+for (const factory of STORE_FACTORIES) {
+  describe(`store on ${factory.name}`, () => storeSuite(factory));
+}

@@ -33,6 +33,11 @@ export interface SqlDialectFacts {
   readonly kind: Store['kind'];
   /** True when `error` is the driver's unique/primary-key violation. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * True when the database has row locks (`FOR UPDATE SKIP LOCKED`, `FOR SHARE`): PostgreSQL,
+   * where several nodes write at once. SQLite serialises every write transaction instead.
+   */
+  readonly rowLocks?: boolean;
 }
 
 type Db = Kysely<WaymarkDatabase>;
@@ -119,6 +124,18 @@ export class SqlStore implements Store {
   // ---- Schemes -------------------------------------------------------------------------------
 
   async saveScheme(definition: SchemeDefinition, sourceXml: string | null, now: Date): Promise<StoredScheme> {
+    // Two nodes saving a version of one code at once both read the same last version; the
+    // unique (code, version) key refuses the second, which simply numbers again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.saveSchemeVersion(definition, sourceXml, now);
+      } catch (error) {
+        if (attempt >= 5 || !this.dialect.isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+
+  private async saveSchemeVersion(definition: SchemeDefinition, sourceXml: string | null, now: Date): Promise<StoredScheme> {
     return this.db.transaction().execute(async (trx) => {
       const latest = await trx
         .selectFrom('schemes')
@@ -243,7 +260,10 @@ export class SqlStore implements Store {
       throw new WaymarkError('WM_INPUT_INVALID', `Cannot sort process instances by '${String(sort.field)}'`, { field: sort.field });
     }
     const direction = sort.direction === 'asc' ? 'asc' : 'desc';
-    let itemsQuery = filtered(this.db.selectFrom('instances').selectAll()).orderBy(sortColumn, direction);
+    // NULLs sort as the smallest value, as SQLite does by default (PostgreSQL: the largest).
+    let itemsQuery = filtered(this.db.selectFrom('instances').selectAll()).orderBy(sortColumn, (ob) =>
+      direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast(),
+    );
     if (sortColumn !== 'id') itemsQuery = itemsQuery.orderBy('id', direction);
     const { offset, limit } = pagingOf(query.skip, query.take);
     const rows = await itemsQuery.limit(limit).offset(offset).execute();
@@ -370,6 +390,9 @@ export class SqlStore implements Store {
         .orderBy('process_id')
         .orderBy('name')
         .limit(Math.max(0, Math.floor(limit)))
+        // Another node claiming at the same moment skips the rows this one locked, so a timer
+        // is never handed to two nodes (without the lock both would read it as unclaimed).
+        .$if(this.dialect.rowLocks === true, (q) => q.forUpdate().skipLocked())
         .execute();
       for (const row of rows) {
         await trx
@@ -423,6 +446,7 @@ export class SqlStore implements Store {
         )
         .orderBy('m.id')
         .limit(Math.max(0, Math.floor(limit)))
+        .$if(this.dialect.rowLocks === true, (q) => q.forUpdate('m').skipLocked())
         .execute();
       for (const batch of chunks(rows.map((r) => r.id), MAX_PARAMETERS_PER_STATEMENT)) {
         await trx.updateTable('outbox_messages').set({ claimed_until: leaseUntil.toISOString() }).where('id', 'in', batch).execute();
@@ -628,7 +652,8 @@ export class SqlStore implements Store {
     const counted = await select.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     let page = select.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (query.take && query.take > 0) page = page.limit(query.take);
-    if (query.skip && query.skip > 0) page = page.offset(query.skip).$if(!query.take, (q) => q.limit(-1));
+    // SQLite cannot OFFSET without a LIMIT and PostgreSQL refuses a negative one.
+    if (query.skip && query.skip > 0) page = page.offset(query.skip).$if(!query.take, (q) => q.limit(Number.MAX_SAFE_INTEGER));
     const rows = await page.execute();
     return {
       total: Number(counted.total),
@@ -660,7 +685,7 @@ export class SqlStore implements Store {
     let select = this.db.selectFrom('forms').selectAll();
     if (filter.schemeCode !== undefined) select = select.where('scheme_code', '=', filter.schemeCode);
     if (filter.name !== undefined) select = select.where('name', '=', filter.name);
-    const rows = await select.orderBy('scheme_code').orderBy('name').orderBy('state').execute();
+    const rows = await select.orderBy('scheme_code').orderBy('name').orderBy('state', (ob) => ob.asc().nullsFirst()).execute();
     return rows.map((row) => ({ schemeCode: row.scheme_code, name: row.name, state: row.state, source: row.source }));
   }
 
@@ -713,7 +738,13 @@ async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevi
   if (readOnly.length > 0) {
     const stored = new Map<string, number>();
     for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
-      const rows = await trx.selectFrom('instances').select(['id', 'revision']).where('id', 'in', ids).execute();
+      // FOR SHARE (PostgreSQL): the rows cannot change until this step commits.
+      const rows = await trx
+        .selectFrom('instances')
+        .select(['id', 'revision'])
+        .where('id', 'in', ids)
+        .$if(dialect.rowLocks === true, (q) => q.forShare())
+        .execute();
       for (const row of rows) stored.set(row.id, row.revision);
     }
     for (const [id, expected] of readOnly) {

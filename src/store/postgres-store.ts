@@ -1,0 +1,73 @@
+/**
+ * The shared store: PostgreSQL through node-postgres, queried with kysely's PostgresDialect.
+ * Several Waymark nodes may open the same database at once: the migrations run under kysely's
+ * advisory lock, steps are guarded by the instance revision (row locks make the loser wait and
+ * then see the winner's revision), and claims skip rows another node has locked.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { WaymarkError } from '../errors/index.js';
+import { migrateToLatest } from './migrations.js';
+import { SqlStore } from './sql-store.js';
+import type { Store } from './store.js';
+import type { WaymarkDatabase } from './tables.js';
+
+/** How to reach PostgreSQL. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (any libpq-style URL node-postgres accepts). */
+  readonly url: string;
+  /** Connections in the pool. Default 10. */
+  readonly maxConnections?: number;
+  /** How long to wait for a connection before failing, in ms. Default 10 000. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** PostgreSQL's SQLSTATE for a unique or primary-key violation. */
+const UNIQUE_VIOLATION = '23505';
+
+function isPostgresUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** Opens (migrating when needed) a PostgreSQL store. */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const location = redactDatabaseUrl(options.url);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: Math.max(1, Math.floor(options.maxConnections ?? 10)),
+    connectionTimeoutMillis: Math.max(1, Math.floor(options.connectTimeoutMs ?? 10_000)),
+  });
+  // An idle connection that the server drops (restart, failover) must not crash the process;
+  // the pool replaces it and the next query reports the error to its caller.
+  pool.on('error', () => undefined);
+
+  const db = new Kysely<WaymarkDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    try {
+      await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    } catch (error) {
+      throw new WaymarkError(
+        'WM_CONFIG_INVALID',
+        `Cannot connect to the PostgreSQL database ${location}: ${(error as Error).message}`,
+        { location },
+        { cause: error },
+      );
+    }
+    await migrateToLatest(db, 'postgres', location);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new SqlStore(db, { kind: 'postgres', isUniqueViolation: isPostgresUniqueViolation, rowLocks: true });
+}
