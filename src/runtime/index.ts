@@ -11,3 +11,6 @@ export {
 } from './outbox-dispatcher.js';
 export { RuntimeStepOutbox, OutboxMessageKind, type NotificationWanted } from './step-outbox.js';
 export { realSetTimer, type SetTimer } from './wake-loop.js';
+export { createRuntimeParts, type RuntimeParts, type RuntimePartsOptions } from './runtime-parts.js';
+export { RoutedExternalCalls, type RoutedExternalCallsOptions } from './runtime-external-calls.js';
+export { RuntimeSettingsSource, readRuntimeSettings, RUNTIME_SETTING_KEYS, type RuntimeSettings } from './runtime-settings.js';
