@@ -4,3 +4,21 @@ export { systemClock, ManualClock, type Clock } from './clock.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { noCallbackServer } from './external-calls.js';
+export { TenantService, type TenantInput } from './tenant-service.js';
+export { ApiTokenService, API_PERMISSIONS, ALL_PERMISSIONS, callerHas, requirePermission, requireTenantVisible, hashApiToken, type ApiCaller, type ApiTokenInput } from './api-token-service.js';
+export { AssigneeDirectory, type AssigneeView } from './assignee-directory.js';
+export {
+  ModelService,
+  PUBLIC_TENANT,
+  INITIATOR_VARIABLE,
+  INITIATOR_NAME_VARIABLE,
+  defaultStartForm,
+  checkStartData,
+  type PublishModelInput,
+  type ModelChanges,
+  type WorkflowModelView,
+  type WorkflowInstanceView,
+  type InstanceStatusFilter,
+  type VariableExpansion,
+} from './model-service.js';
+export { TaskService, TASK_LINK_KEY_SETTING, taskLinkPath, type UserTaskView, type UserTaskQuery, type TaskStatusFilter, type OpenedTask } from './task-service.js';
