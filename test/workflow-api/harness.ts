@@ -1,5 +1,6 @@
 /**
- * Builds a fresh fastify app with the Workflow API over a real SQLite `:memory:` store, a manual
+ * Builds a fresh fastify app with the Workflow API over a real store (SQLite `:memory:`, or a fresh
+ * PostgreSQL database when `WAYMARK_TEST_STORE=postgres`), a manual
  * clock and a test callback server that provides `JsonBackup`.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { WaymarkError } from '../../src/errors/index.js';
 import { ManualClock, UserService, WorkflowService } from '../../src/services/index.js';
 import { FormService, InMemoryFormRecords } from '../../src/services/form-service.js';
 import { InMemoryLogRecords, LogService } from '../../src/services/log-service.js';
-import { createSqliteStore } from '../../src/store/index.js';
+import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import type { Store } from '../../src/store/store.js';
 
 /** A fixture scheme's XML. */
@@ -71,7 +72,9 @@ export interface Envelope {
 
 /** A fresh app, closed when the test ends. */
 export async function startHarness(t: TestContext, options: { access?: WorkflowApiAccess; bodyLimit?: number } = {}): Promise<Harness> {
-  const store = await createSqliteStore({ filename: ':memory:' });
+  // SQLite :memory: by default; a fresh PostgreSQL database with WAYMARK_TEST_STORE=postgres.
+  // The factory closes the store (and drops the database) when the test ends.
+  const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
   const callbacks: CallbackLog = { actions: [], failing: false };
   let counter = 0;
@@ -105,7 +108,6 @@ export async function startHarness(t: TestContext, options: { access?: WorkflowA
   await app.ready();
   t.after(async () => {
     await app.close();
-    await store.close();
   });
   const call = async (url: string, body?: Record<string, unknown>) => {
     const response = await app.inject({ method: 'POST', url, ...(body === undefined ? {} : { payload: body }) });
