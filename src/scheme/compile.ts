@@ -34,6 +34,7 @@ export const BUILT_IN_ACTIONS: ReadonlySet<string> = new Set([
   'FileUncompress',
   'FilesListRead',
   'DirectoryDelete',
+  'Webhook',
 ]);
 
 /** The file actions: they touch the server's disk and run only inside a configured sandbox folder. */
