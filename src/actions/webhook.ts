@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
+import { isSystemParameter } from '../engine/parameter-values.js';
 import type { NewOutboxMessage } from '../store/store.js';
 import { HostAllowlist, hostNotAllowed, sendOutbound } from './outbound-http.js';
 
@@ -80,7 +81,8 @@ export function webhookMessage(
   }
   const body = JSON.stringify({
     timestamp: options.now.toISOString(),
-    wfVariables: context.parameters,
+    // The process's own variables; the engine's System parameters (CurrentActivity, …) are not variables.
+    wfVariables: Object.fromEntries(Object.entries(context.parameters).filter(([name]) => !isSystemParameter(name))),
     wfInstanceId: context.instance.id,
   });
   const payload: WebhookPayload = { ...target, body };
