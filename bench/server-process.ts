@@ -34,7 +34,7 @@ export interface ServerStart {
 }
 
 const SCRIPTS: Record<ServerKind, string> = {
-  ceiling: fileURLToPath(new URL('./servers/ceiling-server.ts', import.meta.url)),
+  ceiling: fileURLToPath(new URL('./servers/ceiling-server.mjs', import.meta.url)),
   waymark: fileURLToPath(new URL('./servers/waymark-server.ts', import.meta.url)),
 };
 
@@ -49,7 +49,8 @@ function peakRssOf(pid: number): number | null {
 
 /** Starts a child server and resolves once it listens. */
 export async function startServer(start: ServerStart): Promise<ServerProcess> {
-  const nodeArguments = ['--import', 'tsx'];
+  // The ceiling is plain JavaScript; only Waymark needs the TypeScript loader.
+  const nodeArguments = start.kind === 'waymark' ? ['--import', 'tsx'] : [];
   if (start.cpuProfileDir) nodeArguments.push('--cpu-prof', `--cpu-prof-dir=${start.cpuProfileDir}`);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, SCRIPTS[start.kind]], {

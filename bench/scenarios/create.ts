@@ -41,7 +41,7 @@ export const createScenario: Scenario = {
         atMost('failed requests', load.failed, 'requests', 0),
         {
           ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
-          ceiling: { name: 'bare fastify under tsx', value: mebibytes(ceiling.peakRssBytes ?? 0) },
+          ceiling: { name: 'bare fastify', value: mebibytes(ceiling.peakRssBytes ?? 0) },
         },
         atMost('bytes stored per created instance', created > 0 ? (measured.after.bytes - measured.before.bytes) / created : 0, 'B', undefined),
         atMost('start to /readiness OK', measured.readyMs, 'ms', 1000),

@@ -109,7 +109,7 @@ export const executeScenario: Scenario = {
         atMost('failed full-path requests', paths.failed, 'requests', 0),
         {
           ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
-          ceiling: { name: 'bare fastify under tsx', value: mebibytes(ceiling.peakRssBytes ?? 0) },
+          ceiling: { name: 'bare fastify', value: mebibytes(ceiling.peakRssBytes ?? 0) },
         },
         atMost(
           'bytes stored per full-path instance (history included)',

@@ -44,7 +44,7 @@ export const latencyScenario: Scenario = {
         atMost('failed requests', load.failed, 'requests', 0),
         {
           ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
-          ceiling: { name: 'bare fastify under tsx', value: mebibytes(ceiling.peakRssBytes ?? 0) },
+          ceiling: { name: 'bare fastify', value: mebibytes(ceiling.peakRssBytes ?? 0) },
         },
       ],
       parameters: { rate: options.rate, connections: options.connections, durationSeconds: options.durationSeconds },

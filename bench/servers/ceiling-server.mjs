@@ -1,6 +1,7 @@
 /**
  * The HTTP ceiling: a bare fastify route answering the Workflow API's constant envelope.
- * Whatever Waymark does per request costs on top of this. Runs as a child process of the bench.
+ * Whatever Waymark does per request costs on top of this. Runs as a child process of the bench,
+ * as plain JavaScript so it starts without the TypeScript loader.
  */
 import Fastify from 'fastify';
 
