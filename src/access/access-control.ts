@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
-import { WaymarkError } from '../errors/index.js';
+import { WaymarkError, type ErrorCode } from '../errors/index.js';
 import { systemClock, type Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
 import { apiTokenFingerprint, verifyAccessToken } from '../identity/access-tokens.js';
@@ -159,7 +159,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
 }
 
 /** Replies with Waymark's admin error shape. */
-export function refuse(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+export function refuse(reply: FastifyReply, status: number, error: ErrorCode, message: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ error, message });
 }
 

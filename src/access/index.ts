@@ -13,3 +13,4 @@ export { ADMIN_SESSION_COOKIE, CSRF_HEADER, ADMIN_SESSION_LIFETIME_MS, type Admi
 export { FailureRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitPolicy } from './rate-limiter.js';
 export { secretsEqual } from './secret-compare.js';
 export { trackRoutes, listRoutes, type RouteEntry } from './route-list.js';
+export { redactUrlSecrets, serializeRequestForLog } from './url-redaction.js';

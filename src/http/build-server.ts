@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import type { Store } from '../store/store.js';
+import { createAccessControl, serializeRequestForLog, type AccessControl } from '../access/index.js';
 import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
@@ -17,6 +18,8 @@ export interface ServerDeps {
   readonly clock?: Clock;
   /** The API dialects and admin API to mount, each in its own scope (see `loadInstalledPlugins`). */
   readonly plugins?: readonly WaymarkPlugin[];
+  /** The access control; built over `store` when not given. */
+  readonly access?: AccessControl;
 }
 
 /**
@@ -36,7 +39,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
-    loggerInstance: logger as FastifyBaseLogger,
+    // Request URLs may carry the Workflow API token in the query: the serializer redacts it.
+    loggerInstance: logger.child({}, { serializers: { req: serializeRequestForLog } }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     // Behind a reverse proxy the public URL differs from the bind address: trust its forwarded headers.
     trustProxy: config.publicUrl !== null,
@@ -61,8 +65,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await registerHealthRoutes(app, { store, services });
 
-  const context: WaymarkPluginContext = { config, store, services, logger, clock };
-  for (const plugin of deps.plugins ?? []) {
+  const plugins = deps.plugins ?? [];
+  // Only plugins need access control; a bare shell (health probes) must not touch settings or keys.
+  if (plugins.length === 0) {
+    await app.ready();
+    return app;
+  }
+  const access = deps.access ?? await createAccessControl({
+    store,
+    publicUrl: config.publicUrl,
+    logger,
+    clock,
+  });
+  const context: WaymarkPluginContext = { config, store, services, logger, clock, access };
+  for (const plugin of plugins) {
     await app.register(
       async (scope) => {
         await plugin.register(scope, context);

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock, WorkflowService } from '../services/index.js';
 import type { Store } from '../store/store.js';
+import type { AccessControl } from '../access/index.js';
 
 /** What every HTTP plugin (an API dialect, the admin API) is given. */
 export interface WaymarkPluginContext {
@@ -11,6 +12,8 @@ export interface WaymarkPluginContext {
   readonly services: WorkflowService;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The one access control of this server: settings, sessions and rate limits are shared by every plugin. */
+  readonly access: AccessControl;
 }
 
 /**

@@ -4,6 +4,7 @@ import { WaymarkError } from '../errors/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
+import { applyStartupSettings } from '../access/index.js';
 import { buildServer } from './build-server.js';
 import { installedPlugins } from './installed-plugins.js';
 import type { WaymarkPlugin } from './plugins.js';
@@ -25,6 +26,8 @@ export interface StartServerOptions {
   readonly plugins?: readonly WaymarkPlugin[];
   /** Close gracefully on SIGINT and SIGTERM (default true). Tests that close by hand turn it off. */
   readonly handleSignals?: boolean;
+  /** Where `WAYMARK_API_TOKEN`, `WAYMARK_API_OIDC` and `WAYMARK_ADMIN_PASSWORD` are read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -44,6 +47,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let app: FastifyInstance;
   let url: string;
   try {
+    // Settings from the environment are applied before anything reads them; on first start this
+    // also creates the signing key and, without WAYMARK_ADMIN_PASSWORD, a generated admin password.
+    await applyStartupSettings(options.env ?? process.env, store, logger);
     const services = new WorkflowService({
       store,
       clock,

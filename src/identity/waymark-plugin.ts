@@ -2,7 +2,6 @@
  * The identity server as the HTTP shell mounts it (at the root, no prefix): discovery, the JWKS
  * and `/connect/token`, over its own access control on the shell's store.
  */
-import { createAccessControl } from '../access/access-control.js';
 import type { WaymarkPlugin } from '../http/plugins.js';
 import { identityServerPlugin } from './identity-server.js';
 
@@ -10,12 +9,7 @@ import { identityServerPlugin } from './identity-server.js';
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'identity-server',
   async register(app, context) {
-    const access = await createAccessControl({
-      store: context.store,
-      publicUrl: context.config.publicUrl,
-      logger: context.logger,
-      clock: context.clock,
-    });
+    const access = context.access;
     await app.register(identityServerPlugin(access));
   },
 };

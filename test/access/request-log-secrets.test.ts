@@ -16,7 +16,6 @@ import { createSqliteStore } from '../../src/store/index.js';
 
 test(
   'neither a right nor a wrong token in the query string reaches the log of the real server',
-  { todo: 'the HTTP shell must log requests with serializeRequestForLog from src/access (see docs/security.md)' },
   async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'waymark-log-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));

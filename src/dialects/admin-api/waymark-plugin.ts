@@ -3,7 +3,7 @@
  * shell's context, adds the admin sign-in routes (`/admin/login`, `/admin/session`,
  * `/admin/logout`) whose sessions the guard accepts, and the admin API under `/admin/api`.
  */
-import { adminSessionPlugin, createAccessControl } from '../../access/index.js';
+import { adminSessionPlugin } from '../../access/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { FormService } from '../../services/form-service.js';
 import { LogService } from '../../services/log-service.js';
@@ -13,12 +13,7 @@ import { ADMIN_API_PREFIX, adminApiPlugin } from './admin-api-plugin.js';
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'admin-api',
   async register(app, context) {
-    const access = await createAccessControl({
-      store: context.store,
-      publicUrl: context.config.publicUrl,
-      logger: context.logger,
-      clock: context.clock,
-    });
+    const access = context.access;
     const logs = new LogService({ records: context.store, logger: context.logger, clock: context.clock });
     const forms = new FormService(context.store, context.services);
     // Sign-in lives beside the API because sessions are held by this access control's session store.

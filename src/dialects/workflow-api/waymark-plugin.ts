@@ -2,7 +2,6 @@
  * The Workflow API as the HTTP shell mounts it: builds the dialect's services from the shell's
  * context and registers {@link workflowApiPlugin} at the root of its scope.
  */
-import { createAccessControl } from '../../access/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { UserService } from '../../services/index.js';
 import { FormService } from '../../services/form-service.js';
@@ -13,12 +12,7 @@ import { workflowApiPlugin } from './workflow-api-plugin.js';
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'workflow-api',
   async register(app, context) {
-    const access = await createAccessControl({
-      store: context.store,
-      publicUrl: context.config.publicUrl,
-      logger: context.logger,
-      clock: context.clock,
-    });
+    const access = context.access;
     const logs = new LogService({ records: context.store, logger: context.logger, clock: context.clock });
     const forms = new FormService(context.store, context.services);
     await app.register(workflowApiPlugin, {
