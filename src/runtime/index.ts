@@ -14,3 +14,4 @@ export { realSetTimer, type SetTimer } from './wake-loop.js';
 export { createRuntimeParts, type RuntimeParts, type RuntimePartsOptions } from './runtime-parts.js';
 export { RoutedExternalCalls, type RoutedExternalCallsOptions } from './runtime-external-calls.js';
 export { RuntimeSettingsSource, readRuntimeSettings, RUNTIME_SETTING_KEYS, type RuntimeSettings } from './runtime-settings.js';
+export { createServerRuntime, type ServerRuntime, type ServerRuntimeOptions, type RuntimeLogger } from './server-runtime.js';

@@ -20,6 +20,8 @@ export interface RuntimePartsOptions {
   readonly clock: Clock;
   /** Environment variables read: WAYMARK_CALLBACK_URL, WAYMARK_CALLBACK_TOKEN, WAYMARK_HTTP_ALLOWLIST, WAYMARK_FILE_SANDBOX. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The file sandbox as the server's config resolved it; when absent, WAYMARK_FILE_SANDBOX is read. */
+  readonly fileSandbox?: string | null;
   /** Lifetime of cached getactions/getconditions/getrules answers. Default 5 minutes. */
   readonly callbackListCacheMs?: number;
   /** Lifetime of cached settings. Default 5 s. */
@@ -44,7 +46,9 @@ export interface RuntimeParts {
 /** Builds the runtime's parts (reads the settings once to report what is configured). */
 export async function createRuntimeParts(options: RuntimePartsOptions): Promise<RuntimeParts> {
   const env = options.env ?? process.env;
-  const fileSandbox = env.WAYMARK_FILE_SANDBOX?.trim() ? resolve(env.WAYMARK_FILE_SANDBOX.trim()) : null;
+  const fileSandbox = options.fileSandbox !== undefined
+    ? options.fileSandbox
+    : env.WAYMARK_FILE_SANDBOX?.trim() ? resolve(env.WAYMARK_FILE_SANDBOX.trim()) : null;
   const settings = new RuntimeSettingsSource(options.store, env, options.clock, fileSandbox, options.settingsCacheMs);
   const callbacks = new CallbackClient({
     servers: async () => (await settings.get()).callbackServers,
