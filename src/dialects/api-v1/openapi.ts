@@ -1,0 +1,233 @@
+/**
+ * The `/api/v1` dialect's OpenAPI 3.1 paths and its docs page. Written out by hand because the
+ * dialect is small and fixed by the vendor's contract; the route tests check both stay in step.
+ */
+import { escapeHtml } from './task-page.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const ERROR_BODY: JsonSchema = {
+  type: 'object',
+  required: ['errorCode', 'message'],
+  properties: {
+    errorCode: { type: 'string', enum: ['MissingInput', 'InvalidInput', 'InvalidToken', 'OnlyTenantIdOrOrganizationIdAllowed', 'ResourceNotFound', 'Unauthorized'] },
+    message: { type: 'string' },
+  },
+};
+
+const MODEL: JsonSchema = {
+  type: 'object',
+  required: ['tenantId', 'wfModelId', 'name', 'state', 'permissions'],
+  properties: {
+    tenantId: { type: 'string' },
+    wfModelId: { type: 'string' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: ['active', 'unpublished'] },
+    permissions: {
+      type: 'array',
+      items: { type: 'object', properties: { allowedTenantId: { type: 'string' }, requiredPermission: { type: ['string', 'null'] } } },
+    },
+    runningInstances: { type: 'integer', description: 'With expand=instanceCount.' },
+    totalInstances: { type: 'integer', description: 'With expand=instanceCount.' },
+    assignedWorkflowInstancesCount: { type: 'integer', description: 'With taskAssignee.' },
+  },
+};
+
+const INSTANCE: JsonSchema = {
+  type: 'object',
+  properties: {
+    wfInstanceId: { type: 'string' },
+    wfInstanceName: { type: 'string' },
+    isRunning: { type: 'boolean' },
+    wasCanceled: { type: 'boolean' },
+    fatalErrorEncountered: { type: 'boolean' },
+    endEventName: { type: ['string', 'null'] },
+    startDateTime: { type: 'string', format: 'date-time' },
+    endDateTime: { type: 'string', description: 'ISO 8601, or "" while running.' },
+    wfModelName: { type: 'string' },
+    wfModelId: { type: 'string' },
+    currentActivities: {
+      type: 'array',
+      description: 'Only for running instances.',
+      items: {
+        type: 'object',
+        properties: {
+          activityType: { type: 'string', enum: ['userTask', 'activity'] },
+          activityName: { type: 'string' },
+          dateStarted: { type: 'string', format: 'date-time' },
+          userTaskAssignee: { type: ['string', 'null'] },
+          userTaskAssigneeDisplayName: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+};
+
+const TASK: JsonSchema = {
+  type: 'object',
+  properties: {
+    assignee: { type: 'string' },
+    taskId: { type: 'string' },
+    taskName: { type: 'string' },
+    wfInstanceId: { type: 'string' },
+    wfInstanceName: { type: 'string' },
+    wfModelId: { type: 'string' },
+    wfModelName: { type: 'string' },
+    url: { type: ['string', 'null'], description: 'The task link; null for completed tasks.' },
+    tenantId: { type: 'string' },
+    created: { type: 'string', format: 'date-time' },
+  },
+};
+
+function errors(...statuses: readonly string[]): Record<string, unknown> {
+  const texts: Record<string, string> = {
+    '401': 'Unauthorized: the token lacks the permission or the tenant',
+    '404': 'ResourceNotFound',
+    '480': 'MissingInput, InvalidInput, InvalidToken or OnlyTenantIdOrOrganizationIdAllowed',
+  };
+  return Object.fromEntries(statuses.map((s) => [s, { description: texts[s], content: { 'application/json': { schema: ERROR_BODY } } }]));
+}
+
+function ok(description: string, schema: JsonSchema): Record<string, unknown> {
+  return { '200': { description, content: { 'application/json': { schema } } } };
+}
+
+const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, description, schema: { type: 'string' } });
+const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const security = [{ apiToken: [] }];
+const COUNT_PARAMETERS = [
+  query('taskAssignee', 'Email: adds assignedWorkflowInstancesCount'),
+  query('expand', 'instanceCount: adds runningInstances and totalInstances'),
+];
+
+/** The OpenAPI `paths` object of the dialect. */
+export function apiV1OpenApiPaths(): Record<string, unknown> {
+  return {
+    '/api/v1/workflowModels': {
+      get: {
+        tags: ['Workflow models'],
+        operationId: 'listWorkflowModels',
+        summary: 'Workflow models of the tenant named by the accusoft-dtm-tenant header',
+        security,
+        parameters: [{ name: 'accusoft-dtm-tenant', in: 'header', required: true, schema: { type: 'string' } }, ...COUNT_PARAMETERS],
+        responses: { ...ok('Models', { type: 'array', items: MODEL }), ...errors('401', '480') },
+      },
+    },
+    '/api/v1/workflowModels/bulk': {
+      post: {
+        tags: ['Workflow models'],
+        operationId: 'listWorkflowModelsBulk',
+        summary: 'Workflow models of several tenants',
+        security,
+        parameters: COUNT_PARAMETERS,
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['tenantIds'], properties: { tenantIds: { type: 'array', items: { type: 'string' } } } } } } },
+        responses: { ...ok('Models', { type: 'array', items: MODEL }), ...errors('401', '480') },
+      },
+    },
+    '/api/v1/workflowInstances': {
+      post: {
+        tags: ['Workflow instances'],
+        operationId: 'startWorkflowInstance',
+        summary: 'Start an instance of a model; wfData is checked against its start form',
+        security,
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['wfModelId'], properties: { wfModelId: { type: 'string' }, wfData: { type: 'object' } } } } } },
+        responses: {
+          ...ok('Started', { type: 'object', properties: { wfInstanceId: { type: 'string' }, redirectUrl: { type: ['string', 'null'] } } }),
+          ...errors('401', '404', '480'),
+        },
+      },
+      get: {
+        tags: ['Workflow instances'],
+        operationId: 'listWorkflowInstances',
+        summary: 'Instances of a model (running by default)',
+        security,
+        parameters: [
+          query('wfModelId', 'The model', true),
+          query('participant', 'Email of a user who took part'),
+          query('status', 'running (default), completed or cancelled'),
+        ],
+        responses: { ...ok('Instances', { type: 'array', items: INSTANCE }), ...errors('401', '404', '480') },
+      },
+    },
+    '/api/v1/workflowInstances/{wfInstanceId}': {
+      delete: {
+        tags: ['Workflow instances'],
+        operationId: 'cancelWorkflowInstance',
+        summary: 'Cancel an instance: it ends as cancelled, its tasks close and its timers are cleared',
+        security,
+        parameters: [path('wfInstanceId')],
+        responses: { ...ok('The cancelled instance', INSTANCE), ...errors('401', '404', '480') },
+      },
+    },
+    '/api/v1/workflowInstances/{wfInstanceId}/variables': {
+      get: {
+        tags: ['Workflow instances'],
+        operationId: 'getWorkflowInstanceVariables',
+        summary: 'Variables of an instance',
+        security,
+        parameters: [path('wfInstanceId'), query('expand', 'documents and/or internal')],
+        responses: { ...ok('Variables', { type: 'object', properties: { wfVariables: { type: 'object' } } }), ...errors('401', '404', '480') },
+      },
+    },
+    '/api/v1/user/{emailAddress}/tasks': {
+      get: {
+        tags: ['User tasks'],
+        operationId: 'listUserTasks',
+        summary: 'Tasks assigned to a user',
+        security,
+        parameters: [
+          path('emailAddress'),
+          query('wfModelId', 'Only this model (overrides tenantId and organizationId)'),
+          query('tenantId', 'Only this tenant (not with organizationId)'),
+          query('organizationId', 'Only this organization and its groups (not with tenantId)'),
+          query('status', 'current (default), completed or all'),
+        ],
+        responses: { ...ok('Tasks', { type: 'array', items: TASK }), ...errors('401', '480') },
+      },
+    },
+    '/api/v1/organizations/{organizationId}/groups': {
+      get: {
+        tags: ['Tenants'],
+        operationId: 'listOrganizationGroups',
+        summary: 'Groups of an organization',
+        security,
+        parameters: [path('organizationId'), query('expand', 'roles: adds each group\'s roles')],
+        responses: { ...ok('Groups', { type: 'array', items: { type: 'object' } }), ...errors('401', '404', '480') },
+      },
+    },
+    '/workflows/{wfInstanceId}/tasks/current': {
+      get: {
+        tags: ['Task links'],
+        operationId: 'openTask',
+        summary: 'Open the task of a link (JSON, or HTML with Accept: text/html)',
+        parameters: [path('wfInstanceId'), query('token', 'The link token', true)],
+        responses: { ...ok('The task and its commands', { type: 'object' }), ...errors('480') },
+      },
+      post: {
+        tags: ['Task links'],
+        operationId: 'completeTask',
+        summary: 'Complete the task of a link with {command, parameters}',
+        parameters: [path('wfInstanceId'), query('token', 'The link token', true)],
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['command'], properties: { command: { type: 'string' }, parameters: { type: 'object' } } } } } },
+        responses: { ...ok('Completed', { type: 'object' }), ...errors('401', '480') },
+      },
+    },
+  };
+}
+
+/** A self-contained page describing the dialect, linking its OpenAPI document. */
+export function apiV1DocsPage(openApiUrl: string): string {
+  const rows = Object.entries(apiV1OpenApiPaths())
+    .flatMap(([url, methods]) =>
+      Object.entries(methods as Record<string, { summary: string }>).map(
+        ([method, operation]) => `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(url)}</code></td><td>${escapeHtml(operation.summary)}</td></tr>`,
+      ),
+    )
+    .join('');
+  return '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Waymark /api/v1</title>'
+    + '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td{padding:.2rem .5rem;border-top:1px solid #ddd}</style></head><body>'
+    + '<h1>Waymark /api/v1 (OnTask-compatible)</h1>'
+    + '<p>Send an API token as <code>Authorization: Bearer &lt;token&gt;</code>. Errors answer <code>{errorCode, message}</code> with HTTP 480, 401 or 404. '
+    + `Machine-readable: <a href="${escapeHtml(openApiUrl)}">OpenAPI 3.1 document</a>.</p>`
+    + `<table>${rows}</table></body></html>`;
+}

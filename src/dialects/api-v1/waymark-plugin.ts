@@ -1,0 +1,27 @@
+/**
+ * The `/api/v1` dialect as the HTTP shell mounts it: builds the tenant, token, model and task
+ * services from the shell's context, and registers the dialect ({@link apiV1Plugin}) and its
+ * management routes under `/admin/api` ({@link tenantAdminPlugin}).
+ */
+import { createAccessControl } from '../../access/index.js';
+import type { WaymarkPlugin } from '../../http/plugins.js';
+import { ADMIN_API_PREFIX } from '../admin-api/index.js';
+import { createApiV1Services } from './api-v1-services.js';
+import { apiV1Plugin } from './api-v1-plugin.js';
+import { tenantAdminPlugin } from './tenant-admin-plugin.js';
+
+/** The plugin the HTTP shell loads from this module. */
+export const waymarkPlugin: WaymarkPlugin = {
+  name: 'api-v1',
+  async register(app, context) {
+    const services = createApiV1Services(context.services);
+    const access = await createAccessControl({
+      store: context.store,
+      publicUrl: context.config.publicUrl,
+      logger: context.logger,
+      clock: context.clock,
+    });
+    await app.register(apiV1Plugin, { ...services, publicUrl: context.config.publicUrl, bodyLimit: context.config.bodyLimit });
+    await app.register(tenantAdminPlugin, { ...services, access, bodyLimit: context.config.bodyLimit, prefix: ADMIN_API_PREFIX });
+  },
+};
