@@ -1,8 +1,8 @@
 /**
  * Users as the `/api/v1` dialect names them: by email. An email stands for the users with that
- * email and, where no user has it, for the identity equal to the email itself.
+ * email and for the identity equal to the email itself (what a scheme names where no user has it).
  */
-import type { Store } from '../store/store.js';
+import type { Store, StoredUser } from '../store/store.js';
 
 /** How an identity is shown as a task assignee. */
 export interface AssigneeView {
@@ -14,17 +14,26 @@ export interface AssigneeView {
 export class AssigneeDirectory {
   constructor(private readonly store: Store) {}
 
-  /** The identities an email stands for. */
+  /**
+   * The identities an email stands for: the users with that email, and the email itself (a
+   * scheme's actor may name the email directly, e.g. `isUser @requesterEmail`).
+   */
   async identitiesForEmail(email: string): Promise<readonly string[]> {
-    const wanted = email.trim().toLowerCase();
-    const users = (await this.store.listUsers({ email: email.trim() })).items.filter((u) => u.email?.toLowerCase() === wanted);
-    return users.length > 0 ? users.map((u) => u.id) : [email.trim()];
+    const trimmed = email.trim();
+    const users = await this.usersWithEmail(trimmed);
+    return [...new Set([...users.map((u) => u.id), trimmed])];
   }
 
-  /** The email and display name of an identity (the identity itself when no user has it). */
+  /** The email and display name of an identity: its user's, or the user's with that email, or the identity itself. */
   async viewOf(identityId: string): Promise<AssigneeView> {
-    const user = await this.store.getUser(identityId);
+    const user = (await this.store.getUser(identityId)) ?? (await this.usersWithEmail(identityId))[0];
     if (!user) return { email: identityId, displayName: identityId };
     return { email: user.email ?? identityId, displayName: user.name };
+  }
+
+  private async usersWithEmail(email: string): Promise<readonly StoredUser[]> {
+    if (!email.includes('@')) return [];
+    const wanted = email.toLowerCase();
+    return (await this.store.listUsers({ email })).items.filter((u) => u.email?.toLowerCase() === wanted);
   }
 }
