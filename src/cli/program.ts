@@ -5,6 +5,7 @@ import type { RunningServer } from '../http/index.js';
 import type { CliIo } from './cli-io.js';
 import { reportError } from './report-error.js';
 import { registerSettingsCommands } from './settings-commands.js';
+import { registerTenantCommands } from './tenant-commands.js';
 
 // The server and the store are loaded only by the commands that use them, so `--help` stays quick.
 const loadHttp = () => import('../http/index.js');
@@ -97,6 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
   });
 
   registerSettingsCommands(program, io, run);
+  registerTenantCommands(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
