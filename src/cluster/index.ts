@@ -11,3 +11,4 @@ export {
 } from './change-notifier.js';
 export { notifyingStore } from './notifying-store.js';
 export type { NodeRecord, NodeRuntimeState } from '../store/sql-node-records.js';
+export { joinCluster, clusterRuntimeTimings, type JoinClusterOptions } from './join-cluster.js';
