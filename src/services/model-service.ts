@@ -315,7 +315,8 @@ export class ModelService {
 
   /** Models of the given tenants, with the counts asked for. */
   async listModels(tenantIds: readonly string[], counts: ModelCountOptions = {}): Promise<WorkflowModelView[]> {
-    const models = await this.records.listModels({ tenantIds });
+    // In the order the tenants were asked for, each tenant's models oldest first.
+    const models = [...(await this.records.listModels({ tenantIds }))].sort((a, b) => tenantIds.indexOf(a.tenantId) - tenantIds.indexOf(b.tenantId));
     const assigneeIdentities = counts.taskAssignee === undefined ? null : new Set(await this.assignees.identitiesForEmail(counts.taskAssignee));
     const views: WorkflowModelView[] = [];
     for (const model of models) {

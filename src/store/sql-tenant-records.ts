@@ -194,7 +194,7 @@ export class SqlTenantRecords implements TenantRecords {
   async listTenants(filter: { parentId?: string }): Promise<readonly TenantRecord[]> {
     let query = this.db.selectFrom('tenants').selectAll();
     if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
-    const rows = await query.orderBy('created_at').orderBy('id').execute();
+    const rows = await query.orderBy('created_at').orderBy('name').orderBy('id').execute();
     return rows.map(toTenant);
   }
 
@@ -226,7 +226,7 @@ export class SqlTenantRecords implements TenantRecords {
     let query = this.db.selectFrom('workflow_models').selectAll();
     if (filter.tenantIds !== undefined) query = query.where('tenant_id', 'in', [...filter.tenantIds]);
     if (filter.schemeCode !== undefined) query = query.where('scheme_code', '=', filter.schemeCode);
-    const rows = await query.orderBy('created_at').orderBy('id').execute();
+    const rows = await query.orderBy('created_at').orderBy('name').orderBy('id').execute();
     return rows.map(toModel);
   }
 

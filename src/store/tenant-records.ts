@@ -88,13 +88,13 @@ export interface TenantRecords {
   /** Inserts a tenant; WM_INPUT_INVALID when its id or slug is taken. */
   createTenant(tenant: TenantRecord): Promise<TenantRecord>;
   getTenant(id: string): Promise<TenantRecord | null>;
-  /** Every tenant, or the groups of one organization. */
+  /** Every tenant, or the groups of one organization, oldest first, then by name. */
   listTenants(filter: { parentId?: string }): Promise<readonly TenantRecord[]>;
 
   /** Inserts or replaces a model by id. */
   saveModel(model: WorkflowModelRecord): Promise<WorkflowModelRecord>;
   getModel(id: string): Promise<WorkflowModelRecord | null>;
-  /** Models of the given tenants (every model when `tenantIds` is absent), oldest first. */
+  /** Models of the given tenants (every model when `tenantIds` is absent), oldest first, then by name. */
   listModels(filter: { tenantIds?: readonly string[]; schemeCode?: string }): Promise<readonly WorkflowModelRecord[]>;
 
   createApiToken(token: ApiTokenRecord): Promise<ApiTokenRecord>;
