@@ -4,6 +4,7 @@ import { WaymarkError } from '../errors/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
+import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
 import { applyStartupSettings } from '../access/index.js';
 import { buildServer } from './build-server.js';
 import { installedPlugins } from './installed-plugins.js';
@@ -46,16 +47,20 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const store = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
   let app: FastifyInstance;
   let url: string;
+  let runtime: WorkflowRuntime;
   try {
     // Settings from the environment are applied before anything reads them; on first start this
     // also creates the signing key and, without WAYMARK_ADMIN_PASSWORD, a generated admin password.
     await applyStartupSettings(options.env ?? process.env, store, logger);
+    // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
+    const runtimeSetup = await createServerRuntime({ store, clock, env: options.env ?? process.env, fileSandbox: config.fileSandbox, logger });
     const services = new WorkflowService({
       store,
       clock,
       maxAutoSteps: config.maxAutoSteps,
-      fileActionsSandbox: config.fileSandbox !== null,
+      ...runtimeSetup.serviceOptions,
     });
+    runtime = runtimeSetup.attach(services);
     const plugins = options.plugins ?? installedPlugins();
     app = await buildServer({ config, store, services, logger, clock, plugins });
     try {
@@ -64,6 +69,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       await app.close();
       throw listenError(error, config);
     }
+    runtime.start();
   } catch (error) {
     await store.close();
     throw error;
@@ -83,6 +89,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       try {
         await app.close();
       } finally {
+        // After the last request, before the store: a batch in progress finishes its writes.
+        await runtime.stop();
         await store.close();
       }
       logger.info('Waymark stopped');
