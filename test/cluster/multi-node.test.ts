@@ -12,7 +12,7 @@ import pg from 'pg';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { createPostgresStore } from '../../src/store/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createDatabase } from '../support/postgres.js';
 
 const NODE_PROCESS = fileURLToPath(new URL('./node-process.ts', import.meta.url));
 
@@ -48,6 +48,22 @@ const FLIP_SCHEME = `<Process Name="ClusterFlip" CanBeInlined="false" Tags="">
   </Transitions>
 </Process>`;
 
+/**
+ * Cleanups run last-registered first, so node processes stop before the connections close and
+ * the database is dropped last.
+ */
+class Cleanup {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  constructor(t: TestContext) {
+    t.after(async () => {
+      for (const step of this.steps.splice(0).reverse()) await step();
+    });
+  }
+  add(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+}
+
 interface RunningNode {
   readonly url: string;
   readonly nodeId: string;
@@ -55,7 +71,7 @@ interface RunningNode {
 }
 
 /** Starts a node process on `databaseUrl`; stopped (SIGTERM) when the test ends unless killed before. */
-async function startNode(t: TestContext, databaseUrl: string, nodeTimeoutMs: number): Promise<RunningNode> {
+async function startNode(cleanup: Cleanup, databaseUrl: string, nodeTimeoutMs: number): Promise<RunningNode> {
   const child = spawn(process.execPath, ['--import', 'tsx', NODE_PROCESS], {
     env: { ...process.env, DATABASE_URL: databaseUrl, WAYMARK_NODE_TIMEOUT_MS: String(nodeTimeoutMs), WAYMARK_DATA_DIR: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +79,7 @@ async function startNode(t: TestContext, databaseUrl: string, nodeTimeoutMs: num
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  t.after(async () => {
+  cleanup.add(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
@@ -101,27 +117,36 @@ function processId(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 }
 
-/** A database with the schemes and `count` timer instances whose timers are all due at one past moment. */
-async function databaseWithDueTimers(t: TestContext, count: number): Promise<{ url: string; store: Store; admin: pg.Pool }> {
-  const url = await createTestDatabase(t);
+interface TestDatabase {
+  readonly url: string;
+  readonly store: Store;
+  readonly admin: pg.Pool;
+  readonly service: WorkflowService;
+}
+
+/** A fresh database with the two schemes. */
+async function testDatabase(cleanup: Cleanup): Promise<TestDatabase> {
+  const { url, drop } = await createDatabase();
+  cleanup.add(drop);
   const store = await createPostgresStore({ url });
+  cleanup.add(() => store.close());
   const admin = new pg.Pool({ connectionString: url, max: 2 });
-  t.after(async () => {
-    await admin.end();
-    await store.close();
-  });
-  // Created "an hour ago": every timer fell due at the same moment, before any node starts.
-  const clock = new ManualClock(new Date(Date.now() - 3600_000));
-  const service = new WorkflowService({ store, clock });
+  cleanup.add(() => admin.end());
+  // Instances are created "an hour ago": every timer fell due at the same past moment.
+  const service = new WorkflowService({ store, clock: new ManualClock(new Date(Date.now() - 3600_000)) });
   await service.saveScheme({ xml: TIMER_SCHEME });
   await service.saveScheme({ xml: FLIP_SCHEME });
+  return { url, store, admin, service };
+}
+
+/** Creates `count` timer instances whose timers are all due at one past moment. */
+async function createDueTimers({ service, admin }: TestDatabase, count: number): Promise<void> {
   for (let start = 1; start <= count; start += 100) {
     await Promise.all(Array.from({ length: Math.min(100, count - start + 1) }, (_, i) =>
       service.createInstance({ processId: processId(start + i), schemeCode: 'ClusterTimer', actor: { identityId: null, impersonatedIdentityId: null }, parameters: [] })));
   }
   const due = await admin.query<{ due_at: string; count: string }>('select due_at, count(*) from timers group by due_at');
-  assert.deepEqual(due.rows.map((r) => Number(r.count)), count === 0 ? [] : [count], 'all timers due at one moment');
-  return { url, store, admin };
+  assert.deepEqual(due.rows.map((r) => Number(r.count)), [count], 'all timers due at one moment');
 }
 
 /** Per instance, how many times its timer fired (history rows into AfterTimer). */
@@ -140,8 +165,11 @@ async function instancesAfterTimer(admin: pg.Pool): Promise<number> {
 describe('several nodes on one database', { timeout: 240_000 }, () => {
   for (const nodeCount of [2, 3]) {
     it(`${nodeCount} nodes: 1,000 timers due at one moment each fire exactly once`, async (t) => {
-      const { url, admin } = await databaseWithDueTimers(t, 1000);
-      await Promise.all(Array.from({ length: nodeCount }, () => startNode(t, url, 5000)));
+      const cleanup = new Cleanup(t);
+      const db = await testDatabase(cleanup);
+      const { url, admin } = db;
+      await createDueTimers(db, 1000);
+      await Promise.all(Array.from({ length: nodeCount }, () => startNode(cleanup, url, 5000)));
       await waitUntil('every timer to fire', 120_000, async () => (await instancesAfterTimer(admin)) === 1000);
       const fired = await firings(admin);
       assert.equal(fired.size, 1000);
@@ -153,8 +181,9 @@ describe('several nodes on one database', { timeout: 240_000 }, () => {
   }
 
   it('200 concurrent commands on one instance over 3 nodes: one transition per state, losers get WM_INSTANCE_CONFLICT', async (t) => {
-    const { url, store } = await databaseWithDueTimers(t, 0);
-    const nodes = await Promise.all([startNode(t, url, 5000), startNode(t, url, 5000), startNode(t, url, 5000)]);
+    const cleanup = new Cleanup(t);
+    const { url, store } = await testDatabase(cleanup);
+    const nodes = await Promise.all([startNode(cleanup, url, 5000), startNode(cleanup, url, 5000), startNode(cleanup, url, 5000)]);
     const id = processId(9999);
     const created = await callApi(nodes[0]!, 'createinstance', { processId: id, schemeCode: 'ClusterFlip', identityId: 'alice' });
     assert.equal(created.success, true, JSON.stringify(created));
@@ -181,8 +210,14 @@ describe('several nodes on one database', { timeout: 240_000 }, () => {
 
   it('a node killed while holding timer leases is taken over: its timers fire once, within the node timeout', async (t) => {
     const nodeTimeoutMs = 2000;
-    const { url, admin } = await databaseWithDueTimers(t, 1000);
-    const victim = await startNode(t, url, nodeTimeoutMs);
+    const cleanup = new Cleanup(t);
+    const db = await testDatabase(cleanup);
+    const { url, admin } = db;
+    // The survivors run from the start, paused (runtime stopped) so the victim claims the timers.
+    const survivors = await Promise.all([startNode(cleanup, url, nodeTimeoutMs), startNode(cleanup, url, nodeTimeoutMs)]);
+    for (const survivor of survivors) assert.equal((await callApi(survivor, 'stop', {})).success, true);
+    await createDueTimers(db, 1000);
+    const victim = await startNode(cleanup, url, nodeTimeoutMs);
     await waitUntil('the node to hold timer leases', 30_000, async () =>
       Number((await admin.query<{ count: string }>('select count(*) from timers where claimed_until is not null')).rows[0]!.count) > 0);
     victim.child.kill('SIGKILL');
@@ -193,11 +228,11 @@ describe('several nodes on one database', { timeout: 240_000 }, () => {
     )).rows;
     assert.ok(orphaned.length > 0, 'the killed node held leases');
 
-    await Promise.all([startNode(t, url, nodeTimeoutMs), startNode(t, url, nodeTimeoutMs)]);
+    for (const survivor of survivors) assert.equal((await callApi(survivor, 'start', {})).success, true);
     const doneAt = await waitUntil('every timer to fire', 60_000, async () => (await instancesAfterTimer(admin)) === 1000);
-    // Leases last one node timeout; a survivor declares the node lost after one timeout without
-    // heartbeats and looks again then. Allow one more timeout for heartbeat phase and load.
-    assert.ok(doneAt - killedAt <= 3 * nodeTimeoutMs + 2000, `taken over in ${doneAt - killedAt} ms`);
+    // Leases last one node timeout from the claim (before the kill); the survivors look again
+    // when they lapse. Allow one more timeout for the heartbeat phase and the firing itself.
+    assert.ok(doneAt - killedAt <= 2 * nodeTimeoutMs + 2000, `taken over in ${doneAt - killedAt} ms`);
     const fired = await firings(admin);
     assert.equal(fired.size, 1000);
     assert.deepEqual([...new Set(fired.values())], [1], 'each timer fired once, the orphaned ones too');

@@ -40,7 +40,8 @@ export async function createTestDatabase(t: Pick<TestContext, 'after'>): Promise
   return url;
 }
 
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Creates an empty database; the caller drops it (after closing every connection to it). */
+export async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `waymark_test_${randomBytes(6).toString('hex')}`;
   // template0 with C collation: text orders by code point, as in SQLite.
   await withAdmin((client) => client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`));
