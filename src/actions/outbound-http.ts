@@ -15,19 +15,18 @@ const MAX_REDIRECTS = 5;
  * compared case-insensitively. Empty: no host.
  */
 export class HostAllowlist {
+  private readonly sources: readonly string[];
   private readonly patterns: readonly { host: string; port: string | null }[];
 
   constructor(patterns: readonly string[]) {
-    this.patterns = patterns
-      .map((p) => p.trim().toLowerCase())
-      .filter((p) => p.length > 0)
-      .map((p) => {
-        // `[::1]:8080` and `host:8080`; a bare IPv6 address has more than one colon.
-        const bracketed = /^(\[[^\]]+\])(?::(\d+))?$/.exec(p);
-        if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ?? null };
-        const parts = p.split(':');
-        return parts.length === 2 ? { host: parts[0]!, port: parts[1]! } : { host: p, port: null };
-      });
+    this.sources = patterns.map((p) => p.trim().toLowerCase()).filter((p) => p.length > 0);
+    this.patterns = this.sources.map((p) => {
+      // `[::1]:8080` and `host:8080`; a bare IPv6 address has more than one colon.
+      const bracketed = /^(\[[^\]]+\])(?::(\d+))?$/.exec(p);
+      if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ?? null };
+      const parts = p.split(':');
+      return parts.length === 2 ? { host: parts[0]!, port: parts[1]! } : { host: p, port: null };
+    });
   }
 
   /** Parses the comma-separated form of `WAYMARK_HTTP_ALLOWLIST`. */
@@ -37,9 +36,7 @@ export class HostAllowlist {
 
   /** A list allowing both lists' hosts. */
   with(other: HostAllowlist): HostAllowlist {
-    const both = new HostAllowlist([]);
-    (both as unknown as { patterns: unknown[] }).patterns = [...this.patterns, ...other.patterns];
-    return both;
+    return new HostAllowlist([...this.sources, ...other.sources]);
   }
 
   /** True when `url`'s host (and port) is allowed. */

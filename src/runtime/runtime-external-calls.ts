@@ -4,7 +4,8 @@
  */
 import type { ExternalCallContext, ExternalCalls, JsonValue } from '../engine/types.js';
 import { WaymarkError } from '../errors/index.js';
-import { checkHttpRequest, runHttpRequest } from '../actions/http-request.js';
+import { checkHttpRequest, runHttpRequest, type HttpActionLimits } from '../actions/http-request.js';
+import type { HostAllowlist } from '../actions/outbound-http.js';
 import { FILE_ACTIONS, runFileAction } from '../actions/files.js';
 import { WEBHOOK_ACTION, webhookMessage } from '../actions/webhook.js';
 import type { CallbackClient } from '../callbacks/index.js';
@@ -60,7 +61,7 @@ export class RoutedExternalCalls implements ExternalCalls {
     return this.options.callbacks.getIdentities(rule, value, context);
   }
 
-  private httpLimits(allowlist: import('../actions/outbound-http.js').HostAllowlist) {
+  private httpLimits(allowlist: HostAllowlist): HttpActionLimits {
     return {
       allowlist,
       ...(this.options.httpTimeoutMs === undefined ? {} : { timeoutMs: this.options.httpTimeoutMs }),
