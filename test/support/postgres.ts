@@ -33,7 +33,12 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-/** Creates an empty database and returns its URL; it is dropped (with its connections) after the test. */
+/**
+ * Creates an empty database and returns its URL; it is dropped (terminating its connections)
+ * after the test. node:test runs `after` hooks in the order they were added, so the drop comes
+ * before later cleanups: connections opened afterwards must tolerate being terminated (stores
+ * from createPostgresStore do), or use {@link createDatabase} and drop last by hand.
+ */
 export async function createTestDatabase(t: Pick<TestContext, 'after'>): Promise<string> {
   const { url, drop } = await createDatabase();
   t.after(drop);
