@@ -5,12 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { TenantRecord, WorkflowModelRecord } from '../../src/store/index.js';
 import { JANE, json, startApiV1Harness } from './harness.js';
 
 test('tokens of one organization or group see nothing of the others through any endpoint or filter', async (t) => {
   const h = await startApiV1Harness(t);
   const tenants = [h.orgA.groups[0], h.orgA.groups[1], h.orgB.groups[0], h.orgB.groups[1]];
-  const world = [];
+  const world: { tenant: TenantRecord; model: WorkflowModelRecord; token: string; instanceId: string }[] = [];
   for (const tenant of tenants) {
     const model = await h.publish(tenant.id, { name: `${tenant.name} Time-Off` });
     const token = await h.tokenFor(tenant.id);
