@@ -30,7 +30,8 @@ function jsonObject(name: string, text: string | null): Record<string, unknown> 
 }
 
 function requiredName(name: string, options: Record<string, unknown>): string {
-  const parameterName = options['ParameterName'];
+  // Vendor schemes spell the key `ParameterName`, and some older ones `Parameter` (FileWriteRead.xml).
+  const parameterName = options['ParameterName'] ?? options['Parameter'];
   if (typeof parameterName !== 'string' || parameterName.trim() === '') throw failure(name, 'ParameterName is required');
   return parameterName;
 }

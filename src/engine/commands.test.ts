@@ -127,6 +127,22 @@ describe('executeCommand: conditions', () => {
     assert.equal(result.step.instances[0]!.activityName, 'Big');
   });
 
+  test('CheckParameter also reads the older key spelling `Parameter` (as FileWriteRead.xml writes it)', async () => {
+    const compiled = branching([
+      go('Big', { conditions: [when.action('CheckParameter', { Parameter: 'Amount', CompareType: 'Equal', Value: '10' })] }),
+      go('Fallback', { conditions: [when.otherwise()] }),
+    ]);
+    const ctx = context(compiled);
+    const ten = await executeCommand(ctx, await started(compiled, ctx, [{ name: 'Amount', value: 10 }]), {
+      processId: 'p1', command: 'Go', actor: user('u1'), parameters: [],
+    });
+    assert.equal(ten.step.instances[0]!.activityName, 'Big');
+    const eleven = await executeCommand(ctx, await started(compiled, ctx, [{ name: 'Amount', value: 11 }]), {
+      processId: 'p1', command: 'Go', actor: user('u1'), parameters: [],
+    });
+    assert.equal(eleven.step.instances[0]!.activityName, 'Fallback');
+  });
+
   test('Or concatenation holds when any condition holds; And needs all', async () => {
     const conditions = [when.expression('@Amount > 100'), when.expression('@Amount == 7')];
     const compiled = branching([

@@ -28,9 +28,8 @@ describe('file actions', () => {
   it("FileWriteRead.xml writes, reads (case-insensitively, as on the vendor's Windows), checks and deletes", async (t) => {
     const sandbox = tempDir(t);
     const h = await sandboxed(t, sandbox);
-    // The fixture's CheckParameter spells its key `Parameter`; the engine reads `ParameterName`
-    // only (reported to the engine's owner), so the key is respelled here.
-    const xml = readFileSync(`${fixtures}FileWriteRead.xml`, 'utf8').replace('"Parameter":"TestParameter"', '"ParameterName":"TestParameter"');
+    // The fixture's CheckParameter spells its key `Parameter` (not `ParameterName`): it runs unchanged.
+    const xml = readFileSync(`${fixtures}FileWriteRead.xml`, 'utf8');
     await h.service.saveScheme({ xml });
     const instance = await h.service.createInstance({ processId: 'f-1', schemeCode: 'FileWriteRead', actor, parameters: [] });
     assert.equal(instance.errorMessage, null);
