@@ -25,8 +25,15 @@ export interface PostgresStoreOptions {
 /** PostgreSQL's SQLSTATE for a unique or primary-key violation. */
 const UNIQUE_VIOLATION = '23505';
 
+/** SQLSTATEs of a transaction aborted by a concurrent one: deadlock, serialization failure. */
+const TRANSIENT_CONFLICTS: ReadonlySet<unknown> = new Set(['40P01', '40001']);
+
 function isPostgresUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+function isPostgresTransientConflict(error: unknown): boolean {
+  return TRANSIENT_CONFLICTS.has((error as { code?: unknown } | null)?.code);
 }
 
 /** The URL without its password, for messages and logs. */
@@ -69,5 +76,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, { kind: 'postgres', isUniqueViolation: isPostgresUniqueViolation, rowLocks: true });
+  return new SqlStore(db, {
+    kind: 'postgres',
+    isUniqueViolation: isPostgresUniqueViolation,
+    isTransientConflict: isPostgresTransientConflict,
+    rowLocks: true,
+  });
 }

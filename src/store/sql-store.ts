@@ -38,6 +38,12 @@ export interface SqlDialectFacts {
    * where several nodes write at once. SQLite serialises every write transaction instead.
    */
   readonly rowLocks?: boolean;
+  /**
+   * True when `error` means the transaction collided with a concurrent one and was aborted
+   * (PostgreSQL: deadlock 40P01, serialization failure 40001). A step hit by it is reported as
+   * WM_INSTANCE_CONFLICT: another node changed what it touched, and a retry will see that.
+   */
+  isTransientConflict?(error: unknown): boolean;
 }
 
 type Db = Kysely<WaymarkDatabase>;
@@ -311,19 +317,25 @@ export class SqlStore implements Store {
             await writeStep(trx, pending.write, this.dialect);
           } catch (error) {
             await sql`rollback to savepoint waymark_step`.execute(trx);
-            failures.set(pending, error);
+            failures.set(pending, this.stepError(error, pending.write));
           }
           await sql`release savepoint waymark_step`.execute(trx);
         }
       });
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) pending.reject(this.stepError(error, pending.write));
       return;
     }
     for (const pending of batch) {
       if (failures.has(pending)) pending.reject(failures.get(pending));
       else pending.resolve();
     }
+  }
+
+  private stepError(error: unknown, write: StepWrite): unknown {
+    if (this.dialect.isTransientConflict?.(error) !== true) return error;
+    const processId = write.step.instances[0]?.id ?? [...write.expectedRevisions.keys()][0] ?? 'unknown';
+    return instanceConflict(processId);
   }
 
   async deleteInstances(ids: readonly string[]): Promise<number> {
