@@ -7,6 +7,7 @@ import { runLoad, type LoadFigures, type LoadPlan } from './load.js';
 import type { BenchOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { ScenarioNotRunnable } from './scenario.js';
+import { ensureCompiled } from './compiled.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { databaseFacts, prepareWorkspace, type DatabaseFacts, type Workspace } from './workspace.js';
 
@@ -55,30 +56,59 @@ async function waitForReadiness(baseUrl: string): Promise<void> {
   }
 }
 
+/** Optional parts of {@link withWaymark}. */
+export interface WaymarkRunOptions {
+  /** Run on this workspace instead of a fresh one (it is removed afterwards all the same). */
+  readonly workspace?: Workspace;
+  /** After `body`, start the server once more on the same data and time that restart to /readiness. */
+  readonly measureRestart?: boolean;
+}
+
+/** Spawns the compiled server on `workspace` and waits for `/readiness`; the time is from spawn. */
+async function startReady(options: BenchOptions, workspace: Workspace): Promise<{ server: ServerProcess; readyMs: number }> {
+  const started = performance.now();
+  const server = await startServer({ kind: 'waymark', env: { WAYMARK_DATA_DIR: workspace.dataDir }, cpuProfileDir: options.cpuProfileDir });
+  try {
+    await waitForReadiness(server.baseUrl);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { server, readyMs: performance.now() - started };
+}
+
 /**
  * Starts Waymark on a fresh (or given) workspace, runs `body`, stops the server and returns
- * what `body` returned with the server's peak RSS and the database facts.
+ * what `body` returned with the server's peak RSS and the database facts. `readyMs` is the
+ * first start on this data directory (it creates the signing key); `restartReadyMs` a second
+ * start on the same data, when asked for.
  */
 export async function withWaymark<T>(
   options: BenchOptions,
   body: (under: WaymarkUnderTest) => Promise<T>,
-  given?: Workspace,
-): Promise<{ result: T; peakRssBytes: number | null; readyMs: number; before: DatabaseFacts; after: DatabaseFacts }> {
-  const workspace = given ?? (await prepareWorkspace());
+  run: WaymarkRunOptions = {},
+): Promise<{ result: T; peakRssBytes: number | null; readyMs: number; restartReadyMs: number | null; before: DatabaseFacts; after: DatabaseFacts }> {
+  // Compiling is not part of any start-up figure.
+  ensureCompiled();
+  const workspace = run.workspace ?? (await prepareWorkspace());
   try {
     const before = databaseFacts(workspace.databaseFile);
-    const started = performance.now();
-    const server = await startServer({ kind: 'waymark', env: { WAYMARK_DATA_DIR: workspace.dataDir }, cpuProfileDir: options.cpuProfileDir });
+    const { server, readyMs } = await startReady(options, workspace);
     let result: T;
-    let readyMs: number;
     try {
-      await waitForReadiness(server.baseUrl);
-      readyMs = performance.now() - started;
       result = await body({ server, workspace, readyMs });
     } finally {
       await server.stop();
     }
-    return { result, peakRssBytes: server.peakRssBytes(), readyMs, before, after: databaseFacts(workspace.databaseFile) };
+    const peakRssBytes = server.peakRssBytes();
+    const after = databaseFacts(workspace.databaseFile);
+    let restartReadyMs: number | null = null;
+    if (run.measureRestart === true) {
+      const restarted = await startReady(options, workspace);
+      restartReadyMs = restarted.readyMs;
+      await restarted.server.stop();
+    }
+    return { result, peakRssBytes, readyMs, restartReadyMs, before, after };
   } finally {
     workspace.remove();
   }

@@ -1,10 +1,14 @@
 /**
- * Fills a workspace's database with many bench instances fast: direct inserts into the store's
- * own tables in large transactions, shaped as the engine leaves an instance after `Submit`
- * (Review, Idled, one history row, one outbox row, one inbox row). Each identity `user-N`
- * gets `INBOX_ITEMS_PER_USER` inbox items.
+ * Fills a workspace's database with many instances fast: direct inserts into the store's own
+ * tables in large transactions. `seedInstances`: BenchApproval instances shaped as the engine
+ * leaves one after `Submit` (Review, Idled, one history row, one outbox row, one inbox row;
+ * each identity `user-N` gets `INBOX_ITEMS_PER_USER` inbox items). `seedDueTimers`: BenchTimer
+ * instances whose timer falls due at one moment.
  */
+import { readFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
+import { WorkflowService } from '../src/services/index.js';
+import { createSqliteStore } from '../src/store/index.js';
 import type { Progress } from './progress.js';
 import { BENCH_SCHEME_CODE } from './workspace.js';
 
@@ -68,6 +72,62 @@ export async function seedInstances(databaseFile: string, count: number, progres
     database.pragma('wal_checkpoint(TRUNCATE)');
     database.exec('analyze');
     return (performance.now() - started) / 1000;
+  } finally {
+    database.close();
+  }
+}
+
+/** The timer scheme's code: Waiting —Timer `Due`→ Fired (final). */
+export const BENCH_TIMER_SCHEME_CODE = 'BenchTimer';
+
+/**
+ * Stores `count` BenchTimer instances waiting in `Waiting`, each with its `Due` timer falling due
+ * at `dueAt`. One instance is created through the WorkflowService as the template, so the rows
+ * are exactly what the engine writes; the rest are copies of its rows with new ids, inserted in
+ * large transactions. Returns the process ids (the template's first).
+ */
+export async function seedDueTimers(databaseFile: string, dataDir: string, count: number, dueAt: Date, progress: Progress): Promise<readonly string[]> {
+  const store = await createSqliteStore({ dataDir });
+  const templateId = seededProcessId(0);
+  try {
+    const service = new WorkflowService({ store });
+    await service.saveScheme({ xml: readFileSync(new URL('./schemes/bench-timer.xml', import.meta.url), 'utf8') });
+    await service.createInstance({ schemeCode: BENCH_TIMER_SCHEME_CODE, processId: templateId, actor: { identityId: 'author', impersonatedIdentityId: null }, parameters: [] });
+  } finally {
+    await store.close();
+  }
+  const database = new BetterSqlite3(databaseFile);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    const copier = (table: 'instances' | 'timers', key: string) => {
+      const columns = (database.prepare(`pragma table_info(${table})`).all() as { name: string }[]).map((column) => column.name);
+      const template = database.prepare(`select * from ${table} where ${key} = ?`).get(templateId) as Record<string, unknown> | undefined;
+      if (template === undefined) throw new Error(`the template instance has no ${table} row`);
+      const insert = database.prepare(`insert into ${table} (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      return (values: Record<string, unknown>) => insert.run(columns.map((name) => (name in values ? values[name] : template[name])));
+    };
+    const copyInstance = copier('instances', 'id');
+    const copyTimer = copier('timers', 'process_id');
+    const due = dueAt.toISOString();
+    database.prepare('update timers set due_at = ? where process_id = ?').run(due, templateId);
+    const ids = [templateId];
+    const insertBatch = database.transaction((from: number, to: number) => {
+      for (let index = from; index < to; index++) {
+        const id = seededProcessId(index);
+        copyInstance({ id, root_process_id: id });
+        copyTimer({ process_id: id, due_at: due });
+        ids.push(id);
+      }
+    });
+    for (let from = 1; from < count; from += ROWS_PER_TRANSACTION) {
+      insertBatch(from, Math.min(count, from + ROWS_PER_TRANSACTION));
+      progress.update(`seeding timers: ${Math.min(count, from + ROWS_PER_TRANSACTION).toLocaleString('en-US')}/${count.toLocaleString('en-US')}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    database.pragma('wal_checkpoint(TRUNCATE)');
+    database.exec('analyze');
+    return ids;
   } finally {
     database.close();
   }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { WaymarkError } from '../src/errors/index.js';
+import { ensureCompiled } from './compiled.js';
 
 /** A running child server. */
 export interface ServerProcess {
@@ -35,7 +36,7 @@ export interface ServerStart {
 
 const SCRIPTS: Record<ServerKind, string> = {
   ceiling: fileURLToPath(new URL('./servers/ceiling-server.mjs', import.meta.url)),
-  waymark: fileURLToPath(new URL('./servers/waymark-server.ts', import.meta.url)),
+  waymark: fileURLToPath(new URL('./servers/waymark-server.mjs', import.meta.url)),
 };
 
 function peakRssOf(pid: number): number | null {
@@ -49,8 +50,9 @@ function peakRssOf(pid: number): number | null {
 
 /** Starts a child server and resolves once it listens. */
 export async function startServer(start: ServerStart): Promise<ServerProcess> {
-  // The ceiling is plain JavaScript; only Waymark needs the TypeScript loader.
-  const nodeArguments = start.kind === 'waymark' ? ['--import', 'tsx'] : [];
+  // Both children are plain JavaScript; Waymark's is the compiled dist/ (as `npm start`).
+  if (start.kind === 'waymark') ensureCompiled((line) => process.stderr.write(`${line}\n`));
+  const nodeArguments: string[] = [];
   if (start.cpuProfileDir) nodeArguments.push('--cpu-prof', `--cpu-prof-dir=${start.cpuProfileDir}`);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArguments, SCRIPTS[start.kind]], {

@@ -1,14 +1,20 @@
-/** `latency`: createinstance at a fixed request rate (autocannon overallRate), p50/p95/p99. */
+/**
+ * `latency`: a durable write (createinstance) and a read (getinstanceinfo) each at a fixed
+ * request rate (autocannon overallRate), p50/p95/p99, beside the HTTP ceiling at the same rate.
+ */
+import { randomUUID } from 'node:crypto';
 import { createInstanceRequest, measureHttpCeiling, requestCap, requireRoute, withWaymark } from '../http-scenario.js';
 import { runLoad } from '../load.js';
 import { atMost, type ScenarioReport } from '../report.js';
 import { mebibytes, type Scenario } from '../scenario.js';
 import { BENCH_SCHEME_CODE } from '../workspace.js';
 
-/** Latency percentiles of durable writes at `--rate` requests per second. */
+const READ_INSTANCES = 100;
+
+/** Latency percentiles of durable writes and of reads at `--rate` requests per second. */
 export const latencyScenario: Scenario = {
   name: 'latency',
-  description: 'createinstance at a fixed rate: p50/p95/p99',
+  description: 'createinstance (write) and getinstanceinfo (read) at a fixed rate: p50/p95/p99',
   async run(options, progress): Promise<ScenarioReport> {
     const plan = {
       connections: options.connections,
@@ -20,12 +26,35 @@ export const latencyScenario: Scenario = {
     };
     const measured = await withWaymark(options, async ({ server }) => {
       await requireRoute(server.baseUrl, createInstanceRequest(BENCH_SCHEME_CODE));
-      return runLoad({ ...plan, baseUrl: server.baseUrl, label: `latency at ${options.rate} req/s` }, progress);
+      const writes = await runLoad({ ...plan, baseUrl: server.baseUrl, label: `latency: createinstance at ${options.rate} req/s` }, progress);
+      // Instances to read, created before the read load so it measures reads only.
+      // Sent at once, so the store group-commits them.
+      const readable = (
+        await Promise.all(
+          Array.from({ length: READ_INSTANCES }, async () => {
+            const request = createInstanceRequest(BENCH_SCHEME_CODE, randomUUID());
+            const response = await fetch(`${server.baseUrl}${request.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
+            return (await response.text()).includes('"success":true') ? request.path.split('/').pop()! : null;
+          }),
+        )
+      ).filter((id): id is string => id !== null);
+      const reads = await runLoad(
+        {
+          ...plan,
+          baseUrl: server.baseUrl,
+          label: `latency: getinstanceinfo at ${options.rate} req/s`,
+          requests: [{ method: 'POST', next: () => ({ path: `/workflowapi/getinstanceinfo/${readable[Math.floor(Math.random() * readable.length)] ?? randomUUID()}` }) }],
+        },
+        progress,
+      );
+      return { writes, reads };
     });
     const ceiling = await measureHttpCeiling({ ...plan, label: 'latency' }, progress);
-    const load = measured.result;
-    if (load.succeeded === 0) {
-      return { scenario: 'latency', status: 'failed', reason: `no request succeeded: ${load.firstFailure ?? 'no response'}`, measurements: [], parameters: {} };
+    const { writes, reads } = measured.result;
+    for (const [name, load] of [['createinstance', writes], ['getinstanceinfo', reads]] as const) {
+      if (load.succeeded === 0) {
+        return { scenario: 'latency', status: 'failed', reason: `no ${name} succeeded: ${load.firstFailure ?? 'no response'}`, measurements: [], parameters: {} };
+      }
     }
     const withCeiling = (metric: string, ours: number, bare: number, limit?: number) => ({
       ...atMost(metric, ours, 'ms', limit),
@@ -37,11 +66,16 @@ export const latencyScenario: Scenario = {
       scenario: 'latency',
       status: 'measured',
       measurements: [
-        atMost('achieved rate', load.perSecond, 'req/s', undefined),
-        withCeiling('latency p50', load.latency.p50, ceiling.latency.p50),
-        withCeiling('latency p95', load.latency.p95, ceiling.latency.p95),
-        withCeiling('latency p99', load.latency.p99, ceiling.latency.p99, 5),
-        atMost('failed requests', load.failed, 'requests', 0),
+        atMost('write (createinstance): achieved rate', writes.perSecond, 'req/s', undefined),
+        withCeiling('write (createinstance): latency p50', writes.latency.p50, ceiling.latency.p50),
+        withCeiling('write (createinstance): latency p95', writes.latency.p95, ceiling.latency.p95),
+        withCeiling('write (createinstance): latency p99', writes.latency.p99, ceiling.latency.p99, 5),
+        atMost('write (createinstance): failed requests', writes.failed, 'requests', 0),
+        atMost('read (getinstanceinfo): achieved rate', reads.perSecond, 'req/s', undefined),
+        withCeiling('read (getinstanceinfo): latency p50', reads.latency.p50, ceiling.latency.p50),
+        withCeiling('read (getinstanceinfo): latency p95', reads.latency.p95, ceiling.latency.p95),
+        withCeiling('read (getinstanceinfo): latency p99', reads.latency.p99, ceiling.latency.p99, 5),
+        atMost('read (getinstanceinfo): failed requests', reads.failed, 'requests', 0),
         {
           ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
           ceiling: { name: 'bare fastify', value: mebibytes(ceiling.peakRssBytes ?? 0) },

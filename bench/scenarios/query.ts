@@ -36,7 +36,7 @@ export const queryScenario: Scenario = {
         const pageFigures = await runLoad({ ...shape, baseUrl: server.baseUrl, label: 'query: getinstances', requests: [{ method: 'POST', next: page }] }, progress);
         return { inboxFigures, pageFigures };
       },
-      workspace,
+      { workspace, measureRestart: true },
     );
     const ceiling = await measureHttpCeiling({ ...shape, label: 'query', requests: [{ method: 'POST', next: inbox }] }, progress);
     const { inboxFigures, pageFigures } = measured.result;
@@ -53,7 +53,8 @@ export const queryScenario: Scenario = {
         ...rows(`inbox (${INBOX_ITEMS_PER_USER} items)`, inboxFigures),
         ...rows('getinstances (take 10)', pageFigures),
         atMost(`peak RSS with ${options.instances.toLocaleString('en-US')} instances`, mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
-        atMost('start to /readiness OK', measured.readyMs, 'ms', 1000),
+        atMost(`first start to /readiness OK (with ${options.instances.toLocaleString('en-US')} instances)`, measured.readyMs, 'ms', 1000),
+        atMost('restart to /readiness OK', measured.restartReadyMs ?? 0, 'ms', 1000),
         atMost('bytes stored per seeded instance', measured.before.instances > 0 ? measured.before.bytes / measured.before.instances : 0, 'B', undefined),
       ],
       parameters: { instances: options.instances, users, durationSeconds: options.durationSeconds, seedSeconds: Math.round(seedSeconds * 10) / 10 },
