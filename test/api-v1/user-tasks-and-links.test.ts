@@ -193,3 +193,15 @@ test('a browser sees the task as an escaped HTML page whose form completes it', 
   assert.equal(refused.statusCode, 480);
   assert.match(refused.body, /Task not available/);
 });
+
+test('two simultaneous completions of one link: exactly one executes', async (t) => {
+  const h = await startApiV1Harness(t);
+  const group = h.orgA.groups[0];
+  const model = await h.publish(group.id);
+  const token = await h.tokenFor(group.id);
+  const { wfInstanceId, redirectUrl } = await startFor(h, token, model.id);
+  const link = local(redirectUrl);
+  const answers = await Promise.all([1, 2, 3].map(() => h.app.inject({ method: 'POST', url: link, payload: { command: 'submit' } })));
+  assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 480, 480]);
+  assert.deepEqual((await h.store.getHistory(wfInstanceId)).map((row) => row.triggerName), ['submit']);
+});
