@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx waymark` works without a build step.
-import { register } from 'tsx/esm/api';
+// The `waymark` command. Runs the compiled CLI (dist/) when it is up to date with src/, and the
+// TypeScript sources through tsx otherwise, so `npx waymark` works with or without a build.
+import { pathToFileURL } from 'node:url';
+import { compiledCli, isBuildFresh } from '../scripts/build-if-stale.mjs';
 
-register();
-await import('../src/cli/main.ts');
+if (isBuildFresh()) {
+  await import(pathToFileURL(compiledCli).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildIfStale } from './build-if-stale.mjs';
 
 function collect(dir, out) {
   let entries;
@@ -25,6 +26,8 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Child processes the tests start (the CLI, cluster nodes) run compiled JavaScript: build it once here.
+if (buildIfStale() !== 0) console.error('warning: tsc reported type errors; dist/ was still emitted');
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],

@@ -41,22 +41,48 @@ function concreteUrl(route: RouteEntry): string {
   return route.url.replace(/:[A-Za-z0-9_]+/g, 'probe').replace(/\*$/, 'probe');
 }
 
-function protectedRoutes(app: FastifyInstance): RouteEntry[] {
-  return listRoutes(app).filter(
-    (route) => route.method !== 'HEAD' && route.method !== 'OPTIONS' && (route.url.startsWith('/admin/api/') || route.url.startsWith('/workflowapi')),
-  );
+/**
+ * Routes anyone may call: probes, documentation, the identity server's discovery, keys and token
+ * endpoint (which checks the client secret itself), and admin sign-in. Every other route must
+ * refuse a call without credentials — a new route is refused by this test until it is either
+ * protected or added here on purpose.
+ */
+const PUBLIC_ROUTES = [
+  /^GET \/liveness$/,
+  /^GET \/readiness$/,
+  /^GET \/docs(\/|$)/,
+  /^GET \/openapi\//,
+  /^GET \/\.well-known\/(openid-configuration|jwks)/,
+  /^POST \/connect\/token$/,
+  /^(POST \/admin\/login|GET \/admin\/session|POST \/admin\/logout)$/,
+];
+
+function routesToCheck(app: FastifyInstance): RouteEntry[] {
+  return listRoutes(app).filter((route) => route.method !== 'HEAD' && route.method !== 'OPTIONS');
+}
+
+const isPublic = (route: RouteEntry): boolean => PUBLIC_ROUTES.some((pattern) => pattern.test(`${route.method} ${route.url}`));
+
+/** What "refused" means in each dialect: 401 in the Workflow API and admin API, 480 InvalidToken in /api/v1 and task links. */
+function refusedStatus(route: RouteEntry): number {
+  return route.url.startsWith('/api/v1') || route.url.startsWith('/workflows/') ? 480 : 401;
 }
 
 for (const mode of ['token', 'oidc'] as const) {
-  test(`with protection on (${mode} mode) every Workflow API and admin API route refuses calls without credentials`, async (t) => {
+  test(`with protection on (${mode} mode) every route but the public ones refuses calls without credentials`, async (t) => {
     const app = await realServer(t, mode);
-    const routes = protectedRoutes(app);
-    assert.ok(routes.some((route) => route.url.startsWith('/workflowapi')), 'the Workflow API is installed');
-    assert.ok(routes.some((route) => route.url.startsWith('/admin/api/')), 'the admin API is installed');
-    for (const route of routes) {
-      const response = await app.inject({ method: route.method as 'GET', url: concreteUrl(route), ...(route.method === 'GET' ? {} : { payload: {} }) });
-      assert.equal(response.statusCode, 401, `${route.method} ${route.url} answered ${response.statusCode}: ${response.body.slice(0, 200)}`);
+    const routes = routesToCheck(app);
+    for (const prefix of ['/workflowapi', '/admin/api/', '/api/v1/', '/workflows/']) {
+      assert.ok(routes.some((route) => route.url.startsWith(prefix)), `routes under ${prefix} are installed`);
     }
+    let checked = 0;
+    for (const route of routes) {
+      if (isPublic(route)) continue;
+      const response = await app.inject({ method: route.method as 'GET', url: concreteUrl(route), ...(route.method === 'GET' ? {} : { payload: {} }) });
+      assert.equal(response.statusCode, refusedStatus(route), `${route.method} ${route.url} answered ${response.statusCode}: ${response.body.slice(0, 200)}`);
+      checked += 1;
+    }
+    assert.ok(checked >= 35, `only ${checked} protected routes were walked`);
   });
 }
 
