@@ -225,7 +225,8 @@ describe('several nodes on one database', {
     // The survivors run from the start, paused (runtime stopped) so the victim claims the timers.
     const survivors = await Promise.all([startNode(cleanup, url, nodeTimeoutMs), startNode(cleanup, url, nodeTimeoutMs)]);
     for (const survivor of survivors) assert.equal((await callApi(survivor, 'stop', {})).success, true);
-    await createDueTimers(db, 1000);
+    const TIMER_COUNT = 400;
+    await createDueTimers(db, TIMER_COUNT);
     const victim = await startNode(cleanup, url, nodeTimeoutMs);
     await waitUntil('the node to hold timer leases', 30_000, async () =>
       Number((await admin.query<{ count: string }>('select count(*) from timers where claimed_until is not null')).rows[0]!.count) > 0);
@@ -238,12 +239,15 @@ describe('several nodes on one database', {
     assert.ok(orphaned.length > 0, 'the killed node held leases');
 
     for (const survivor of survivors) assert.equal((await callApi(survivor, 'start', {})).success, true);
-    const doneAt = await waitUntil('every timer to fire', 60_000, async () => (await instancesAfterTimer(admin)) === 1000);
+    const orphanedIds = orphaned.map((o) => o.process_id);
+    const takenOverAt = await waitUntil('the orphaned timers to fire', 60_000, async () =>
+      Number((await admin.query<{ count: string }>(`select count(*) from instances where id = any($1) and activity_name <> 'AfterTimer'`, [orphanedIds])).rows[0]!.count) === 0);
     // Leases last one node timeout from the claim (before the kill); the survivors look again
-    // when they lapse. Allow one more timeout for the heartbeat phase and the firing itself.
-    assert.ok(doneAt - killedAt <= 2 * nodeTimeoutMs + 2000, `taken over in ${doneAt - killedAt} ms`);
+    // when they lapse. Allow one more timeout plus slack for the firing on a loaded machine.
+    assert.ok(takenOverAt - killedAt <= 2 * nodeTimeoutMs + 4000, `taken over in ${takenOverAt - killedAt} ms`);
+    await waitUntil('every timer to fire', 120_000, async () => (await instancesAfterTimer(admin)) === TIMER_COUNT);
     const fired = await firings(admin);
-    assert.equal(fired.size, 1000);
+    assert.equal(fired.size, TIMER_COUNT);
     assert.deepEqual([...new Set(fired.values())], [1], 'each timer fired once, the orphaned ones too');
     for (const { process_id } of orphaned) assert.equal(fired.get(process_id), 1);
 
