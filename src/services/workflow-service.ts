@@ -80,6 +80,8 @@ export interface InstanceInfo {
   readonly instance: ProcessInstance;
   readonly scheme: CompiledScheme;
   readonly history: readonly StoredTransition[];
+  /** Ids of the live subprocesses this instance started. */
+  readonly subprocessIds: readonly string[];
 }
 
 /** The runtime switch of this node: stopped means no timers and no execution. */
@@ -236,11 +238,13 @@ export class WorkflowService {
   /** The instance with its scheme and history. */
   async getInstanceInfo(processId: string, scope: CallScope = {}): Promise<InstanceInfo> {
     const instance = await this.getInstance(processId, scope);
-    const [scheme, history] = await Promise.all([
+    const [scheme, history, family] = await Promise.all([
       this.compiledScheme(instance.schemeId),
       this.store.getHistory(processId),
+      this.store.getProcessFamily(instance.rootProcessId),
     ]);
-    return { instance, scheme, history };
+    const subprocessIds = family.filter((member) => member.parentProcessId === processId).map((member) => member.id);
+    return { instance, scheme, history, subprocessIds };
   }
 
   /** A page of instances. */
@@ -265,7 +269,7 @@ export class WorkflowService {
         parameters: input.parameters,
       });
       if (wasExecuted) await this.apply(family, step);
-      return { wasExecuted, instance: wasExecuted ? await this.requireInstance(input.processId) : requireMember(family, input.processId) };
+      return { wasExecuted, instance: wasExecuted ? await this.instanceAfter(step, family, input.processId) : requireMember(family, input.processId) };
     });
   }
 
@@ -311,7 +315,7 @@ export class WorkflowService {
         ...(input.runActions === undefined ? {} : { runActions: input.runActions }),
       });
       await this.apply(family, step);
-      return this.requireInstance(input.processId);
+      return this.instanceAfter(step, family, input.processId);
     });
   }
 
@@ -332,7 +336,7 @@ export class WorkflowService {
         ...(input.activity === undefined ? {} : { activity: input.activity }),
       });
       if (wasResumed) await this.apply(family, step);
-      return { wasResumed, instance: wasResumed ? await this.requireInstance(input.processId) : requireMember(family, input.processId) };
+      return { wasResumed, instance: wasResumed ? await this.instanceAfter(step, family, input.processId) : requireMember(family, input.processId) };
     });
   }
 
@@ -529,6 +533,18 @@ export class WorkflowService {
       });
     }
     return instance;
+  }
+
+  /**
+   * The instance as a stored step left it. A subprocess that the step finalized is removed from
+   * the store, so its last state comes from the step itself, marked Finalized.
+   */
+  private async instanceAfter(step: StepResult, family: ProcessFamily, processId: string): Promise<ProcessInstance> {
+    if (step.removedInstanceIds.includes(processId)) {
+      const last = step.instances.find((instance) => instance.id === processId) ?? requireMember(family, processId);
+      return { ...last, status: InstanceStatus.Finalized };
+    }
+    return this.requireInstance(processId);
   }
 
   private async requireInstance(processId: string): Promise<ProcessInstance> {

@@ -182,3 +182,27 @@ test('getformbyflow finds the form of the current state, else the scheme-wide on
   assert.deepEqual((await h.call('/workflowapi/getschemelist')).body.data, ['VacationRequest']);
   assert.deepEqual((await h.call('/workflowapi/getschemelist?tags=Finance,HR')).body.data, []);
 });
+
+test('getinstanceinfo lists the live subprocesses of a parent waiting for them (SubProcessIds)', async (t) => {
+  const h = await startHarness(t);
+  // ParallelProcessesWithWaiting, with the subprocess's finalize transition waiting for a command.
+  const xml = fixtureXml('ParallelProcessesWithWaiting')
+    .replace('<Designer />', '<Designer />\n  <Commands><Command Name="Finish" /></Commands>')
+    .replace(
+      /(<Transition Name="SubprocessWork_RootProcessFinal_1"[\s\S]*?<Trigger Type=")Auto(" \/>)/,
+      '$1Command" NameRef="Finish$2',
+    );
+  await h.workflow.saveScheme({ xml });
+  await h.call(`/workflowapi/createinstance/${ids.process}`, { schemeCode: 'ParallelProcessesWithWaiting' });
+  const parent = (await h.call(`/workflowapi/getinstanceinfo/${ids.process}`)).body.data;
+  assert.equal(parent.ActivityName, 'WaitingForMerge');
+  assert.equal(parent.SubProcessIds.length, 1);
+  const childId = parent.SubProcessIds[0];
+  const child = (await h.call(`/workflowapi/getinstanceinfo/${childId}`)).body.data;
+  assert.deepEqual([child.IsSubProcess, child.ParentProcessId, child.ActivityName, child.SubProcessIds], [true, ids.process, 'SubprocessWork', []]);
+
+  const finished = await h.call(`/workflowapi/executecommand/${childId}`, { command: 'Finish' });
+  assert.equal(finished.body.data.WasExecuted, true);
+  const merged = (await h.call(`/workflowapi/getinstanceinfo/${ids.process}`)).body.data;
+  assert.deepEqual([merged.ActivityName, merged.InstanceStatus, merged.SubProcessIds], ['Final', 3, []]);
+});

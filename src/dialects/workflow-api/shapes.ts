@@ -73,6 +73,7 @@ export function historyShape(record: StoredTransition) {
 export function processInfoShape(info: InstanceInfo) {
   return {
     ...processInstanceShape(info.instance),
+    SubProcessIds: info.subprocessIds,
     Transitions: info.history.map(transitionShape),
     History: info.history.map(historyShape),
   };
