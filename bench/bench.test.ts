@@ -48,7 +48,7 @@ test('the storage ceiling commits durable single-row transactions within its bou
 });
 
 test('every scenario measures or says it is not yet runnable, with tiny sizes', { timeout: 120_000 }, async () => {
-  const options = { ...DEFAULT_OPTIONS, durationSeconds: 0.3, instances: 200, timers: 100, rate: 100, connections: 2, resultsDir: null };
+  const options = { ...DEFAULT_OPTIONS, durationSeconds: 0.2, instances: 200, timers: 100, rate: 100, connections: 2, resultsDir: null };
   const run = await runBench(options, silentProgress, 'bench.test');
   assert.deepEqual(run.reports.map((report) => report.scenario), NAMES);
   for (const report of run.reports) {

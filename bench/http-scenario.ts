@@ -21,16 +21,24 @@ export interface HttpCeiling extends LoadFigures {
   readonly peakRssBytes: number | null;
 }
 
-/** Runs `plan` (without its URL) against the bare fastify ceiling server. */
+let sharedCeiling: Promise<ServerProcess> | null = null;
+
+/**
+ * Runs `plan` (without its URL) against the bare fastify ceiling server. One ceiling process
+ * serves every scenario of a run (it is stateless); {@link stopHttpCeiling} ends it.
+ */
 export async function measureHttpCeiling(plan: Omit<LoadPlan, 'baseUrl'>, progress: Progress): Promise<HttpCeiling> {
-  const server = await startServer({ kind: 'ceiling' });
-  let figures: LoadFigures;
-  try {
-    figures = await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
-  } finally {
-    await server.stop();
-  }
+  sharedCeiling ??= startServer({ kind: 'ceiling' });
+  const server = await sharedCeiling;
+  const figures = await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
   return { ...figures, peakRssBytes: server.peakRssBytes() };
+}
+
+/** Stops the shared HTTP ceiling server, if one was started. */
+export async function stopHttpCeiling(): Promise<void> {
+  const running = sharedCeiling;
+  sharedCeiling = null;
+  if (running !== null) await (await running).stop();
 }
 
 /** A Waymark server under test, with its data directory. */

@@ -43,7 +43,7 @@ export const latencyScenario: Scenario = {
           ...plan,
           baseUrl: server.baseUrl,
           label: `latency: getinstanceinfo at ${options.rate} req/s`,
-          requests: [{ method: 'POST', next: () => ({ path: `/workflowapi/getinstanceinfo/${readable[Math.floor(Math.random() * readable.length)] ?? randomUUID()}` }) }],
+          requests: [{ method: 'POST', next: () => ({ path: `/workflowapi/getinstanceinfo/${readable[Math.floor(Math.random() * readable.length)] ?? randomUUID()}`, body: '{}' }) }],
         },
         progress,
       );
