@@ -466,13 +466,13 @@ export class WorkflowService {
   /** Inbox items by identity and/or process. */
   async getInbox(filter: { processId?: string; identityId?: string }, scope: CallScope = {}): Promise<readonly InboxItem[]> {
     if (filter.processId) await this.getInstance(filter.processId, scope);
-    return this.store.getInbox(filter);
+    return this.store.getInbox(scope.tenantId == null ? filter : { ...filter, tenantId: scope.tenantId });
   }
 
   /** Outbox items by identity and/or process. */
   async getOutbox(filter: { processId?: string; identityId?: string }, scope: CallScope = {}): Promise<readonly OutboxItem[]> {
     if (filter.processId) await this.getInstance(filter.processId, scope);
-    return this.store.getOutbox(filter);
+    return this.store.getOutbox(scope.tenantId == null ? filter : { ...filter, tenantId: scope.tenantId });
   }
 
   /** Recomputes the inbox of the given instances (all root instances when none are given). */

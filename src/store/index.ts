@@ -1,5 +1,6 @@
 /** Storage: the Store port and its adapters. */
 export type {
+  FolderFilter,
   InstanceQuery,
   NewOutboxMessage,
   OutboxMessage,

@@ -8,7 +8,7 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { InstanceQuery, OutboxMessage, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { FolderFilter, InstanceQuery, OutboxMessage, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
@@ -356,20 +356,26 @@ export class SqlStore implements Store {
     return rows.map(historyFromRow);
   }
 
-  async getInbox(filter: { processId?: string; identityId?: string }): Promise<readonly InboxItem[]> {
+  async getInbox(filter: FolderFilter): Promise<readonly InboxItem[]> {
     let query = this.db.selectFrom('inbox').selectAll();
     if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
     if (filter.identityId !== undefined) query = query.where('identity_id', '=', filter.identityId);
+    if (filter.tenantId !== undefined) query = query.where('process_id', 'in', this.instancesOfTenant(filter.tenantId));
     const rows = await query.orderBy('added_at').orderBy('process_id').orderBy('identity_id').execute();
     return rows.map(inboxFromRow);
   }
 
-  async getOutbox(filter: { processId?: string; identityId?: string }): Promise<readonly OutboxItem[]> {
+  async getOutbox(filter: FolderFilter): Promise<readonly OutboxItem[]> {
     let query = this.db.selectFrom('outbox').selectAll();
     if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
     if (filter.identityId !== undefined) query = query.where('identity_id', '=', filter.identityId);
+    if (filter.tenantId !== undefined) query = query.where('process_id', 'in', this.instancesOfTenant(filter.tenantId));
     const rows = await query.orderBy('id').execute();
     return rows.map(outboxFromRow);
+  }
+
+  private instancesOfTenant(tenantId: string) {
+    return this.db.selectFrom('instances').select('id').where('tenant_id', '=', tenantId);
   }
 
   async getTimers(processId: string): Promise<readonly ArmedTimer[]> {

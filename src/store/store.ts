@@ -54,6 +54,13 @@ export interface StoredUser {
   readonly createdAt: string;
 }
 
+/** Which inbox or outbox items to read. */
+export interface FolderFilter {
+  readonly processId?: string;
+  readonly identityId?: string;
+  readonly tenantId?: string;
+}
+
 /** Filter, sort and page for listing instances. */
 export interface InstanceQuery {
   readonly take?: number; // 0 = all
@@ -135,8 +142,10 @@ export interface Store extends LogRecords, FormRecords {
 
   // Reads beside instances
   getHistory(processId: string): Promise<readonly StoredTransition[]>;
-  getInbox(filter: { processId?: string; identityId?: string }): Promise<readonly InboxItem[]>;
-  getOutbox(filter: { processId?: string; identityId?: string }): Promise<readonly OutboxItem[]>;
+  /** Inbox items by process and/or identity; `tenantId` keeps only items of that tenant's instances. */
+  getInbox(filter: FolderFilter): Promise<readonly InboxItem[]>;
+  /** Outbox items, filtered like the inbox. */
+  getOutbox(filter: FolderFilter): Promise<readonly OutboxItem[]>;
   getTimers(processId: string): Promise<readonly ArmedTimer[]>;
   /** Timers due at or before `now`, oldest first (the runtime fires them; a later issue). */
   getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]>;

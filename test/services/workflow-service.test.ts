@@ -214,3 +214,17 @@ test('deleteInstances removes the instance with its rows and reports the missing
   assert.deepEqual(await store.getInbox({ processId: PROCESS }), []);
   assert.deepEqual(await store.getTimers(PROCESS), []);
 });
+
+test('inbox and outbox listed for a tenant hold only that tenant’s instances, also without a processId', async (t) => {
+  const { workflow } = await setUp(t);
+  await workflow.saveScheme({ xml: vacationXml });
+  const other = '33333333-3333-4333-8333-333333333333';
+  await workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [], tenantId: 'acme' });
+  await workflow.createInstance({ processId: other, schemeCode: 'VacationRequest', actor: john, parameters: [], tenantId: 'globex' });
+  await workflow.executeCommand({ processId: PROCESS, command: 'StartSigning', actor: john, parameters: [] });
+  await workflow.executeCommand({ processId: other, command: 'StartSigning', actor: john, parameters: [] });
+  assert.deepEqual((await workflow.getInbox({ identityId: 'Margo' })).map((i) => i.processId).sort(), [PROCESS, other].sort());
+  assert.deepEqual((await workflow.getInbox({ identityId: 'Margo' }, { tenantId: 'acme' })).map((i) => i.processId), [PROCESS]);
+  assert.deepEqual((await workflow.getOutbox({ identityId: 'John' }, { tenantId: 'globex' })).map((o) => o.processId), [other]);
+  assert.deepEqual(await workflow.getInbox({}, { tenantId: 'initech' }), []);
+});
