@@ -14,7 +14,7 @@ const quietLogger = createLogger({ level: 'silent' });
 /** A fresh app over an in-memory SQLite store, closed (with its store) after the test. */
 async function appFor(
   t: TestContext,
-  options: { config?: Config; store?: Store; services?: WorkflowService; plugins?: WaymarkPlugin[] } = {},
+  options: { config?: Config; store?: Store; services?: WorkflowService; plugins?: WaymarkPlugin[]; nodeId?: string } = {},
 ): Promise<FastifyInstance> {
   const store = options.store ?? (await createSqliteStore({ dataDir: '.', filename: ':memory:' }));
   const app = await buildServer({
@@ -24,6 +24,7 @@ async function appFor(
     clock: new ManualClock(),
     ...(options.services ? { services: options.services } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
   });
   t.after(async () => {
     await app.close();
@@ -71,6 +72,12 @@ test('GET /readiness is 200 when the store answers and the runtime runs', async 
   const response = await app.inject({ method: 'GET', url: '/readiness' });
   assert.equal(response.statusCode, 200);
   assert.deepEqual(response.json(), { status: 'ready', store: 'ok', runtime: 'running' });
+});
+
+test('GET /readiness names this node when it is part of a cluster', async (t) => {
+  const app = await appFor(t, { nodeId: 'node-7f3a' });
+  const response = await app.inject({ method: 'GET', url: '/readiness' });
+  assert.deepEqual(response.json(), { status: 'ready', store: 'ok', runtime: 'running', nodeId: 'node-7f3a' });
 });
 
 test('GET /readiness is 503 with the reason when the store ping fails', async (t) => {

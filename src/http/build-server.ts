@@ -20,6 +20,8 @@ export interface ServerDeps {
   readonly plugins?: readonly WaymarkPlugin[];
   /** The access control; built over `store` when not given. */
   readonly access?: AccessControl;
+  /** This node's id in a cluster, shown by `/readiness`. */
+  readonly nodeId?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(body.statusCode).send(body);
   });
 
-  await registerHealthRoutes(app, { store, services });
+  await registerHealthRoutes(app, { store, services, ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }) });
 
   const plugins = deps.plugins ?? [];
   // Only plugins need access control; a bare shell (health probes) must not touch settings or keys.

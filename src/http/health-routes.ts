@@ -7,6 +7,8 @@ export interface ReadinessReport {
   readonly status: 'ready' | 'not ready';
   readonly store: 'ok' | 'unavailable';
   readonly runtime: 'running' | 'stopped';
+  /** This node's id (in a cluster every node has one). */
+  readonly nodeId?: string;
   /** Why the server is not ready, when it is not. */
   readonly reasons?: readonly string[];
 }
@@ -16,7 +18,7 @@ export interface ReadinessReport {
  * only when the store answers a ping and the runtime is running, 503 with the reasons otherwise.
  * Probes are logged at `warn` only, so a load balancer polling them does not flood the log.
  */
-export async function registerHealthRoutes(app: FastifyInstance, deps: { store: Store; services: WorkflowService }): Promise<void> {
+export async function registerHealthRoutes(app: FastifyInstance, deps: { store: Store; services: WorkflowService; nodeId?: string }): Promise<void> {
   app.get('/liveness', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readiness', { logLevel: 'warn' }, async (request, reply) => {
@@ -36,6 +38,7 @@ export async function registerHealthRoutes(app: FastifyInstance, deps: { store: 
       status: reasons.length === 0 ? 'ready' : 'not ready',
       store: storeOk ? 'ok' : 'unavailable',
       runtime: runtimeRunning ? 'running' : 'stopped',
+      ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }),
       ...(reasons.length === 0 ? {} : { reasons }),
     };
     return reply.code(reasons.length === 0 ? 200 : 503).send(report);

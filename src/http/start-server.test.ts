@@ -29,7 +29,9 @@ test('startServer opens SQLite in the data folder, listens, answers /readiness a
 
   const response = await fetch(`${server.url}/readiness`);
   assert.equal(response.status, 200);
-  assert.deepEqual(await response.json(), { status: 'ready', store: 'ok', runtime: 'running' });
+  const responseBody = (await response.json()) as Record<string, unknown>;
+  assert.match(String(responseBody.nodeId), /^[0-9a-f-]{36}$/, 'the node names itself');
+  assert.deepEqual({ ...responseBody, nodeId: 'id' }, { status: 'ready', store: 'ok', runtime: 'running', nodeId: 'id' });
 
   const schemes = await fetch(`${server.url}/workflowapi/getschemelist`);
   assert.equal(schemes.status, 200);

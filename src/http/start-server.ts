@@ -6,6 +6,7 @@ import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
 import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
 import { applyStartupSettings } from '../access/index.js';
+import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import { buildServer } from './build-server.js';
 import { installedPlugins } from './installed-plugins.js';
 import type { WaymarkPlugin } from './plugins.js';
@@ -15,6 +16,8 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   /** The address it listens on, e.g. `http://127.0.0.1:8077`. */
   readonly url: string;
+  /** This node's id (in a cluster on PostgreSQL, the one the others see). */
+  readonly nodeId: string;
   /** Stops taking requests, lets running ones finish, then closes the store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -44,16 +47,40 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const clock = options.clock ?? systemClock;
   logger.info({ config: describeConfig(config) }, 'Waymark is starting');
 
-  const store = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
+  const env = options.env ?? process.env;
+  const baseStore = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
+  // On PostgreSQL this node registers itself, heartbeats, takes over lost nodes' work, and hears
+  // other nodes' changes (docs/cluster.md); on SQLite it is the only node and this is a no-op.
+  let cluster: Awaited<ReturnType<typeof joinCluster>>;
+  const nodeTimeoutMs = nodeTimeoutFromEnvironment(env);
+  try {
+    cluster = await joinCluster({
+      databaseUrl: config.databaseUrl,
+      clock,
+      nodeTimeoutMs,
+      onError: (error, what) => logger.warn({ err: error }, `cluster: ${what}`),
+    });
+  } catch (error) {
+    await baseStore.close();
+    throw error;
+  }
+  const store = cluster.announcing(baseStore);
   let app: FastifyInstance;
   let url: string;
   let runtime: WorkflowRuntime;
   try {
     // Settings from the environment are applied before anything reads them; on first start this
     // also creates the signing key and, without WAYMARK_ADMIN_PASSWORD, a generated admin password.
-    await applyStartupSettings(options.env ?? process.env, store, logger);
+    await applyStartupSettings(env, store, logger);
     // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
-    const runtimeSetup = await createServerRuntime({ store, clock, env: options.env ?? process.env, fileSandbox: config.fileSandbox, logger });
+    const runtimeSetup = await createServerRuntime({
+      store,
+      clock,
+      env,
+      fileSandbox: config.fileSandbox,
+      logger,
+      ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
+    });
     const services = new WorkflowService({
       store,
       clock,
@@ -61,8 +88,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
       ...runtimeSetup.serviceOptions,
     });
     runtime = runtimeSetup.attach(services);
+    cluster.bindRuntime(services, runtime);
     const plugins = options.plugins ?? installedPlugins();
-    app = await buildServer({ config, store, services, logger, clock, plugins });
+    app = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id });
     try {
       url = await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -71,7 +99,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     }
     runtime.start();
   } catch (error) {
-    await store.close();
+    await cluster.node.stop();
+    await baseStore.close();
     throw error;
   }
 
@@ -91,7 +120,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       } finally {
         // After the last request, before the store: a batch in progress finishes its writes.
         await runtime.stop();
-        await store.close();
+        await cluster.node.stop();
+        await baseStore.close();
       }
       logger.info('Waymark stopped');
     })();
@@ -101,8 +131,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
   }
 
-  logger.info({ url, publicUrl: config.publicUrl, store: store.kind }, `Waymark is listening on ${url}`);
-  return { app, url, close };
+  logger.info({ url, publicUrl: config.publicUrl, store: store.kind, nodeId: cluster.node.id }, `Waymark is listening on ${url}`);
+  return { app, url, nodeId: cluster.node.id, close };
 }
 
 function listenError(error: unknown, config: Config): unknown {

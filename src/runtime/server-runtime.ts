@@ -24,6 +24,8 @@ export interface ServerRuntimeOptions {
   readonly fileSandbox: string | null;
   readonly logger?: RuntimeLogger;
   readonly setTimer?: SetTimer;
+  /** Lease and sleep bounds of the scheduler and dispatcher (a cluster keeps leases within its node timeout). */
+  readonly timings?: { readonly leaseMs: number; readonly maxSleepMs: number };
 }
 
 /** The runtime before and after the service exists. */
@@ -51,6 +53,7 @@ export async function createServerRuntime(options: ServerRuntimeOptions): Promis
         service,
         deliver: parts.deliver,
         ...(options.setTimer === undefined ? {} : { setTimer: options.setTimer }),
+        ...(options.timings === undefined ? {} : { scheduler: options.timings, dispatcher: options.timings }),
         onError: (error, what) => options.logger?.warn({ err: error }, `Runtime: ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
       }),
   };

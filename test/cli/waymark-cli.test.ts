@@ -174,7 +174,9 @@ test('serve listens, answers /readiness, and stops cleanly on SIGTERM', async (t
 
   const readiness = await fetch(`${url}/readiness`);
   assert.equal(readiness.status, 200);
-  assert.deepEqual(await readiness.json(), { status: 'ready', store: 'ok', runtime: 'running' });
+  const readinessBody = (await readiness.json()) as Record<string, unknown>;
+  assert.match(String(readinessBody.nodeId), /^[0-9a-f-]{36}$/, 'the node names itself');
+  assert.deepEqual({ ...readinessBody, nodeId: 'id' }, { status: 'ready', store: 'ok', runtime: 'running', nodeId: 'id' });
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
