@@ -1,6 +1,7 @@
 // Runs every *.test.ts under src/ and test/ with node:test through tsx.
 // Node 20's --test does not expand globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [substring-filter ...]
+// Usage: node scripts/run-tests.mjs [--cluster] [substring-filter ...]
+// --cluster runs the multi-process suites (*.cluster-test.ts) instead of the unit and scenario tests.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,12 +14,15 @@ function collect(dir, out) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);
-    else if (name.endsWith('.test.ts')) out.push(path);
+    else if (name.endsWith(suffix)) out.push(path);
   }
   return out;
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const cluster = args.includes('--cluster');
+const suffix = cluster ? '.cluster-test.ts' : '.test.ts';
+const filters = args.filter((arg) => arg !== '--cluster');
 const files = [...collect('src', []), ...collect('test', []), ...collect('bench', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();

@@ -162,16 +162,9 @@ async function instancesAfterTimer(admin: pg.Pool): Promise<number> {
   return Number(row.rows[0]!.count);
 }
 
-/**
- * These start up to three node processes per test and take minutes on a loaded 2-core machine,
- * so `npm test` reports them as skipped (with the reason) and `npm run test:pg` runs them.
- */
-const CLUSTER_TESTS_WANTED = process.env.WAYMARK_TEST_CLUSTER === '1';
-
-describe('several nodes on one database', {
-  timeout: 600_000,
-  skip: CLUSTER_TESTS_WANTED ? false : 'multi-process cluster tests run with WAYMARK_TEST_CLUSTER=1 (npm run test:pg)',
-}, () => {
+// These start up to three node processes per test: they form their own suite
+// (`npm run test:cluster`, which CI runs after `npm test`) to keep `npm test` short.
+describe('several nodes on one database', { timeout: 600_000 }, () => {
   for (const nodeCount of [2, 3]) {
     it(`${nodeCount} nodes: 1,000 timers due at one moment each fire exactly once`, async (t) => {
       const cleanup = new Cleanup(t);
