@@ -10,17 +10,8 @@ import { WaymarkError } from '../errors/index.js';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
 import { readZip, writeZip, type ZipEntry } from './zip-archive.js';
 
-/** The file actions this module runs. */
-export const FILE_ACTIONS: ReadonlySet<string> = new Set([
-  'FileWrite',
-  'FileRead',
-  'FileDelete',
-  'DirectoryCreate',
-  'DirectoryCompress',
-  'FileUncompress',
-  'FilesListRead',
-  'DirectoryDelete',
-]);
+/** The file actions this module runs (the scheme module owns the list). */
+export { FILE_ACTIONS } from '../scheme/index.js';
 
 /** Largest file read into a parameter, and largest archive content: 16 MiB. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;

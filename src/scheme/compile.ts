@@ -18,25 +18,6 @@ import type {
   TimerDefinition,
 } from './model.js';
 
-/** Actions Waymark runs itself; any other action name must come from a callback server. */
-export const BUILT_IN_ACTIONS: ReadonlySet<string> = new Set([
-  'SetParameter',
-  'RemoveParameter',
-  'StartLoopFor',
-  'StartLoopForeach',
-  'StartLoopForeachFromParameter',
-  'HTTPRequest',
-  'FileWrite',
-  'FileRead',
-  'FileDelete',
-  'DirectoryCreate',
-  'DirectoryCompress',
-  'FileUncompress',
-  'FilesListRead',
-  'DirectoryDelete',
-  'Webhook',
-]);
-
 /** The file actions: they touch the server's disk and run only inside a configured sandbox folder. */
 export const FILE_ACTIONS: ReadonlySet<string> = new Set([
   'FileWrite',
@@ -48,6 +29,19 @@ export const FILE_ACTIONS: ReadonlySet<string> = new Set([
   'FilesListRead',
   'DirectoryDelete',
 ]);
+
+/** Actions Waymark runs itself; any other action name must come from a callback server. */
+export const BUILT_IN_ACTIONS: ReadonlySet<string> = new Set([
+  'SetParameter',
+  'RemoveParameter',
+  'StartLoopFor',
+  'StartLoopForeach',
+  'StartLoopForeachFromParameter',
+  'HTTPRequest',
+  ...FILE_ACTIONS,
+  'Webhook',
+]);
+
 
 /** Condition actions Waymark evaluates itself. */
 export const BUILT_IN_CONDITIONS: ReadonlySet<string> = new Set([
