@@ -60,6 +60,12 @@ test('every scenario measures or says it is not yet runnable, with tiny sizes', 
       assert.ok((report.reason ?? '').length > 0, `${report.scenario} says why it cannot run`);
     }
   }
+  // The timers scenario checks the runtime's promise itself: every due timer fired, none twice.
+  const timers = run.reports.find((report) => report.scenario === 'timers');
+  const figure = (prefix: string) => timers?.measurements.find((measurement) => measurement.metric.startsWith(prefix))?.value;
+  assert.equal(timers?.parameters.fired, options.timers);
+  assert.equal(figure('instances whose timer fired twice'), 0);
+  assert.equal(figure('timers left unfired'), 0);
   const markdown = renderMarkdown(run);
   for (const name of NAMES) assert.match(markdown, new RegExp(`\\| ${name} \\|`));
 });

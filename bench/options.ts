@@ -30,7 +30,7 @@ export interface BenchOptions {
 export const DEFAULT_OPTIONS: BenchOptions = {
   scenarios: [],
   durationSeconds: 10,
-  connections: 10,
+  connections: 100,
   pipelining: 1,
   instances: 1_000_000,
   timers: 100_000,
