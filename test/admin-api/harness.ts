@@ -12,7 +12,8 @@ import { buildServer } from '../../src/http/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { LogService } from '../../src/services/log-service.js';
-import { createSqliteStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { storeFactoryFromEnvironment } from '../support/postgres.js';
 
 /** The admin password every test signs in with. */
 export const ADMIN_PASSWORD = 'admin-api test password 42';
@@ -57,7 +58,7 @@ export function basicAuth(password: string, user = 'admin'): string {
 
 /** A fresh server, closed with its store when the test ends. */
 export async function startAdminHarness(t: TestContext, options: { bodyLimit?: number } = {}): Promise<AdminHarness> {
-  const store = await createSqliteStore({ filename: ':memory:' });
+  const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-04-01T08:00:00.000Z');
   await new SettingsService(store, clock).setAdminPassword(ADMIN_PASSWORD);
   const env = options.bodyLimit === undefined ? {} : { WAYMARK_BODY_LIMIT: String(options.bodyLimit) };

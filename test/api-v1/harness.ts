@@ -13,7 +13,8 @@ import { waymarkPlugin as workflowApi } from '../../src/dialects/workflow-api/in
 import { buildServer } from '../../src/http/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
-import { createSqliteStore, type Store, type TenantRecord, type WorkflowModelRecord } from '../../src/store/index.js';
+import type { Store, TenantRecord, WorkflowModelRecord } from '../../src/store/index.js';
+import { storeFactoryFromEnvironment } from '../support/postgres.js';
 
 /** The public URL task links start with. */
 export const PUBLIC_URL = 'https://waymark.example';
@@ -89,7 +90,7 @@ export interface ApiV1Harness {
 
 /** A fresh server, closed with its store when the test ends. */
 export async function startApiV1Harness(t: TestContext): Promise<ApiV1Harness> {
-  const store = await createSqliteStore({ filename: ':memory:' });
+  const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-05-04T09:00:00.000Z');
   await new SettingsService(store, clock).setAdminPassword(ADMIN_PASSWORD);
   const config = loadConfig({ WAYMARK_PUBLIC_URL: PUBLIC_URL }, {}, '/srv/waymark');

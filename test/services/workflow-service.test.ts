@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSqliteStore } from '../../src/store/index.js';
+import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import { ManualClock, UserService, WorkflowService } from '../../src/services/index.js';
 import { InstanceStatus, type ExternalCalls } from '../../src/engine/index.js';
 import { isWaymarkError } from '../../src/errors/index.js';
@@ -27,7 +27,7 @@ function fakeCallbackServer(calls: string[]): ExternalCalls {
 }
 
 async function setUp(t: import('node:test').TestContext, external?: ExternalCalls) {
-  const store = await createSqliteStore({ filename: ':memory:' });
+  const store = await storeFactoryFromEnvironment().open(t);
   t.after(() => store.close());
   const clock = new ManualClock('2026-03-01T09:00:00.000Z');
   let n = 0;
@@ -181,7 +181,7 @@ test('updateInstanceScheme moves to the latest version, and refuses when the act
 });
 
 test('without a callback server, the JsonBackup action puts the instance in Error with the reason', async (t) => {
-  const store = await createSqliteStore({ filename: ':memory:' });
+  const store = await storeFactoryFromEnvironment().open(t);
   t.after(() => store.close());
   const workflow = new WorkflowService({ store, callbackServerConfigured: false });
   await workflow.saveScheme({ xml: vacationXml });
