@@ -95,7 +95,6 @@ export const timersScenario: Scenario = {
           atMost('fire lag p50 (fired − due)', lags.p50, 'ms', undefined),
           atMost('fire lag p95', lags.p95, 'ms', undefined),
           atMost('fire lag p99', lags.p99, 'ms', undefined),
-          atMost('Timer transitions in history, minus timers', facts.fired - options.timers, 'transitions', 0),
           atMost('instances whose timer fired twice', duplicates, 'instances', 0),
           atMost('timers left unfired', facts.timersLeft, 'timers', 0),
           atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
