@@ -10,6 +10,7 @@ type Published = Exclude<ChangeKind, 'resync'>;
 /** Which store writes announce which change, and the key they name (first argument). */
 const ANNOUNCED_WRITES: Partial<Record<keyof Store, { kind: Published; key: (args: unknown[]) => string | undefined }>> = {
   setSetting: { kind: 'settings', key: (args) => args[0] as string },
+  setSettingIfAbsent: { kind: 'settings', key: (args) => args[0] as string },
   createUser: { kind: 'users', key: (args) => (args[0] as { id: string }).id },
   updateUser: { kind: 'users', key: (args) => (args[0] as { id: string }).id },
   deleteUser: { kind: 'users', key: (args) => args[0] as string },

@@ -63,3 +63,18 @@ test('two key rings starting at once over one store end with exactly one signing
   assert.deepEqual(created.sort(), [false, true]);
   assert.equal((await new SigningKeyRing(store, clock).describe()).length, 1);
 });
+
+test('two nodes starting on one empty database end with one first signing key that both sign with', async (t) => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  const clock = new ManualClock();
+  // Two key rings over two store objects stand for two processes: the in-process lock does not join them.
+  const otherProcessStore = new Proxy(store, {});
+  const nodeA = new SigningKeyRing(store, clock);
+  const nodeB = new SigningKeyRing(otherProcessStore, clock);
+  const created = await Promise.all([nodeA.ensureKey(), nodeB.ensureKey()]);
+  assert.equal(created.filter(Boolean).length, 1, 'exactly one node created the key');
+  const [a, b] = await Promise.all([nodeA.activeKey(), nodeB.activeKey()]);
+  assert.equal(a.kid, b.kid);
+  assert.equal((await nodeA.publicKeySet()).keys.length, 1);
+});

@@ -64,9 +64,15 @@ export class SigningKeyRing {
   /** Creates the first key when there is none. True when one was created. */
   async ensureKey(): Promise<boolean> {
     return this.serialized(async () => {
-      if ((await this.load()).some((key) => key.retiredAt === null)) return false;
-      await this.addKeyNow();
-      return true;
+      const keys = await this.load();
+      if (keys.some((key) => key.retiredAt === null)) return false;
+      if (keys.length > 0) {
+        await this.addKeyNow();
+        return true;
+      }
+      // The very first key: several nodes may start on one empty database at once. Only one
+      // insert wins; the others use the key it stored, so no node signs with a key nobody keeps.
+      return this.store.setSettingIfAbsent(SIGNING_KEYS_SETTING, [await this.newKey()] as unknown as JsonValue);
     });
   }
 
@@ -113,15 +119,18 @@ export class SigningKeyRing {
     return next;
   }
 
-  private async addKeyNow(): Promise<string> {
+  private async newKey(): Promise<StoredSigningKey> {
     const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true, modulusLength: 2048 });
     const privateJwk = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(privateJwk);
-    const now = this.clock.now().toISOString();
-    const kept = (await this.load()).map((key) => (key.retiredAt === null ? { ...key, retiredAt: now } : key));
-    const keys: StoredSigningKey[] = [{ kid, privateJwk, createdAt: now, retiredAt: null }, ...kept];
-    await this.store.setSetting(SIGNING_KEYS_SETTING, keys as unknown as JsonValue);
-    return kid;
+    return { kid, privateJwk, createdAt: this.clock.now().toISOString(), retiredAt: null };
+  }
+
+  private async addKeyNow(): Promise<string> {
+    const key = await this.newKey();
+    const kept = (await this.load()).map((old) => (old.retiredAt === null ? { ...old, retiredAt: key.createdAt } : old));
+    await this.store.setSetting(SIGNING_KEYS_SETTING, [key, ...kept] as unknown as JsonValue);
+    return key.kid;
   }
 
   /** Reads the stored keys, dropping those retired long enough ago. */

@@ -518,6 +518,14 @@ function storeSuite(factory: StoreFactory): void {
       await store.setSetting('license', null);
       assert.equal(await store.getSetting('license'), null);
     });
+
+    it('stores a value only when the key has none: of two racing writers exactly one wins', async (t) => {
+      const store = await openStore(t);
+      const results = await Promise.all([store.setSettingIfAbsent('first-key', 'a'), store.setSettingIfAbsent('first-key', 'b')]);
+      assert.deepEqual(results.filter(Boolean).length, 1);
+      assert.equal(await store.getSetting('first-key'), results[0] ? 'a' : 'b');
+      assert.equal(await store.setSettingIfAbsent('first-key', 'c'), false);
+    });
   });
 
   describe('lifecycle', () => {

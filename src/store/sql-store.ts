@@ -650,6 +650,15 @@ export class SqlStore implements Store {
       .execute();
   }
 
+  async setSettingIfAbsent(key: string, value: JsonValue): Promise<boolean> {
+    const result = await this.db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
   // ---- Logs and forms ------------------------------------------------------------------------
 
   async appendLog(entry: LogEntry): Promise<StoredLogEntry> {

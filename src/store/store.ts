@@ -188,6 +188,8 @@ export interface Store extends LogRecords, FormRecords {
   // Settings (key → JSON)
   getSetting<T extends JsonValue>(key: string): Promise<T | null>;
   setSetting(key: string, value: JsonValue | null): Promise<void>;
+  /** Stores `value` only when the key has none; true when it was stored (safe across nodes). */
+  setSettingIfAbsent(key: string, value: JsonValue): Promise<boolean>;
 
   /** True when the database answers. */
   ping(): Promise<boolean>;
