@@ -52,10 +52,11 @@ function callbackHandler(options: { failJsonBackup?: () => boolean } = {}) {
   };
 }
 
-async function serverWithCallbacks(t: TestContext, callback: TestHttpServer, clock = new ManualClock('2026-03-02T08:00:00.000Z')): Promise<RuntimeHarness> {
+// A loaded CI machine can take a second to answer on loopback: only the timeout test uses a short limit.
+async function serverWithCallbacks(t: TestContext, callback: TestHttpServer, clock = new ManualClock('2026-03-02T08:00:00.000Z'), timeoutMs = 10_000): Promise<RuntimeHarness> {
   const store = await createSqliteStore({ filename: ':memory:' });
   t.after(() => store.close());
-  await store.setSetting('callbackServers', [{ baseUrl: `${callback.origin}/callback`, token: 'secret-token', timeoutMs: 500 }]);
+  await store.setSetting('callbackServers', [{ baseUrl: `${callback.origin}/callback`, token: 'secret-token', timeoutMs }]);
   const parts = await createRuntimeParts({ store, clock, env: {} });
   assert.equal(parts.callbackServerConfigured, true);
   return openHarness(t, {
@@ -159,7 +160,7 @@ describe('callback servers', () => {
 
   it('an action that no server lists, a timeout and a bad answer each give a precise reason', async (t) => {
     const callback = await startTestServer(t, callbackHandler());
-    const h = await serverWithCallbacks(t, callback);
+    const h = await serverWithCallbacks(t, callback, undefined, 500);
     await h.service.saveScheme({ xml: vacationXml.replaceAll('JsonBackup', 'Unlisted') });
     const unlisted = await h.service.createInstance({ processId: 'u-1', schemeCode: 'VacationRequest', actor: john, parameters: [] });
     assert.match(unlisted.errorMessage ?? '', /Action 'Unlisted' is not built into Waymark and no configured callback server lists it in getactions/);
@@ -169,7 +170,7 @@ describe('callback servers', () => {
     const bad = await h.service.createInstance({ processId: 'u-2', schemeCode: 'VacationRequest', actor: john, parameters: [] });
     assert.match(bad.errorMessage ?? '', /gave a bad answer to executeaction 'JsonBackup': the answer is not JSON/);
 
-    callback.handler = (r) => (r.path === '/callback/executeaction' ? new Promise<TestAnswer>((resolve) => setTimeout(() => resolve({ json: { success: true } }), 1500)) : callbackHandler()(r));
+    callback.handler = (r) => (r.path === '/callback/executeaction' ? new Promise<TestAnswer>((resolve) => setTimeout(() => resolve({ json: { success: true } }), 3000)) : callbackHandler()(r));
     const slow = await h.service.createInstance({ processId: 'u-3', schemeCode: 'VacationRequest', actor: john, parameters: [] });
     assert.match(slow.errorMessage ?? '', /no answer from http:\/\/127\.0\.0\.1:\d+ within 500 ms/);
   });
