@@ -222,3 +222,17 @@ test('a fastify plugin with its own options is mounted through mountFastifyPlugi
   const response = await app.inject({ method: 'GET', url: '/greeting/hello' });
   assert.deepEqual(response.json(), { word: 'hi', limit: 1048576 });
 });
+
+test('GET /docs lists the API documents of the mounted dialects, and none of a dialect that is not mounted', async (t) => {
+  const { installedPlugins } = await import('./installed-plugins.js');
+  const full = await appFor(t, { plugins: [...installedPlugins()] });
+  const page = await full.inject({ method: 'GET', url: '/docs' });
+  assert.equal(page.statusCode, 200);
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  for (const link of ['/docs/workflowapi', '/openapi/workflowapi.json', '/docs/api-v1', '/openapi/api-v1.json']) {
+    assert.ok(page.body.includes(`href="${link}"`), link);
+    assert.equal((await full.inject({ method: 'GET', url: link })).statusCode, 200, `${link} answers`);
+  }
+  const bare = await appFor(t);
+  assert.equal((await bare.inject({ method: 'GET', url: '/docs' })).statusCode, 404, 'a shell without dialects has no docs index');
+});

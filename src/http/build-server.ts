@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { createAccessControl, serializeRequestForLog, type AccessControl } from '../access/index.js';
 import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerDocsIndex } from './docs-index.js';
 import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
 
 /** What the HTTP shell is built from. */
@@ -90,6 +91,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger.debug({ plugin: plugin.name, prefix: plugin.prefix ?? '/' }, 'HTTP plugin registered');
   }
 
+  registerDocsIndex(app);
   await app.ready();
   return app;
 }
