@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
     .option('--port <port>', 'TCP port (env PORT, default 8077)')
     .option('--host <host>', 'interface to bind (env HOST, default 0.0.0.0)')
     .option('--data-dir <path>', 'data folder (env WAYMARK_DATA_DIR, default ./data)')
-    .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL; reserved for a later release)')
+    .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
     .option('--public-url <url>', 'the URL callers reach this server at (env WAYMARK_PUBLIC_URL)')
     .addOption(new Option('--log-level <level>', 'log level (env WAYMARK_LOG_LEVEL, default info)').choices(LOG_LEVELS))
     .action(async (flags: Partial<ConfigFlags>) => {

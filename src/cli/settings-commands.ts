@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from './cli-io.js';
+import { withStoreOptions, type CliIo } from './cli-io.js';
 
 /** Runs one command's work and turns errors into an exit code (the CLI's `run` helper). */
 export type CommandRunner = (json: boolean | undefined, work: () => Promise<number>) => Promise<void>;
@@ -31,15 +31,10 @@ const loadDeps = async () => {
  * running server also reads from the store on every use.
  */
 export function registerSettingsCommands(program: Command, io: CliIo, run: CommandRunner): void {
-  const withStore = (command: Command): Command =>
-    command
-      .option('--data-dir <path>', 'data folder (env WAYMARK_DATA_DIR, default ./data)')
-      .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
-      .option('--json', 'print the result as one JSON document');
 
   const settings = program.command('settings').description('read and change access settings in the configured store (no server needed)');
 
-  withStore(
+  withStoreOptions(
     settings
       .command('get <name>')
       .description(`show a setting: ${SETTING_NAMES.join(', ')} (the admin password only as set / not set)`)
@@ -48,7 +43,7 @@ export function registerSettingsCommands(program: Command, io: CliIo, run: Comma
     await run(options.json, () => getSettingCommand(name, options, io));
   });
 
-  withStore(
+  withStoreOptions(
     settings
       .command('set <name> [value]')
       .description('change a setting: api-token <token>, oidc <on|off>, admin-password <password>')
@@ -63,12 +58,12 @@ export function registerSettingsCommands(program: Command, io: CliIo, run: Comma
   });
 
   const keys = program.command('keys').description("the identity server's signing keys");
-  withStore(keys.command('rotate').description('add a new signing key for new tokens; the old one keeps verifying until its tokens expire')).action(
+  withStoreOptions(keys.command('rotate').description('add a new signing key for new tokens; the old one keeps verifying until its tokens expire')).action(
     async (options: StoreFlags & { json?: boolean }) => {
       await run(options.json, () => rotateKeysCommand(options, io));
     },
   );
-  withStore(keys.command('list').description('list the signing keys (ids and dates only)')).action(async (options: StoreFlags & { json?: boolean }) => {
+  withStoreOptions(keys.command('list').description('list the signing keys (ids and dates only)')).action(async (options: StoreFlags & { json?: boolean }) => {
     await run(options.json, () => listKeysCommand(options, io));
   });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from './cli-io.js';
+import { withStoreOptions, type CliIo } from './cli-io.js';
 import type { CommandRunner } from './settings-commands.js';
 
 /** Flags every tenant command takes to find the store. */
@@ -43,14 +43,9 @@ function print(io: CliIo, json: boolean | undefined, document: Record<string, un
  * the `/api/v1` dialect. They work on the configured store directly (no server needed).
  */
 export function registerTenantCommands(program: Command, io: CliIo, run: CommandRunner): void {
-  const withStore = (command: Command): Command =>
-    command
-      .option('--data-dir <path>', 'data folder (env WAYMARK_DATA_DIR, default ./data)')
-      .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
-      .option('--json', 'print the result as one JSON document');
 
   const tenant = program.command('tenant').description('organizations and groups of the /api/v1 dialect');
-  withStore(
+  withStoreOptions(
     tenant
       .command('create')
       .description('create an organization, or a group of one with --parent')
@@ -67,7 +62,7 @@ export function registerTenantCommands(program: Command, io: CliIo, run: Command
   });
 
   const model = program.command('model').description('workflow models (schemes published to a tenant) of the /api/v1 dialect');
-  withStore(
+  withStoreOptions(
     model
       .command('publish')
       .description('publish the latest version of a scheme to a tenant as a workflow model')
@@ -91,7 +86,7 @@ export function registerTenantCommands(program: Command, io: CliIo, run: Command
       }),
     );
   });
-  withStore(
+  withStoreOptions(
     model
       .command('set <wfModelId>')
       .description('change a model: its state and/or whether anyone may start it')
@@ -113,7 +108,7 @@ export function registerTenantCommands(program: Command, io: CliIo, run: Command
   });
 
   const token = program.command('token').description('API tokens of the /api/v1 dialect');
-  withStore(
+  withStoreOptions(
     token
       .command('create')
       .description('create an API token for a tenant; it is printed once and stored only hashed')
