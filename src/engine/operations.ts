@@ -2,6 +2,7 @@
  * The engine's operations: each takes a process family and an input and returns the step to
  * store. Pure: time comes from `ctx.now`, ids from `ctx.newId`, and nothing passed in is changed.
  */
+import { newInstance } from './new-instance.js';
 import { WaymarkError } from '../errors/index.js';
 import type { Classifier, CompiledScheme, CompiledTransition } from '../scheme/model.js';
 import { actorMayTrigger, identitiesAllowedFor } from './actors.js';
@@ -64,7 +65,7 @@ export async function createInstance(
   }
   const run = new StepRun(ctx, null, input.actor, callFacts(input.actor), new Map([[input.schemeId, scheme]]));
   const initial = scheme.initialActivity;
-  const working = run.addCreated({
+  const working = run.addCreated(newInstance({
     id: input.processId,
     schemeCode: scheme.code,
     schemeId: input.schemeId,
@@ -73,21 +74,12 @@ export async function createInstance(
     status: InstanceStatus.Initialized,
     activityName: initial.name,
     stateName: initial.state,
-    previousActivityName: null,
-    previousStateName: null,
-    previousActivityForDirect: null,
-    previousStateForDirect: null,
-    previousActivityForReverse: null,
-    previousStateForReverse: null,
     parentProcessId: null,
     rootProcessId: input.processId,
     startingTransitionName: null,
     parameters: initialPersistentParameters(scheme),
-    errorMessage: null,
     createdAt: run.nowText,
-    lastTransitionAt: null,
-    revision: 0,
-  });
+  }));
   run.applyInputs(working, input.parameters);
   run.begin(working);
   if (await run.runActions(working, initial)) run.enqueue(working);

@@ -4,6 +4,7 @@
  *
  * Inside a step the working copy is mutable; the instances passed in are never changed.
  */
+import { newInstance } from './new-instance.js';
 import { WaymarkError, isWaymarkError } from '../errors/index.js';
 import type {
   ActivityDefinition,
@@ -433,7 +434,7 @@ export class StepRun {
     const stored: Record<string, JsonValue> = initialPersistentParameters(scheme);
     for (const [name, value] of Object.entries(parentParameters)) if (keep(name)) stored[name] = value;
     const parentInstance = parent.instance;
-    const child = this.addCreated({
+    const child = this.addCreated(newInstance({
       id: this.ctx.newId(),
       schemeCode: parentInstance.schemeCode,
       schemeId: parentInstance.schemeId,
@@ -442,21 +443,12 @@ export class StepRun {
       status: InstanceStatus.Running,
       activityName: transition.from,
       stateName: parentInstance.stateName,
-      previousActivityName: null,
-      previousStateName: null,
-      previousActivityForDirect: null,
-      previousStateForDirect: null,
-      previousActivityForReverse: null,
-      previousStateForReverse: null,
       parentProcessId: parentInstance.id,
       rootProcessId: parentInstance.rootProcessId,
       startingTransitionName: transition.name,
       parameters: stored,
-      errorMessage: null,
       createdAt: this.nowText,
-      lastTransitionAt: null,
-      revision: 0,
-    });
+    }));
     for (const [name, value] of Object.entries(parentTemporary)) if (keep(name)) child.temporary[name] = value;
     this.events.push({ type: 'statusChanged', processId: child.instance.id, oldStatus: InstanceStatus.Initialized, newStatus: InstanceStatus.Running });
     this.moveTo(child, destination, { type: 'Subprocess', name: type === 'Auto' ? transition.name : (transition.trigger.name ?? null), transition, classifier: transition.classifier });
