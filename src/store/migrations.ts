@@ -5,7 +5,6 @@
  */
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
-import { rootInstanceCountsSchema } from './root-instance-counts.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
 
@@ -217,7 +216,6 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-runtime-timer-claims-and-outbox': runtimeSchema(dialect),
     '0003-tenants-models-tokens': tenantSchema(),
     '0004-cluster-nodes': clusterSchema(),
-    '0005-root-instance-counts': rootInstanceCountsSchema(dialect),
   };
 }
 

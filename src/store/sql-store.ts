@@ -13,7 +13,6 @@ import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
-import { countRootInstances, isCountedByKey, type RootInstanceCountTables } from './root-instance-counts.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
 import type { TenantRecords } from './tenant-records.js';
 import {
@@ -260,10 +259,7 @@ export class SqlStore implements Store {
       return q;
     };
 
-    // The counters answer the common listings; a search or date range is counted over the rows.
-    const total = isCountedByKey(query)
-      ? await countRootInstances(this.db as unknown as Kysely<RootInstanceCountTables>, query)
-      : Number((await filtered(this.db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow()).count);
+    const totalRow = await filtered(this.db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
     const sort = query.sort ?? { field: 'createdAt', direction: 'desc' };
     const sortColumn = INSTANCE_SORT_COLUMNS[sort.field];
     if (sortColumn === undefined) {
@@ -277,7 +273,7 @@ export class SqlStore implements Store {
     if (sortColumn !== 'id') itemsQuery = itemsQuery.orderBy('id', direction);
     const { offset, limit } = pagingOf(query.skip, query.take);
     const rows = await itemsQuery.limit(limit).offset(offset).execute();
-    return { items: rows.map(instanceFromRow), total };
+    return { items: rows.map(instanceFromRow), total: Number(totalRow.count) };
   }
 
   /**
