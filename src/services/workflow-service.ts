@@ -203,7 +203,9 @@ export class WorkflowService {
     tenantId?: string | null;
   }): Promise<ProcessInstance> {
     this.requireRunning('createinstance');
-    const stored = await this.getScheme(input.schemeCode);
+    // Only the id and version: the compiled definition comes from the cache.
+    const stored = await this.store.latestSchemeVersion(input.schemeCode);
+    if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
     const scheme = await this.compiledScheme(stored.id);
     return this.familyLocks.run(input.processId, () => this.withOutbox(async () => {
       if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
@@ -218,7 +220,7 @@ export class WorkflowService {
       const messages = await this.messagesFor(step);
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.stepApplied(step, messages);
-      return this.requireInstance(input.processId);
+      return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
     }));
   }
 
@@ -544,7 +546,7 @@ export class WorkflowService {
       const last = step.instances.find((instance) => instance.id === processId) ?? requireMember(family, processId);
       return { ...last, status: InstanceStatus.Finalized };
     }
-    return this.requireInstance(processId);
+    return storedAfter(step, processId) ?? requireMember(family, processId);
   }
 
   private async requireInstance(processId: string): Promise<ProcessInstance> {
@@ -552,14 +554,14 @@ export class WorkflowService {
   }
 
   private async loadFamily(processId: string, scope: CallScope = {}): Promise<ProcessFamily> {
-    const instance = this.checkScope(processId, await this.store.getInstance(processId), scope);
-    const members = await this.store.getProcessFamily(instance.rootProcessId);
-    const instances = new Map(members.map((m) => [m.id, m] as const));
+    const stored = await this.store.loadFamily(processId);
+    const instances = new Map((stored?.instances ?? []).map((m) => [m.id, m] as const));
+    const instance = this.checkScope(processId, instances.get(processId) ?? null, scope);
     const root = instances.get(instance.rootProcessId) ?? instance;
     // The engine keeps armed due times (NotOverrideIfExists, steps that stay in an activity)
     // only when it is given them.
-    const timers = new Map<string, readonly ArmedTimer[]>();
-    for (const member of members) timers.set(member.id, await this.store.getTimers(member.id));
+    const timers = new Map<string, ArmedTimer[]>([...instances.keys()].map((id) => [id, []]));
+    for (const timer of stored?.timers ?? []) timers.get(timer.processId)?.push(timer);
     return { root, instances, timers };
   }
 
@@ -614,9 +616,18 @@ export class WorkflowService {
       if (before) expectedRevisions.set(removedId, before.revision);
     }
     const messages = await this.messagesFor(step);
-    await this.store.applyStep({ step, expectedRevisions, messages });
+    await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances });
     this.stepApplied(step, messages);
   }
+}
+
+/**
+ * The instance `processId` as an applied step stored it (the store advances the revision by
+ * one), or undefined when the step did not write it.
+ */
+function storedAfter(step: StepResult, processId: string): ProcessInstance | undefined {
+  const written = step.instances.find((instance) => instance.id === processId);
+  return written === undefined ? undefined : { ...written, revision: written.revision + 1 };
 }
 
 function requireMember(family: ProcessFamily, processId: string): ProcessInstance {

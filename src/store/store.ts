@@ -109,6 +109,17 @@ export interface StepWrite {
   readonly expectedRevisions: ReadonlyMap<string, number>;
   /** Outbox messages the step caused (notifications, webhooks), stored in the same transaction. */
   readonly messages?: readonly NewOutboxMessage[];
+  /**
+   * The changed instances as the step read them (optional): the store then writes only the
+   * columns that differ, which spares the indexes of the others.
+   */
+  readonly before?: ReadonlyMap<string, ProcessInstance>;
+}
+
+/** A process family as stored: the root first, then its subprocesses, and all their timers. */
+export interface StoredFamily {
+  readonly instances: readonly ProcessInstance[];
+  readonly timers: readonly ArmedTimer[];
 }
 
 /** The store. All methods may throw WaymarkError; writes are atomic. */
@@ -124,6 +135,8 @@ export interface Store extends LogRecords, FormRecords {
   getScheme(id: string): Promise<StoredScheme | null>;
   /** The latest version, or a given one. */
   getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null>;
+  /** Id and version of the latest version of `code`, without its definition; null when there is none. */
+  latestSchemeVersion(code: string): Promise<{ readonly id: string; readonly version: number } | null>;
   listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
   listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
   /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
@@ -134,6 +147,8 @@ export interface Store extends LogRecords, FormRecords {
   getInstance(id: string): Promise<ProcessInstance | null>;
   /** The root process and all its subprocesses. */
   getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]>;
+  /** The family of the instance `processId` (root or subprocess) with its timers, read together; null when it does not exist. */
+  loadFamily(processId: string): Promise<StoredFamily | null>;
   listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }>;
   /** Applies one engine step atomically (see StepWrite). New instances with an existing id: WM_INSTANCE_EXISTS. */
   applyStep(write: StepWrite): Promise<void>;
