@@ -27,10 +27,8 @@ import {
 } from './step-statements.js';
 import type { TenantRecords } from './tenant-records.js';
 import {
-  historyColumns,
   historyFromRow,
   inboxFromRow,
-  instanceColumns,
   instanceFromRow,
   outboxFromRow,
   schemeFromRow,
@@ -40,23 +38,14 @@ import {
 } from './rows.js';
 
 /** What differs between databases behind the same SQL. */
-export interface SqlDialectFacts {
+export interface SqlDialectFacts extends StatementDialect {
   readonly kind: Store['kind'];
-  /** True when `error` is the driver's unique/primary-key violation. */
-  isUniqueViolation(error: unknown): boolean;
-  /**
-   * True when the database has row locks (`FOR UPDATE SKIP LOCKED`, `FOR SHARE`): PostgreSQL,
-   * where several nodes write at once. SQLite serialises every write transaction instead.
-   */
-  readonly rowLocks?: boolean;
   /**
    * True when `error` means the transaction collided with a concurrent one and was aborted
    * (PostgreSQL: deadlock 40P01, serialization failure 40001). A step hit by it is reported as
    * WM_INSTANCE_CONFLICT: another node changed what it touched, and a retry will see that.
    */
   isTransientConflict?(error: unknown): boolean;
-  /** PostgreSQL: a failed statement aborts its transaction (see StatementDialect). */
-  readonly failedStatementAbortsTransaction?: boolean;
   /** Runs the hot paths (steps, instance and family reads) without the query builder. */
   readonly direct: DirectSql;
 }

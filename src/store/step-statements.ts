@@ -11,13 +11,17 @@ import type { InstancesTable } from './tables.js';
 
 /** What a program needs to know about the database it runs on. */
 export interface StatementDialect {
-  /** PostgreSQL: lock rows read to guard a step (`FOR SHARE`). */
+  /**
+   * True when the database has row locks (`FOR UPDATE SKIP LOCKED`, `FOR SHARE`): PostgreSQL,
+   * where several nodes write at once. SQLite serialises every write transaction instead.
+   */
   readonly rowLocks?: boolean;
   /**
    * PostgreSQL: a failed statement aborts the transaction (up to the last savepoint), so a
    * program must look before it inserts. SQLite lets a program catch the failure and go on.
    */
   readonly failedStatementAbortsTransaction?: boolean;
+  /** True when `error` is the driver's unique/primary-key violation. */
   isUniqueViolation(error: unknown): boolean;
 }
 
