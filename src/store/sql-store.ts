@@ -605,8 +605,9 @@ export class SqlStore implements Store {
   // ---- Settings ------------------------------------------------------------------------------
 
   async getSetting<T extends JsonValue>(key: string): Promise<T | null> {
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    return row ? (JSON.parse(row.value) as T) : null;
+    // Direct: access checks read the API token setting on every request.
+    const [row] = await this.dialect.direct.read(rowsOf('select "value" from "settings" where "key" = ?', [key]));
+    return row ? (JSON.parse(row.value as string) as T) : null;
   }
 
   async setSetting(key: string, value: JsonValue | null): Promise<void> {
