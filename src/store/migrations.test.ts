@@ -89,7 +89,9 @@ describe('opening a database file', () => {
       assert.match(plan(db, `select "user_id" from "user_roles" where "role" = 'Manager'`), /USING (COVERING )?INDEX user_roles_role_index/);
       assert.match(plan(db, `select "user_id" from "user_roles" where "user_id" = 'u' and "role" = 'r'`), /USING (COVERING )?INDEX sqlite_autoindex_user_roles_1/);
       assert.match(plan(db, `select * from "timers" where "due_at" <= '2026' order by "due_at" limit 10`), /USING INDEX timers_due_at_index/);
-      assert.match(plan(db, `select * from "instances" where "root_process_id" = 'r'`), /USING INDEX instances_root_process_id_index/);
+      assert.match(plan(db, `select * from "instances" where "root_process_id" = 'r' and "parent_process_id" is not null`), /USING INDEX instances_subprocess_root_process_id_index/);
+      assert.match(plan(db, `select "id" from "instances" where "parent_process_id" in ('a', 'b')`), /USING (COVERING )?INDEX instances_subprocess_parent_process_id_index/);
+      assert.match(plan(db, `select "id" from "instances" where "tenant_id" = 't'`), /USING (COVERING )?INDEX instances_tenant_id_index/);
       assert.match(plan(db, `select max("order") from "history" where "process_id" = 'p'`), /USING (COVERING )?INDEX sqlite_autoindex_history_1/);
     });
   });

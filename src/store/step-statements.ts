@@ -243,15 +243,16 @@ export function* instanceProgram(id: string): SqlProgram<ProcessInstance | null>
 
 /** The family of the instance `id` (its root first) with the family's timers; null when `id` does not exist. */
 export function* familyProgram(id: string): SqlProgram<StoredFamily | null> {
+  const member = yield* instanceProgram(id);
+  if (member === null) return null;
+  const root = member.parentProcessId === null ? member : yield* instanceProgram(member.rootProcessId);
+  if (root === null) return null;
+  // Subprocesses through their partial index: a root without any costs one probe of an empty range.
   const { rows } = yield {
-    text: 'select * from "instances" where "root_process_id" = (select "root_process_id" from "instances" where "id" = ?) order by "created_at", "id"',
-    parameters: [id],
+    text: 'select * from "instances" where "root_process_id" = ? and "parent_process_id" is not null order by "created_at", "id"',
+    parameters: [root.id],
   };
-  if (rows.length === 0) return null;
-  const instances = rows.map((row) => instanceFromRow(row as unknown as InstancesTable));
-  const rootId = instances[0]!.rootProcessId;
-  // The root first, whatever its timestamp says.
-  instances.sort((a, b) => Number(b.id === rootId) - Number(a.id === rootId));
+  const instances = [root, ...rows.map((row) => instanceFromRow(row as unknown as InstancesTable))];
   const ids = instances.map((instance) => instance.id);
   const timers: ArmedTimer[] = [];
   for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
