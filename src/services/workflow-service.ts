@@ -36,7 +36,7 @@ import type {
 import { InstanceStatus } from '../engine/types.js';
 import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
-import type { InstanceQuery, NewOutboxMessage, Store, StoredScheme, StoredTransition } from '../store/store.js';
+import type { InstanceQuery, NewOutboxMessage, Store, StoredFamily, StoredScheme, StoredTransition } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -66,6 +66,9 @@ export interface StepOutbox {
   run<T>(work: () => Promise<T>): Promise<T>;
   messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]>;
 }
+
+/** What became of one timer of a batch: fired, no longer applicable (`fired: false`), or the error that stopped it. */
+export type TimerOutcome = { readonly fired: boolean } | { readonly error: unknown };
 
 /** Told after a step committed: the runtime wakes its scheduler and dispatcher with it. */
 export type StepAppliedListener = (step: StepResult, messages: readonly NewOutboxMessage[]) => void;
@@ -342,13 +345,64 @@ export class WorkflowService {
     });
   }
 
-  /** Fires a due timer (called by the runtime's scheduler). */
-  async fireTimer(processId: string, timerName: string): Promise<boolean> {
-    return this.withFamily(processId, undefined, async (family, ctx) => {
-      const { fired, step } = await engineFireTimer(ctx, family, { processId, timerName });
-      if (fired) await this.apply(family, step);
-      return fired;
-    });
+  /**
+   * Fires one due timer from a fresh read of its family: true when it fired, false when it no
+   * longer applies (the instance left the activity, or — given `dueAt`, the moment it was claimed
+   * for — a step re-armed or removed it since). WM_INSTANCE_NOT_FOUND when the instance is gone.
+   */
+  async fireTimer(processId: string, timerName: string, dueAt?: string): Promise<boolean> {
+    return this.withFamily(processId, undefined, (family, ctx) => this.fireTimerIn(family, ctx, { processId, name: timerName, dueAt }));
+  }
+
+  /**
+   * Fires a batch of claimed timers (the runtime's scheduler). The families of the whole batch
+   * are read in a few queries; each timer's engine step then runs under its family's lock, and
+   * the steps are handed to the store in the same turn, so they share its group commits. Each
+   * step keeps its own revision check: a timer whose family changed since the read (a command
+   * on another node, say) fails alone and is fired once more from a fresh read. Outcomes are in
+   * the order of `timers`; a failed timer keeps its claim, so it is tried again when that lapses.
+   */
+  async fireTimers(timers: readonly ArmedTimer[]): Promise<readonly TimerOutcome[]> {
+    if (timers.length === 0) return [];
+    const families = await this.store.loadFamilies(timers.map((timer) => timer.processId));
+    // Each scheme compiled (or read) once here, not once per timer that misses the cache at once;
+    // a scheme that fails fails the steps that need it, below.
+    const schemeIds = new Set([...families.values()].flatMap((family) => family.instances.map((member) => member.schemeId)));
+    await Promise.all([...schemeIds].map((schemeId) => this.compiledScheme(schemeId).catch(() => undefined)));
+    const firstOfFamily = new Set<string>();
+    return Promise.all(timers.map(async (timer): Promise<TimerOutcome> => {
+      const { processId, name, dueAt } = timer;
+      const stored = families.get(processId);
+      if (!stored) return { error: notFound(processId) };
+      const rootId = stored.instances[0]!.id;
+      try {
+        // A second timer of one family is fired after the first, from what that one stored.
+        if (firstOfFamily.has(rootId)) return { fired: await this.fireTimer(processId, name, dueAt) };
+        firstOfFamily.add(rootId);
+        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(async () => {
+          const family = processFamilyOf(stored);
+          return this.fireTimerIn(family, await this.contextFor(family), timer);
+        }));
+        return { fired };
+      } catch (error) {
+        if (!(error instanceof WaymarkError && error.code === 'WM_INSTANCE_CONFLICT')) return { error };
+        try {
+          return { fired: await this.fireTimer(processId, name, dueAt) };
+        } catch (retryError) {
+          return { error: retryError };
+        }
+      }
+    }));
+  }
+
+  private async fireTimerIn(family: ProcessFamily, ctx: EngineContext, timer: { processId: string; name: string; dueAt: string | undefined }): Promise<boolean> {
+    if (timer.dueAt !== undefined && !family.timers?.get(timer.processId)?.some((armed) => armed.name === timer.name && armed.dueAt === timer.dueAt)) {
+      // The claimed timer was replaced (re-armed for later, or dropped) by a step since the claim.
+      return false;
+    }
+    const { fired, step } = await engineFireTimer(ctx, family, { processId: timer.processId, timerName: timer.name });
+    if (fired) await this.apply(family, step);
+    return fired;
   }
 
   /** Reads a parameter (persistent or system). WM_PARAMETER_NOT_FOUND when it has no value. */
@@ -628,6 +682,20 @@ export class WorkflowService {
 function storedAfter(step: StepResult, processId: string): ProcessInstance | undefined {
   const written = step.instances.find((instance) => instance.id === processId);
   return written === undefined ? undefined : { ...written, revision: written.revision + 1 };
+}
+
+/** A stored family as the engine takes it (the root first; each member's armed timers). */
+function processFamilyOf(stored: StoredFamily): ProcessFamily {
+  const root = stored.instances[0]!;
+  const instances = new Map(stored.instances.map((member) => [member.id, member] as const));
+  // Every member gets an entry, so the engine knows it has no armed timers rather than unknown.
+  const timers = new Map<string, ArmedTimer[]>(stored.instances.map((member) => [member.id, []]));
+  for (const timer of stored.timers) timers.get(timer.processId)?.push(timer);
+  return { root, instances, timers };
+}
+
+function notFound(processId: string): WaymarkError<'WM_INSTANCE_NOT_FOUND'> {
+  return new WaymarkError('WM_INSTANCE_NOT_FOUND', `Process instance ${processId} is not found`, { processId });
 }
 
 function requireMember(family: ProcessFamily, processId: string): ProcessInstance {

@@ -72,6 +72,11 @@ const INSTANCE_SORT_COLUMNS = {
   id: 'id',
 } as const;
 
+/** Orders text by code point, as SQLite and PostgreSQL with C collation do (not by locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** `%text%` for LIKE with `\`, `%` and `_` taken literally (paired with `escape '\'`). */
 function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -225,6 +230,76 @@ export class SqlStore implements Store {
     return this.dialect.direct.read(familyProgram(processId));
   }
 
+  async loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>> {
+    const wanted = [...new Set(processIds)];
+    if (wanted.length === 0) return new Map();
+    // Given roots bring their whole family along; a given subprocess brings itself, and the
+    // families of those are read in a second query. Timers on roots (the usual case) take one.
+    const byId = new Map<string, ProcessInstance>();
+    const read = async (ids: readonly string[]) => {
+      const rows = await this.db
+        .selectFrom('instances')
+        .selectAll()
+        // Subprocesses through their partial index (a term without `parent_process_id is not
+        // null` could not use it, and would scan every instance).
+        .where((eb) => eb.or([this.oneOf('id', ids), eb.and([this.oneOf('root_process_id', ids), eb('parent_process_id', 'is not', null)])]))
+        .execute();
+      for (const row of rows) byId.set(row.id, instanceFromRow(row));
+    };
+    await read(wanted);
+    const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
+      const rootId = byId.get(id)?.rootProcessId;
+      return rootId !== undefined && rootId !== id ? [rootId] : [];
+    }))];
+    if (rootsOfSubprocesses.length > 0) await read(rootsOfSubprocesses);
+
+    const timerRows = await this.db
+      .selectFrom('timers')
+      .select(['process_id', 'name', 'due_at'])
+      .where(this.oneOf('process_id', [...byId.keys()]))
+      .orderBy('due_at')
+      .orderBy('name')
+      .execute();
+    const members = new Map<string, ProcessInstance[]>();
+    const timers = new Map<string, ArmedTimer[]>();
+    // created_at, then id: the order getProcessFamily gives, root first.
+    const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+    for (const instance of ordered) {
+      const rootId = byId.has(instance.rootProcessId) ? instance.rootProcessId : instance.id;
+      const list = members.get(rootId) ?? [];
+      if (instance.id === rootId) list.unshift(instance);
+      else list.push(instance);
+      members.set(rootId, list);
+    }
+    const rootOf = (id: string): string => {
+      const rootId = byId.get(id)!.rootProcessId;
+      return byId.has(rootId) ? rootId : id;
+    };
+    for (const row of timerRows) {
+      const rootId = rootOf(row.process_id);
+      const list = timers.get(rootId) ?? [];
+      list.push({ processId: row.process_id, name: row.name, dueAt: row.due_at });
+      timers.set(rootId, list);
+    }
+    const families = new Map<string, StoredFamily>();
+    for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
+    const result = new Map<string, StoredFamily>();
+    for (const id of wanted) {
+      if (byId.has(id)) result.set(id, families.get(rootOf(id))!);
+    }
+    return result;
+  }
+
+  /**
+   * `column` is one of `values`, bound as one parameter whatever their number: the SQL text (and
+   * so the prepared statement) is the same for every batch, and no driver's parameter limit applies.
+   */
+  private oneOf(column: string, values: readonly string[]): Expression<SqlBool> {
+    return this.dialect.kind === 'postgres'
+      ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
+      : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+  }
+
   async listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }> {
     const filtered = <O>(builder: SelectQueryBuilder<WaymarkDatabase, 'instances', O>) => {
       let q = builder;
@@ -371,30 +446,26 @@ export class SqlStore implements Store {
 
   async claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]> {
     const nowText = now.toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('timers')
-        .select(['process_id', 'name', 'due_at'])
-        .where('due_at', '<=', nowText)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowText)]))
-        .orderBy('due_at')
-        .orderBy('process_id')
-        .orderBy('name')
-        .limit(Math.max(0, Math.floor(limit)))
-        // Another node claiming at the same moment skips the rows this one locked, so a timer
-        // is never handed to two nodes (without the lock both would read it as unclaimed).
-        .$if(this.dialect.rowLocks === true, (q) => q.forUpdate().skipLocked())
-        .execute();
-      for (const row of rows) {
-        await trx
-          .updateTable('timers')
-          .set({ claimed_until: leaseUntil.toISOString() })
-          .where('process_id', '=', row.process_id)
-          .where('name', '=', row.name)
-          .execute();
-      }
-      return rows.map((row) => ({ processId: row.process_id, name: row.name, dueAt: row.due_at }));
-    });
+    // One statement picks and leases the batch. On PostgreSQL the pick locks its rows and skips
+    // rows another node is claiming at the same moment, so a timer is never handed to two nodes
+    // (without the lock both would read it as unclaimed); a row that node has claimed meanwhile
+    // is re-checked against the lease and left out. SQLite runs one write statement at a time.
+    // Ordered by due time alone, so the pick reads the due_at index and stops at `limit` rows
+    // (a tie-break would sort every due timer first: all 100,000 of a burst, for every batch).
+    const locking = this.dialect.rowLocks === true ? sql`for update skip locked` : sql``;
+    const result = await sql<{ process_id: string; name: string; due_at: string }>`
+      update timers set claimed_until = ${leaseUntil.toISOString()}
+      where (process_id, name) in (
+        select process_id, name from timers
+        where due_at <= ${nowText} and (claimed_until is null or claimed_until <= ${nowText})
+        order by due_at
+        limit ${Math.max(0, Math.floor(limit))}
+        ${locking})
+      returning process_id, name, due_at`.execute(this.db);
+    // RETURNING follows no order: oldest due first.
+    return result.rows
+      .map((row) => ({ processId: row.process_id, name: row.name, dueAt: row.due_at }))
+      .sort((a, b) => compareText(a.dueAt, b.dueAt) || compareText(a.processId, b.processId) || compareText(a.name, b.name));
   }
 
   async nextTimerWakeAt(): Promise<Date | null> {

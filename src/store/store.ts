@@ -149,6 +149,12 @@ export interface Store extends LogRecords, FormRecords {
   getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]>;
   /** The family of the instance `processId` (root or subprocess) with its timers, read together; null when it does not exist. */
   loadFamily(processId: string): Promise<StoredFamily | null>;
+  /**
+   * The families of many instances (each a root or a subprocess) with their timers, in a few
+   * queries whatever their number: the timer scheduler reads a claimed batch with it. Keyed by
+   * each given id that exists (ids of one family share one StoredFamily); missing ids are absent.
+   */
+  loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>>;
   listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }>;
   /** Applies one engine step atomically (see StepWrite). New instances with an existing id: WM_INSTANCE_EXISTS. */
   applyStep(write: StepWrite): Promise<void>;
@@ -166,7 +172,8 @@ export interface Store extends LogRecords, FormRecords {
   getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]>;
   /**
    * Claims up to `limit` timers due at or before `now` whose lease (if any) has lapsed, leasing
-   * each until `leaseUntil`, in one transaction: two schedulers never claim the same timer.
+   * each until `leaseUntil`, in one statement: two schedulers never claim the same timer.
+   * Oldest due first.
    * The step that fires a timer replaces its instance's timers, which ends the lease.
    */
   claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]>;
