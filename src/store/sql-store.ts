@@ -258,6 +258,7 @@ export class SqlStore implements Store {
       .select(['process_id', 'name', 'due_at'])
       .where(this.oneOf('process_id', [...byId.keys()]))
       .orderBy('due_at')
+      .orderBy('process_id')
       .orderBy('name')
       .execute();
     const members = new Map<string, ProcessInstance[]>();
