@@ -156,7 +156,7 @@ describe('WorkflowService.fireTimers', () => {
     }
     assert.equal((await raw.getDueTimers(clock.now(), 100)).length, 0, 'no timer left');
     assert.equal(calls.get('loadFamilies'), 1, 'the batch read its families in one call');
-    assert.equal(calls.get('getProcessFamily') ?? 0, 2, 'only the second timer of each fork family read its family again (after the first stored)');
+    assert.equal(calls.get('loadFamily') ?? 0, 2, 'only the second timer of each fork family read its family again (after the first stored)');
 
     // The same claims handed over again (a stale claim): nothing is armed for them any more.
     assert.deepEqual(await service.fireTimers(claimed), claimed.map(() => ({ fired: false })));
