@@ -421,6 +421,7 @@ function storeSuite(factory: StoreFactory): void {
           fakeInstance({ id: 'r2-a', parentProcessId: 'r2', rootProcessId: 'r2' }),
           fakeInstance({ id: 'r3' }),
           fakeInstance({ id: 'other' }),
+          fakeInstance({ id: 'orphan', parentProcessId: 'gone', rootProcessId: 'gone' }),
         ],
         timers: {
           r1: [timer('r1', 'Late', '2026-01-02T00:00:00.000Z'), timer('r1', 'Early')],
@@ -430,8 +431,9 @@ function storeSuite(factory: StoreFactory): void {
         },
       })));
 
-      const families = await store.loadFamilies(['r1', 'r1-a-x', 'r2-a', 'r3', 'missing', 'r3']);
-      assert.deepEqual([...families.keys()].sort(), ['r1', 'r1-a-x', 'r2-a', 'r3'], 'each given id that exists');
+      const families = await store.loadFamilies(['r1', 'r1-a-x', 'r2-a', 'r3', 'missing', 'r3', 'orphan']);
+      assert.deepEqual([...families.keys()].sort(), ['r1', 'r1-a-x', 'r2-a', 'r3'], 'each given id that exists (a subprocess whose root is gone does not)');
+      assert.equal(await store.loadFamily('orphan'), null, 'as loadFamily has it');
       const r1 = families.get('r1')!;
       assert.equal(families.get('r1-a-x'), r1, 'members of one family share it');
       assert.deepEqual(r1.instances.map((i) => i.id), ['r1', 'r1-a', 'r1-a-x'], 'the root first, then by creation');

@@ -248,36 +248,36 @@ export class SqlStore implements Store {
     };
     await read(wanted);
     const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
-      const rootId = byId.get(id)?.rootProcessId;
-      return rootId !== undefined && rootId !== id ? [rootId] : [];
+      const instance = byId.get(id);
+      return instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId) ? [instance.rootProcessId] : [];
     }))];
     if (rootsOfSubprocesses.length > 0) await read(rootsOfSubprocesses);
 
-    const timerRows = await this.db
-      .selectFrom('timers')
-      .select(['process_id', 'name', 'due_at'])
-      .where(this.oneOf('process_id', [...byId.keys()]))
-      .orderBy('due_at')
-      .orderBy('process_id')
-      .orderBy('name')
-      .execute();
+    // Each member joins its root's family, the root first, then by creation (as getProcessFamily
+    // orders them). A subprocess whose root is gone belongs to none: not found, as loadFamily has it.
+    const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
     const members = new Map<string, ProcessInstance[]>();
-    const timers = new Map<string, ArmedTimer[]>();
-    // created_at, then id: the order getProcessFamily gives, root first.
     const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
     for (const instance of ordered) {
-      const rootId = byId.has(instance.rootProcessId) ? instance.rootProcessId : instance.id;
+      const rootId = rootIdOf(instance);
+      if (!byId.has(rootId)) continue;
       const list = members.get(rootId) ?? [];
       if (instance.id === rootId) list.unshift(instance);
       else list.push(instance);
       members.set(rootId, list);
     }
-    const rootOf = (id: string): string => {
-      const rootId = byId.get(id)!.rootProcessId;
-      return byId.has(rootId) ? rootId : id;
-    };
+    const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id));
+    const timerRows = memberIds.length === 0 ? [] : await this.db
+      .selectFrom('timers')
+      .select(['process_id', 'name', 'due_at'])
+      .where(this.oneOf('process_id', memberIds))
+      .orderBy('due_at')
+      .orderBy('process_id')
+      .orderBy('name')
+      .execute();
+    const timers = new Map<string, ArmedTimer[]>();
     for (const row of timerRows) {
-      const rootId = rootOf(row.process_id);
+      const rootId = rootIdOf(byId.get(row.process_id)!);
       const list = timers.get(rootId) ?? [];
       list.push({ processId: row.process_id, name: row.name, dueAt: row.due_at });
       timers.set(rootId, list);
@@ -286,7 +286,9 @@ export class SqlStore implements Store {
     for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
     const result = new Map<string, StoredFamily>();
     for (const id of wanted) {
-      if (byId.has(id)) result.set(id, families.get(rootOf(id))!);
+      const instance = byId.get(id);
+      const family = instance === undefined ? undefined : families.get(rootIdOf(instance));
+      if (family !== undefined) result.set(id, family);
     }
     return result;
   }
