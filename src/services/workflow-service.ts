@@ -63,8 +63,9 @@ export interface WorkflowServiceOptions {
  * call's step and no other.
  */
 export interface StepOutbox {
-  run<T>(work: () => Promise<T>): Promise<T>;
-  messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]>;
+  /** Runs `work` for the process family whose root is `familyId`, while it holds that family's lock. */
+  run<T>(familyId: string, work: () => Promise<T>): Promise<T>;
+  messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]>;
 }
 
 /** What became of one timer of a batch: fired, no longer applicable (`fired: false`), or the error that stopped it. */
@@ -210,7 +211,7 @@ export class WorkflowService {
     const stored = await this.store.latestSchemeVersion(input.schemeCode);
     if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
     const scheme = await this.compiledScheme(stored.id);
-    return this.familyLocks.run(input.processId, () => this.withOutbox(async () => {
+    return this.familyLocks.run(input.processId, () => this.withOutbox(input.processId, async () => {
       if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
       const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
         processId: input.processId,
@@ -220,7 +221,7 @@ export class WorkflowService {
         actor: input.actor,
         parameters: input.parameters,
       });
-      const messages = await this.messagesFor(step);
+      const messages = await this.messagesFor(input.processId, step);
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.stepApplied(step, messages);
       return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
@@ -379,7 +380,7 @@ export class WorkflowService {
         // A second timer of one family is fired after the first, from what that one stored.
         if (firstOfFamily.has(rootId)) return { fired: await this.fireTimer(processId, name, dueAt) };
         firstOfFamily.add(rootId);
-        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(async () => {
+        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(rootId, async () => {
           const family = processFamilyOf(stored);
           return this.fireTimerIn(family, await this.contextFor(family), timer);
         }));
@@ -556,12 +557,12 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- helpers
 
-  private withOutbox<T>(work: () => Promise<T>): Promise<T> {
-    return this.outbox ? this.outbox.run(work) : work();
+  private withOutbox<T>(familyId: string, work: () => Promise<T>): Promise<T> {
+    return this.outbox ? this.outbox.run(familyId, work) : work();
   }
 
-  private async messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]> {
-    return this.outbox ? this.outbox.messagesFor(step) : [];
+  private async messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]> {
+    return this.outbox ? this.outbox.messagesFor(familyId, step) : [];
   }
 
   private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
@@ -653,7 +654,7 @@ export class WorkflowService {
     work: (family: ProcessFamily, ctx: EngineContext) => Promise<T>,
   ): Promise<T> {
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
-    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(async () => {
+    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(instance.rootProcessId, async () => {
       const family = await this.loadFamily(processId, scope);
       return work(family, await this.contextFor(family));
     }));
@@ -669,7 +670,7 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    const messages = await this.messagesFor(step);
+    const messages = await this.messagesFor(family.root.id, step);
     await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances });
     this.stepApplied(step, messages);
   }
