@@ -36,7 +36,7 @@ import type {
 import { InstanceStatus } from '../engine/types.js';
 import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
-import type { InstanceQuery, NewOutboxMessage, Store, StoredFamily, StoredScheme, StoredTransition } from '../store/store.js';
+import type { InstancePage, InstanceQuery, NewOutboxMessage, Store, StoredFamily, StoredScheme, StoredTransition } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -253,8 +253,8 @@ export class WorkflowService {
     return { instance, scheme, history, subprocessIds };
   }
 
-  /** A page of instances. */
-  async listInstances(query: InstanceQuery): Promise<{ items: readonly ProcessInstance[]; total: number }> {
+  /** A page of instances, with how many match (exact, or a lower bound: see InstancePage). */
+  async listInstances(query: InstanceQuery): Promise<InstancePage> {
     return this.store.listInstances(query);
   }
 

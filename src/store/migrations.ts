@@ -5,6 +5,7 @@
  */
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
+import { instanceCountsSchema } from './instance-counts.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
 
@@ -242,6 +243,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003-tenants-models-tokens': tenantSchema(),
     '0004-cluster-nodes': clusterSchema(),
     '0006-partial-instance-indexes': rootInstanceIndexes(),
+    '0007-root-instance-counters': instanceCountsSchema(dialect),
   };
 }
 

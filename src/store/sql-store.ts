@@ -8,11 +8,12 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { FolderFilter, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
+import { countRootInstances, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
 import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
 import {
@@ -303,7 +304,7 @@ export class SqlStore implements Store {
       : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
   }
 
-  async listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }> {
+  async listInstances(query: InstanceQuery): Promise<InstancePage> {
     const filtered = <O>(builder: SelectQueryBuilder<WaymarkDatabase, 'instances', O>) => {
       let q = builder;
       if (query.rootsOnly ?? true) q = q.where('parent_process_id', 'is', null);
@@ -323,7 +324,20 @@ export class SqlStore implements Store {
       return q;
     };
 
-    const totalRow = await filtered(this.db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
+    // The counters answer the common listings exactly; a search, date range or subprocess
+    // listing is counted over the rows, up to a bound (InstancePage.total).
+    let total: number;
+    let totalIsLowerBound = false;
+    if (isCountedByCounters(query)) {
+      total = await countRootInstances(this.db as unknown as Kysely<InstanceCountTables>, query, this.kind);
+    } else {
+      const bound = instanceCountBound(query);
+      let matching = filtered(this.db.selectFrom('instances').select('id'));
+      if (bound !== undefined) matching = matching.limit(bound + 1);
+      const counted = await this.db.selectFrom(matching.as('matching')).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      total = Number(counted.count);
+      totalIsLowerBound = bound !== undefined && total > bound;
+    }
     const sort = query.sort ?? { field: 'createdAt', direction: 'desc' };
     const sortColumn = INSTANCE_SORT_COLUMNS[sort.field];
     if (sortColumn === undefined) {
@@ -337,7 +351,7 @@ export class SqlStore implements Store {
     if (sortColumn !== 'id') itemsQuery = itemsQuery.orderBy('id', direction);
     const { offset, limit } = pagingOf(query.skip, query.take);
     const rows = await itemsQuery.limit(limit).offset(offset).execute();
-    return { items: rows.map(instanceFromRow), total: Number(totalRow.count) };
+    return { items: rows.map(instanceFromRow), total, totalIsLowerBound };
   }
 
   /**

@@ -79,6 +79,20 @@ export interface InstanceQuery {
   readonly rootsOnly?: boolean;
 }
 
+/** A page of `listInstances` and how many instances match the query. */
+export interface InstancePage {
+  readonly items: readonly ProcessInstance[];
+  /**
+   * How many instances match, whatever the page. Exact for listings of root instances filtered
+   * only by status, scheme and tenant, and for `take` 0; a search, date range or subprocess
+   * listing is counted only up to `max(10,000, skip + take)` rows: when more match, `total` is
+   * that bound + 1 and `totalIsLowerBound` is true.
+   */
+  readonly total: number;
+  /** True when more instances match than were counted: `total` means "at least". */
+  readonly totalIsLowerBound: boolean;
+}
+
 /** A message for the outside world, written in the transaction of the step that caused it. */
 export interface NewOutboxMessage {
   readonly processId: string;
@@ -155,7 +169,7 @@ export interface Store extends LogRecords, FormRecords {
    * each given id that exists (ids of one family share one StoredFamily); missing ids are absent.
    */
   loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>>;
-  listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }>;
+  listInstances(query: InstanceQuery): Promise<InstancePage>;
   /** Applies one engine step atomically (see StepWrite). New instances with an existing id: WM_INSTANCE_EXISTS. */
   applyStep(write: StepWrite): Promise<void>;
   /** Removes instances with their parameters, history, inbox, outbox and timers (and their subprocesses). */
