@@ -59,14 +59,19 @@ export interface AccessControlDeps {
   readonly clock?: Clock;
   /** Failure limit for sign-ins and token requests (10 per 5 minutes by default). */
   readonly rateLimit?: RateLimitPolicy;
+  /**
+   * Create the first signing key when there is none, and wait for it (default true). startServer
+   * passes false: it creates the key itself beside building the app, and listens only after.
+   */
+  readonly ensureSigningKey?: boolean;
 }
 
 // Several plugins build their own access control over one store; start-up notices are logged once.
 const announcedStores = new WeakSet<Store>();
 
 /**
- * Builds the access control of one server: creates the first signing key when there is none, and
- * warns when the Workflow API is open (no API access token set).
+ * Builds the access control of one server: creates the first signing key when there is none
+ * (unless told not to), and warns when the Workflow API is open (no API access token set).
  */
 export async function createAccessControl(deps: AccessControlDeps): Promise<AccessControl> {
   const clock = deps.clock ?? systemClock;
@@ -76,7 +81,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const limiter = new FailureRateLimiter(clock, deps.rateLimit);
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
 
-  if (await settings.signingKeys.ensureKey()) logger.info('created the identity server signing key');
+  if (deps.ensureSigningKey !== false && (await settings.signingKeys.ensureKey())) logger.info('created the identity server signing key');
   if (!announcedStores.has(deps.store)) {
     announcedStores.add(deps.store);
     const apiToken = await settings.getApiToken();

@@ -43,6 +43,30 @@ test('startServer opens SQLite in the data folder, listens, answers /readiness a
   await assert.rejects(fetch(`${server.url}/liveness`));
 });
 
+test('on an empty data folder the JWKS serves the new RS256 key as soon as the server listens, and a restart keeps it', async (t) => {
+  // The key is generated while the app is built; listening waits for it.
+  const dataDir = tempDataDir(t);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  const publishedKeys = async (): Promise<{ kid: string; kty: string; alg: string; use: string; n: string }[]> => {
+    const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false });
+    try {
+      const response = await fetch(`${server.url}/.well-known/openid-configuration/jwks`);
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { keys: { kid: string; kty: string; alg: string; use: string; n: string }[] }).keys;
+    } finally {
+      await server.close();
+    }
+  };
+
+  const first = await publishedKeys();
+  assert.equal(first.length, 1, 'the first start publishes one key');
+  const [key] = first;
+  assert.ok(key);
+  assert.deepEqual({ kty: key.kty, alg: key.alg, use: key.use }, { kty: 'RSA', alg: 'RS256', use: 'sig' });
+  assert.ok(Buffer.from(key.n, 'base64url').length * 8 >= 2048, 'a modulus of at least 2048 bits');
+  assert.deepEqual((await publishedKeys()).map((restarted) => restarted.kid), [key.kid], 'a restart signs with the same key');
+});
+
 test('a port already in use is a clear configuration error, and the store is closed again', async (t) => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

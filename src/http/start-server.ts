@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
 import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
-import { applyStartupSettings } from '../access/index.js';
+import { beginStartupSettings, createAccessControl } from '../access/index.js';
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import { buildServer } from './build-server.js';
 import { installedPlugins } from './installed-plugins.js';
@@ -70,27 +70,42 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let runtime: WorkflowRuntime;
   try {
     // Settings from the environment are applied before anything reads them; on first start this
-    // also creates the signing key and, without WAYMARK_ADMIN_PASSWORD, a generated admin password.
-    await applyStartupSettings(env, store, logger);
-    // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
-    const runtimeSetup = await createServerRuntime({
-      store,
-      clock,
-      env,
-      fileSandbox: config.fileSandbox,
-      logger,
-      ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
-    });
-    const services = new WorkflowService({
-      store,
-      clock,
-      maxAutoSteps: config.maxAutoSteps,
-      ...runtimeSetup.serviceOptions,
-    });
-    runtime = runtimeSetup.attach(services);
-    cluster.bindRuntime(services, runtime);
-    const plugins = options.plugins ?? installedPlugins();
-    app = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id });
+    // also generates the admin password (without WAYMARK_ADMIN_PASSWORD) and the signing key. The
+    // key's RSA generation runs on the thread pool while the app is built; it is awaited before
+    // the server listens, so /readiness never answers before the identity server has its key.
+    const startup = await beginStartupSettings(env, store, logger);
+    const buildApp = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
+      // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
+      const runtimeSetup = await createServerRuntime({
+        store,
+        clock,
+        env,
+        fileSandbox: config.fileSandbox,
+        logger,
+        ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
+      });
+      const services = new WorkflowService({
+        store,
+        clock,
+        maxAutoSteps: config.maxAutoSteps,
+        ...runtimeSetup.serviceOptions,
+      });
+      const builtRuntime = runtimeSetup.attach(services);
+      cluster.bindRuntime(services, builtRuntime);
+      const plugins = options.plugins ?? installedPlugins();
+      // The one access control of the plugins; the key is not awaited here but below.
+      const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, ensureSigningKey: false });
+      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
+      return { app: builtApp, runtime: builtRuntime };
+    };
+    // Both settle before going on: a failed build closes the store, which the key must not outlive.
+    const [built, signingKey] = await Promise.allSettled([buildApp(), startup.signingKey]);
+    if (built.status === 'rejected') throw built.reason;
+    ({ app, runtime } = built.value);
+    if (signingKey.status === 'rejected') {
+      await app.close();
+      throw signingKey.reason;
+    }
     try {
       url = await app.listen({ port: config.port, host: config.host });
     } catch (error) {

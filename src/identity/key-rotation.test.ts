@@ -78,3 +78,16 @@ test('two nodes starting on one empty database end with one first signing key th
   assert.equal(a.kid, b.kid);
   assert.equal((await nodeA.publicKeySet()).keys.length, 1);
 });
+
+test('the JWKS read while the first key is being generated waits for it instead of publishing an empty set', async (t) => {
+  // startServer generates the first key beside building the app; a reader must never see no key.
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  const clock = new ManualClock();
+  const creating = new SigningKeyRing(store, clock).ensureKey();
+  const reader = new SigningKeyRing(store, clock);
+  const [published, active] = await Promise.all([reader.publicKeySet(), reader.activeKey()]);
+  assert.equal(published.keys.length, 1);
+  assert.equal(published.keys[0]?.kid, active.kid, 'the key being created is the one published and signing');
+  assert.equal(await creating, true);
+});

@@ -86,7 +86,7 @@ export class SigningKeyRing {
 
   /** The key that signs new tokens (created when missing). */
   async activeKey(): Promise<ActiveSigningKey> {
-    let active = (await this.load()).find((key) => key.retiredAt === null);
+    let active = (await this.loadSettled()).find((key) => key.retiredAt === null);
     if (active === undefined) {
       await this.ensureKey();
       active = (await this.load()).find((key) => key.retiredAt === null);
@@ -97,19 +97,19 @@ export class SigningKeyRing {
 
   /** The public key with this id, when it is still trusted. */
   async verificationKey(kid: string): Promise<CryptoKey | null> {
-    const key = (await this.load()).find((candidate) => candidate.kid === kid);
+    const key = (await this.loadSettled()).find((candidate) => candidate.kid === kid);
     return key === undefined ? null : (await this.importKey(key)).publicKey;
   }
 
   /** The JWKS document: every trusted public key, newest first. */
   async publicKeySet(): Promise<{ keys: PublicSigningJwk[] }> {
-    const keys = await this.load();
+    const keys = await this.loadSettled();
     return { keys: keys.map((key) => toPublicJwk(key)) };
   }
 
   /** Key ids with their state, for the CLI. */
   async describe(): Promise<{ kid: string; createdAt: string; retiredAt: string | null }[]> {
-    return (await this.load()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
+    return (await this.loadSettled()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -131,6 +131,16 @@ export class SigningKeyRing {
     const kept = (await this.load()).map((old) => (old.retiredAt === null ? { ...old, retiredAt: key.createdAt } : old));
     await this.store.setSetting(SIGNING_KEYS_SETTING, [key, ...kept] as unknown as JsonValue);
     return key.kid;
+  }
+
+  /**
+   * {@link load} after the key-ring writes of this process that are under way: a reader during
+   * the first start's key generation (which runs beside building the server) sees the new key,
+   * not an empty ring.
+   */
+  private async loadSettled(): Promise<StoredSigningKey[]> {
+    await keyRingWrites.get(this.store)?.catch(() => undefined);
+    return this.load();
   }
 
   /** Reads the stored keys, dropping those retired long enough ago. */
