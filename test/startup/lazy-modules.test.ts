@@ -2,17 +2,19 @@
  * The server starts without loading the packages only some requests need (docs/performance.md,
  * "Start-up"): node-postgres (only with a postgres:// URL), jose (signing and verifying tokens),
  * fast-xml-parser (XML import) and cel-js (compiling expressions). A child process runs the
- * compiled server (dist/, as `npm start`) with a module resolve hook that writes down every package
- * it loads; the same requests that need a package must then load it and work.
+ * bench's server process (the bundled dist/, as `npm start`) with a module resolve hook and a
+ * require hook that write down every package it loads; the requests that need a package must then
+ * load it and work.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { moduleRecorder } from '../support/module-recorder.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // A vendor XML scheme with CEL expression conditions: importing it needs fast-xml-parser and cel-js.
@@ -20,54 +22,16 @@ const EXPRESSION_XML = join(REPO, '..', 'shared', 'fixtures', 'schemes', 'Expres
 const API_TOKEN = 'lazy-modules-test-token-0123456789';
 const ADMIN_PASSWORD = 'lazy-modules admin password';
 
-/** Writes the recorder into `dir`; returns the `--import` module that installs it. */
-function packageRecorder(dir: string, logFile: string): string {
-  const hook = join(dir, 'record-packages.mjs');
-  writeFileSync(
-    hook,
-    `import { appendFileSync } from 'node:fs';
-let logFile;
-export function initialize(data) { logFile = data.logFile; }
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  const found = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(resolved.url);
-  if (found) appendFileSync(logFile, found[1] + '\\n');
-  return resolved;
-}
-`,
-  );
-  // import goes through the resolve hook; require (createRequire, CommonJS packages) through Module.prototype.require.
-  const register = join(dir, 'register.mjs');
-  writeFileSync(
-    register,
-    `import Module, { register } from 'node:module';
-import { appendFileSync } from 'node:fs';
-const logFile = ${JSON.stringify(logFile)};
-register(${JSON.stringify(pathToFileURL(hook).href)}, { data: { logFile } });
-const originalRequire = Module.prototype.require;
-Module.prototype.require = function (id) {
-  if (!id.startsWith('.') && !id.startsWith('/') && !id.startsWith('node:')) {
-    appendFileSync(logFile, id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/') + '\\n');
-  }
-  return originalRequire.apply(this, arguments);
-};
-`,
-  );
-  return register;
-}
-
 /** The compiled server in a child process, started the way the bench starts it. */
 async function startRecordedServer(t: TestContext): Promise<{ baseUrl: string; loaded(): Set<string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'waymark-lazy-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const logFile = join(dir, 'packages.log');
-  writeFileSync(logFile, '');
-  const register = packageRecorder(dir, logFile);
+  const recorder = moduleRecorder(dir);
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('WAYMARK_') && key !== 'DATABASE_URL' && key !== 'PORT' && key !== 'HOST') env[key] = value;
   }
-  const child = spawn(process.execPath, ['--import', pathToFileURL(register).href, join(REPO, 'bench', 'servers', 'waymark-server.mjs')], {
+  const child = spawn(process.execPath, [...recorder.nodeArguments, join(REPO, 'bench', 'servers', 'waymark-server.mjs')], {
     env: { ...env, WAYMARK_DATA_DIR: join(dir, 'data'), WAYMARK_API_TOKEN: API_TOKEN, WAYMARK_API_OIDC: 'true', WAYMARK_ADMIN_PASSWORD: ADMIN_PASSWORD, WAYMARK_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -89,7 +53,7 @@ async function startRecordedServer(t: TestContext): Promise<{ baseUrl: string; l
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    loaded: () => new Set(readFileSync(logFile, 'utf8').split('\n').filter(Boolean)),
+    loaded: () => recorder.packages(),
   };
 }
 
@@ -105,7 +69,7 @@ test('a SQLite server starts and answers readiness, the JWKS and the API documen
   }
 
   const loaded = server.loaded();
-  assert.ok(loaded.has('fastify') && loaded.has('kysely'), 'the recorder sees the packages the server loads');
+  assert.ok(loaded.has('better-sqlite3'), 'the recorder sees the packages the server loads');
   for (const lazy of ['pg', 'jose', 'fast-xml-parser', '@marcbachmann/cel-js']) {
     assert.equal(loaded.has(lazy), false, `${lazy} is not loaded at start`);
   }
