@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { isWaymarkError } from '../errors/index.js';
 import { createLogger } from '../logging/index.js';
+import { SIGNING_KEYS_SETTING } from '../identity/signing-keys.js';
+import { createSqliteStore } from '../store/index.js';
 import { startServer } from './start-server.js';
 
 function tempDataDir(t: { after(fn: () => void): void }): string {
@@ -44,7 +46,8 @@ test('startServer opens SQLite in the data folder, listens, answers /readiness a
 });
 
 test('on an empty data folder the JWKS serves the new RS256 key as soon as the server listens, and a restart keeps it', async (t) => {
-  // The key is generated while the app is built; listening waits for it.
+  // The key is generated beside building the app and may still be in progress when the server
+  // listens: the JWKS waits for it rather than publishing an empty set.
   const dataDir = tempDataDir(t);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
   const publishedKeys = async (): Promise<{ kid: string; kty: string; alg: string; use: string; n: string }[]> => {
@@ -65,6 +68,21 @@ test('on an empty data folder the JWKS serves the new RS256 key as soon as the s
   assert.deepEqual({ kty: key.kty, alg: key.alg, use: key.use }, { kty: 'RSA', alg: 'RS256', use: 'sig' });
   assert.ok(Buffer.from(key.n, 'base64url').length * 8 >= 2048, 'a modulus of at least 2048 bits');
   assert.deepEqual((await publishedKeys()).map((restarted) => restarted.kid), [key.kid], 'a restart signs with the same key');
+});
+
+test('a server closed while its first signing key is still being generated stores the key before closing the store', async (t) => {
+  const dataDir = tempDataDir(t);
+  const lines: { level?: number; msg?: string }[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level?: number; msg?: string }) } });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  // No plugins: the app is built in moments, so the key is surely still being generated at close.
+  const server = await startServer(config, { logger, handleSignals: false, plugins: [] });
+  await server.close();
+  assert.deepEqual(lines.filter((line) => (line.level ?? 0) >= 50), [], 'nothing failed');
+  const store = await createSqliteStore({ dataDir });
+  t.after(() => store.close());
+  const keys = await store.getSetting(SIGNING_KEYS_SETTING);
+  assert.ok(Array.isArray(keys) && keys.length === 1, 'the key was stored');
 });
 
 test('a port already in use is a clear configuration error, and the store is closed again', async (t) => {

@@ -68,12 +68,21 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let app: FastifyInstance;
   let url: string;
   let runtime: WorkflowRuntime;
+  // The first start's signing key, still being generated; the store closes only after it settled.
+  let signingKeyPending: Promise<unknown> = Promise.resolve();
   try {
     // Settings from the environment are applied before anything reads them; on first start this
     // also generates the admin password (without WAYMARK_ADMIN_PASSWORD) and the signing key. The
-    // key's RSA generation runs on the thread pool while the app is built; it is awaited before
-    // the server listens, so /readiness never answers before the identity server has its key.
+    // key's RSA generation (the longest part of a first start) runs on the thread pool and is not
+    // waited for: the server listens meanwhile, and the identity server's requests that need the
+    // key (JWKS, /connect/token, verifying a bearer token) wait for it (SigningKeyRing).
     const startup = await beginStartupSettings(env, store, logger);
+    signingKeyPending = startup.signingKey.then(
+      (created) => {
+        if (created) logger.info('created the identity server signing key');
+      },
+      (error: unknown) => logger.error({ err: error }, 'could not create the identity server signing key; the next token request tries again'),
+    );
     const buildApp = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
       // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
       const runtimeSetup = await createServerRuntime({
@@ -93,19 +102,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const builtRuntime = runtimeSetup.attach(services);
       cluster.bindRuntime(services, builtRuntime);
       const plugins = options.plugins ?? installedPlugins();
-      // The one access control of the plugins; the key is not awaited here but below.
+      // The one access control of the plugins; it does not wait for the key either.
       const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, ensureSigningKey: false });
       const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };
-    // Both settle before going on: a failed build closes the store, which the key must not outlive.
-    const [built, signingKey] = await Promise.allSettled([buildApp(), startup.signingKey]);
-    if (built.status === 'rejected') throw built.reason;
-    ({ app, runtime } = built.value);
-    if (signingKey.status === 'rejected') {
-      await app.close();
-      throw signingKey.reason;
-    }
+    ({ app, runtime } = await buildApp());
     try {
       url = await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -115,6 +117,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     runtime.start();
   } catch (error) {
     await cluster.node.stop();
+    await signingKeyPending;
     await baseStore.close();
     throw error;
   }
@@ -136,6 +139,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         // After the last request, before the store: a batch in progress finishes its writes.
         await runtime.stop();
         await cluster.node.stop();
+        await signingKeyPending;
         await baseStore.close();
       }
       logger.info('Waymark stopped');
