@@ -72,15 +72,17 @@ test('WAYMARK_API_OIDC=true without a token is refused at start-up', async () =>
   await assert.rejects(applyStartupSettings({ WAYMARK_API_OIDC: 'maybe' }, store, logger), (error) => isWaymarkError(error, 'WM_CONFIG_INVALID') && /WAYMARK_API_OIDC/.test(error.message));
 });
 
-test('beginStartupSettings applies the settings and leaves the first signing key to be awaited', async () => {
+test('beginStartupSettings applies the token settings and leaves the admin password and the first signing key to be awaited', async () => {
   const { store, settings } = await freshSettings();
   const { logger } = capturingLogger();
-  const { signingKey } = await beginStartupSettings({ WAYMARK_API_TOKEN: 'env-token-0123456789abcdef', WAYMARK_ADMIN_PASSWORD: 'env-admin-password' }, store, logger);
+  const { signingKey, adminPassword } = await beginStartupSettings({ WAYMARK_API_TOKEN: 'env-token-0123456789abcdef', WAYMARK_ADMIN_PASSWORD: 'env-admin-password' }, store, logger);
   assert.equal(await settings.getApiToken(), 'env-token-0123456789abcdef');
+  await adminPassword;
   assert.equal(await settings.verifyAdminPassword('env-admin-password'), true);
   assert.equal(await signingKey, true, 'this start created the key');
   assert.equal((await settings.signingKeys.describe()).length, 1);
   assert.equal(await (await beginStartupSettings({}, store, logger)).signingKey, false, 'a restart finds it');
+  await assert.rejects((await beginStartupSettings({ WAYMARK_ADMIN_PASSWORD: 'short' }, store, logger)).adminPassword, (error) => isWaymarkError(error, 'WM_INPUT_INVALID'));
 });
 
 test('a refused start-up setting is reported only after the key generation it began has finished', async () => {

@@ -85,6 +85,20 @@ test('a server closed while its first signing key is still being generated store
   assert.ok(Array.isArray(keys) && keys.length === 1, 'the key was stored');
 });
 
+test('a WAYMARK_ADMIN_PASSWORD that cannot be applied stops the start, and the store is closed again', async (t) => {
+  // The password is hashed while the app is built, and must be stored before the server listens.
+  const dataDir = tempDataDir(t);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  await assert.rejects(
+    startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false, env: { WAYMARK_ADMIN_PASSWORD: 'short' } }),
+    (error: unknown) => isWaymarkError(error, 'WM_INPUT_INVALID'),
+  );
+  const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false, env: { WAYMARK_ADMIN_PASSWORD: 'long enough admin password' } });
+  t.after(() => server.close());
+  const signIn = await fetch(`${server.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'long enough admin password' }) });
+  assert.equal(signIn.status, 200, 'the password of this start signs in as soon as the server listens');
+});
+
 test('a port already in use is a clear configuration error, and the store is closed again', async (t) => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

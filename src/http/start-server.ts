@@ -68,21 +68,22 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let app: FastifyInstance;
   let url: string;
   let runtime: WorkflowRuntime;
-  // The first start's signing key, still being generated; the store closes only after it settled.
-  let signingKeyPending: Promise<unknown> = Promise.resolve();
+  // The signing key and admin password still being made; the store closes only after they settled.
+  let startupSecrets: Promise<unknown> = Promise.resolve();
   try {
-    // Settings from the environment are applied before anything reads them; on first start this
-    // also generates the admin password (without WAYMARK_ADMIN_PASSWORD) and the signing key. The
-    // key's RSA generation (the longest part of a first start) runs on the thread pool and is not
-    // waited for: the server listens meanwhile, and the identity server's requests that need the
-    // key (JWKS, /connect/token, verifying a bearer token) wait for it (SigningKeyRing).
+    // Settings from the environment are applied before anything reads them. The slow parts run on
+    // the thread pool while the app is built: the admin password's scrypt hash (WAYMARK_ADMIN_PASSWORD,
+    // or a generated one on a first start), stored before the server listens, and a first start's
+    // RSA signing key, the longest part of it, which is not waited for: the identity server's
+    // requests that need the key (JWKS, /connect/token, bearer tokens) wait for it (SigningKeyRing).
     const startup = await beginStartupSettings(env, store, logger);
-    signingKeyPending = startup.signingKey.then(
+    const signingKeyLogged = startup.signingKey.then(
       (created) => {
         if (created) logger.info('created the identity server signing key');
       },
       (error: unknown) => logger.error({ err: error }, 'could not create the identity server signing key; the next token request tries again'),
     );
+    startupSecrets = Promise.allSettled([signingKeyLogged, startup.adminPassword]);
     const buildApp = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
       // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
       const runtimeSetup = await createServerRuntime({
@@ -102,12 +103,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const builtRuntime = runtimeSetup.attach(services);
       cluster.bindRuntime(services, builtRuntime);
       const plugins = options.plugins ?? installedPlugins();
-      // The one access control of the plugins; it does not wait for the key either.
-      const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, ensureSigningKey: false });
+      // The one access control of the plugins; it waits for neither the key nor the password.
+      const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true });
       const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };
     ({ app, runtime } = await buildApp());
+    try {
+      await startup.adminPassword;
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     try {
       url = await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -117,7 +124,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     runtime.start();
   } catch (error) {
     await cluster.node.stop();
-    await signingKeyPending;
+    await startupSecrets;
     await baseStore.close();
     throw error;
   }
@@ -139,7 +146,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         // After the last request, before the store: a batch in progress finishes its writes.
         await runtime.stop();
         await cluster.node.stop();
-        await signingKeyPending;
+        await startupSecrets;
         await baseStore.close();
       }
       logger.info('Waymark stopped');
