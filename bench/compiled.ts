@@ -1,12 +1,13 @@
 /**
- * The bench runs the server as production does: compiled JavaScript in dist/, the files
+ * The bench runs the server as production does: compiled JavaScript in dist/, bundled, the files
  * `npm start` runs. `ensureCompiled` brings dist/ up to date first: every file under src/ that is
  * newer than its dist/ counterpart is compiled again with the project's compiler options
  * (tsconfig.build.json's file set: no tests, no testing helpers). It emits per file
  * (`ts.transpileModule`; the project sets isolatedModules, so the JavaScript is what `tsc` emits)
  * and skips the type check, which would take half a minute on a loaded 2-core machine and is
- * `npm run typecheck`'s job.
+ * `npm run typecheck`'s job. Then it bundles dist/ again when it changed (scripts/bundle.mjs).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,8 @@ export function ensureCompiled(log: (line: string) => void = () => {}): number {
       if (result.sourceMapText !== undefined) writeFileSync(`${output}.map`, result.sourceMapText);
     }
   }
+  const bundled = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'bundle.mjs'), '--if-stale'], { cwd: projectRoot, encoding: 'utf8' });
+  if (bundled.status !== 0) throw new WaymarkError('WM_INTERNAL', `Cannot bundle dist/: ${bundled.stderr.trim()}`, { status: bundled.status });
   checked = true;
   return stale.length;
 }

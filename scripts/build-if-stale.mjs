@@ -1,14 +1,18 @@
-// Keeps dist/ (compiled JavaScript, tsconfig.build.json) in step with src/. Starting compiled
-// JavaScript takes a fraction of the time that compiling TypeScript at start does, so
-// `npm start`, `bin/waymark.js` and the tests' child processes run dist/ when it is fresh.
+// Keeps dist/ (compiled JavaScript, tsconfig.build.json, and its bundle, scripts/bundle.mjs) in
+// step with src/. Starting compiled JavaScript takes a fraction of the time that compiling
+// TypeScript at start does, and the bundle half of that again, so `npm start`, `bin/waymark.js`
+// and the tests' child processes run the bundled dist/ when it is fresh.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { bundledCli, bundleDist, isBundleFresh } from './bundle.mjs';
+
 const root = fileURLToPath(new URL('../', import.meta.url));
-/** The compiled CLI entry. */
-export const compiledCli = join(root, 'dist/cli/main.js');
+const compiledMain = join(root, 'dist/cli/main.js');
+/** The compiled CLI entry: the bundle of dist/cli/main.js. */
+export const compiledCli = bundledCli;
 
 function newestMtime(dir) {
   let newest = 0;
@@ -19,21 +23,30 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** True when dist/ exists and no file under src/ is newer than it. */
+function isCompiledFresh() {
+  return existsSync(compiledMain) && newestMtime(join(root, 'src')) <= statSync(compiledMain).mtimeMs;
+}
+
+/** True when dist/ exists, no file under src/ is newer than it, and its bundle is up to date. */
 export function isBuildFresh() {
-  return existsSync(compiledCli) && newestMtime(join(root, 'src')) <= statSync(compiledCli).mtimeMs;
+  return isCompiledFresh() && isBundleFresh();
 }
 
 /**
- * Compiles src/ to dist/ unless it is fresh. Returns tsc's exit status (0 when nothing was
- * needed); tsc still emits JavaScript when it reports type errors.
+ * Compiles src/ to dist/ unless it is fresh, then bundles it unless the bundle is fresh. Returns
+ * tsc's exit status (0 when nothing was needed); tsc still emits JavaScript when it reports type
+ * errors, and that JavaScript is bundled. Throws when bundling fails.
  */
 export function buildIfStale(log = (line) => console.error(line)) {
-  if (isBuildFresh()) return 0;
-  log('waymark: compiling src/ to dist/ (npm run build)…');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  return build.status ?? 1;
+  let status = 0;
+  if (!isCompiledFresh()) {
+    log('waymark: compiling src/ to dist/ (npm run build)…');
+    const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    status = build.status ?? 1;
+  }
+  if (!isBundleFresh()) bundleDist();
+  return status;
 }

@@ -73,3 +73,19 @@ test('several access controls over one store (one per plugin) warn about the ope
   await createAccessControl({ store, logger });
   assert.equal(logText().split('the Workflow API is open').length - 1, 1);
 });
+
+test('with the start-up secrets still being made, the access control neither creates a key nor warns of a missing admin password', async (t) => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  const { logger, logText } = capturingLogger();
+  const access = await createAccessControl({ store, logger, startupSecretsPending: true });
+  assert.deepEqual(await access.settings.signingKeys.describe(), [], 'the key is left to the start-up settings');
+  assert.equal(logText().includes('no admin password is set'), false);
+
+  const other = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => other.close());
+  const plain = capturingLogger();
+  const created = await createAccessControl({ store: other, logger: plain.logger });
+  assert.equal((await created.settings.signingKeys.describe()).length, 1, 'by default it creates the key');
+  assert.match(plain.logText(), /no admin password is set/);
+});

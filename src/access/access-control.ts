@@ -59,14 +59,20 @@ export interface AccessControlDeps {
   readonly clock?: Clock;
   /** Failure limit for sign-ins and token requests (10 per 5 minutes by default). */
   readonly rateLimit?: RateLimitPolicy;
+  /**
+   * True when the caller's start-up settings are still creating the first signing key and the admin
+   * password (startServer: beside building the app). The access control then neither creates the
+   * key nor warns that no admin password is set. Default false: it creates the key and waits.
+   */
+  readonly startupSecretsPending?: boolean;
 }
 
 // Several plugins build their own access control over one store; start-up notices are logged once.
 const announcedStores = new WeakSet<Store>();
 
 /**
- * Builds the access control of one server: creates the first signing key when there is none, and
- * warns when the Workflow API is open (no API access token set).
+ * Builds the access control of one server: creates the first signing key when there is none
+ * (unless told not to), and warns when the Workflow API is open (no API access token set).
  */
 export async function createAccessControl(deps: AccessControlDeps): Promise<AccessControl> {
   const clock = deps.clock ?? systemClock;
@@ -76,7 +82,8 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const limiter = new FailureRateLimiter(clock, deps.rateLimit);
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
 
-  if (await settings.signingKeys.ensureKey()) logger.info('created the identity server signing key');
+  const secretsPending = deps.startupSecretsPending === true;
+  if (!secretsPending && (await settings.signingKeys.ensureKey())) logger.info('created the identity server signing key');
   if (!announcedStores.has(deps.store)) {
     announcedStores.add(deps.store);
     const apiToken = await settings.getApiToken();
@@ -85,7 +92,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     } else {
       logger.info({ mode: (await settings.isOidcEnabled()) ? 'openid-connect' : 'token' }, 'Workflow API access is protected');
     }
-    if (!(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
+    if (!secretsPending && !(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
   }
 
   const checkWorkflowApi = async (request: WorkflowApiCredentials): Promise<void> => {

@@ -8,7 +8,7 @@ export {
 export { adminSessionPlugin } from './admin-session-plugin.js';
 export { identityServerPlugin } from '../identity/index.js';
 export { SettingsService, ACCESS_SETTINGS, ADMIN_USER_NAME, generateSecret } from './settings-service.js';
-export { applyStartupSettings, parseSwitch } from './startup-settings.js';
+export { applyStartupSettings, beginStartupSettings, parseSwitch, type StartupSettingsInProgress } from './startup-settings.js';
 export { ADMIN_SESSION_COOKIE, CSRF_HEADER, ADMIN_SESSION_LIFETIME_MS, type AdminSessionInfo } from './admin-sessions.js';
 export { FailureRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitPolicy } from './rate-limiter.js';
 export { secretsEqual } from './secret-compare.js';

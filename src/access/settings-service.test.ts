@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isWaymarkError } from '../errors/index.js';
 import { createSqliteStore } from '../store/index.js';
 import { ACCESS_SETTINGS, SettingsService } from './settings-service.js';
-import { applyStartupSettings } from './startup-settings.js';
+import { applyStartupSettings, beginStartupSettings } from './startup-settings.js';
 import { capturingLogger } from './testing.js';
 
 async function freshSettings() {
@@ -70,6 +70,27 @@ test('WAYMARK_API_OIDC=true without a token is refused at start-up', async () =>
   const { logger } = capturingLogger();
   await assert.rejects(applyStartupSettings({ WAYMARK_API_OIDC: 'true' }, store, logger), (error) => isWaymarkError(error, 'WM_INPUT_INVALID'));
   await assert.rejects(applyStartupSettings({ WAYMARK_API_OIDC: 'maybe' }, store, logger), (error) => isWaymarkError(error, 'WM_CONFIG_INVALID') && /WAYMARK_API_OIDC/.test(error.message));
+});
+
+test('beginStartupSettings applies the token settings and leaves the admin password and the first signing key to be awaited', async () => {
+  const { store, settings } = await freshSettings();
+  const { logger } = capturingLogger();
+  const { signingKey, adminPassword } = await beginStartupSettings({ WAYMARK_API_TOKEN: 'env-token-0123456789abcdef', WAYMARK_ADMIN_PASSWORD: 'env-admin-password' }, store, logger);
+  assert.equal(await settings.getApiToken(), 'env-token-0123456789abcdef');
+  await adminPassword;
+  assert.equal(await settings.verifyAdminPassword('env-admin-password'), true);
+  assert.equal(await signingKey, true, 'this start created the key');
+  assert.equal((await settings.signingKeys.describe()).length, 1);
+  assert.equal(await (await beginStartupSettings({}, store, logger)).signingKey, false, 'a restart finds it');
+  await assert.rejects((await beginStartupSettings({ WAYMARK_ADMIN_PASSWORD: 'short' }, store, logger)).adminPassword, (error) => isWaymarkError(error, 'WM_INPUT_INVALID'));
+});
+
+test('a refused start-up setting is reported only after the key generation it began has finished', async () => {
+  // So the caller may close the store at once: no key write is left to run against it.
+  const { store, settings } = await freshSettings();
+  const { logger } = capturingLogger();
+  await assert.rejects(beginStartupSettings({ WAYMARK_API_OIDC: 'maybe' }, store, logger), (error) => isWaymarkError(error, 'WM_CONFIG_INVALID'));
+  assert.equal((await settings.signingKeys.describe()).length, 1, 'the key generation begun had already stored its key');
 });
 
 test('without WAYMARK_ADMIN_PASSWORD the first start generates one and logs it once, clearly marked', async () => {

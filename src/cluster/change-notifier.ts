@@ -3,7 +3,8 @@
  * schemes, every other node hears of it at once and drops what it cached. On PostgreSQL this is
  * LISTEN/NOTIFY on the `waymark_changes` channel; a single SQLite node has no one to tell.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg, type PgModule } from '../store/pg-driver.js';
 
 /** The channel every node listens on. */
 export const CHANGES_CHANNEL = 'waymark_changes';
@@ -58,14 +59,17 @@ export class PostgresChangeNotifier implements ChangeNotifier {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly options: PostgresChangeNotifierOptions) {
+  private constructor(
+    private readonly options: PostgresChangeNotifierOptions,
+    private readonly pg: PgModule,
+  ) {
     this.publisher = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
     this.publisher.on('error', (error) => options.onError?.(error));
   }
 
   /** Connects and starts listening before it resolves, so no change after it is missed. */
   static async start(options: PostgresChangeNotifierOptions): Promise<PostgresChangeNotifier> {
-    const notifier = new PostgresChangeNotifier(options);
+    const notifier = new PostgresChangeNotifier(options, await loadPg());
     await notifier.listen();
     return notifier;
   }
@@ -93,7 +97,7 @@ export class PostgresChangeNotifier implements ChangeNotifier {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    const client = new this.pg.Client({ connectionString: this.options.databaseUrl });
     client.on('notification', (message) => {
       if (message.channel !== CHANGES_CHANNEL || message.payload === undefined) return;
       let change: Change;

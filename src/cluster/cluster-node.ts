@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { WaymarkError } from '../errors/index.js';
 import type { Clock } from '../services/clock.js';
+import { loadPg } from '../store/pg-driver.js';
 import { SqlNodeRecords, type NodeRecord, type NodeRuntimeState, type NodeTables } from '../store/sql-node-records.js';
 import { PostgresChangeNotifier, singleNodeNotifier, type ChangeNotifier } from './change-notifier.js';
 
@@ -84,6 +84,7 @@ export class ClusterNode {
     if (options.databaseUrl === null) {
       return new ClusterNode(options, id, singleNodeNotifier(), null);
     }
+    const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     pool.on('error', (error) => options.onError?.(error, 'node registry connection'));
     const db = new Kysely<NodeTables>({ dialect: new PostgresDialect({ pool }) });

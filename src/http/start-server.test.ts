@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { isWaymarkError } from '../errors/index.js';
 import { createLogger } from '../logging/index.js';
+import { SIGNING_KEYS_SETTING } from '../identity/signing-keys.js';
+import { createSqliteStore } from '../store/index.js';
 import { startServer } from './start-server.js';
 
 function tempDataDir(t: { after(fn: () => void): void }): string {
@@ -41,6 +43,60 @@ test('startServer opens SQLite in the data folder, listens, answers /readiness a
   await server.close();
   assert.ok(lines.some((line) => line.msg === 'Waymark stopped'));
   await assert.rejects(fetch(`${server.url}/liveness`));
+});
+
+test('on an empty data folder the JWKS serves the new RS256 key as soon as the server listens, and a restart keeps it', async (t) => {
+  // The key is generated beside building the app and may still be in progress when the server
+  // listens: the JWKS waits for it rather than publishing an empty set.
+  const dataDir = tempDataDir(t);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  const publishedKeys = async (): Promise<{ kid: string; kty: string; alg: string; use: string; n: string }[]> => {
+    const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false });
+    try {
+      const response = await fetch(`${server.url}/.well-known/openid-configuration/jwks`);
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { keys: { kid: string; kty: string; alg: string; use: string; n: string }[] }).keys;
+    } finally {
+      await server.close();
+    }
+  };
+
+  const first = await publishedKeys();
+  assert.equal(first.length, 1, 'the first start publishes one key');
+  const [key] = first;
+  assert.ok(key);
+  assert.deepEqual({ kty: key.kty, alg: key.alg, use: key.use }, { kty: 'RSA', alg: 'RS256', use: 'sig' });
+  assert.ok(Buffer.from(key.n, 'base64url').length * 8 >= 2048, 'a modulus of at least 2048 bits');
+  assert.deepEqual((await publishedKeys()).map((restarted) => restarted.kid), [key.kid], 'a restart signs with the same key');
+});
+
+test('a server closed while its first signing key is still being generated stores the key before closing the store', async (t) => {
+  const dataDir = tempDataDir(t);
+  const lines: { level?: number; msg?: string }[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level?: number; msg?: string }) } });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  // No plugins: the app is built in moments, so the key is surely still being generated at close.
+  const server = await startServer(config, { logger, handleSignals: false, plugins: [] });
+  await server.close();
+  assert.deepEqual(lines.filter((line) => (line.level ?? 0) >= 50), [], 'nothing failed');
+  const store = await createSqliteStore({ dataDir });
+  t.after(() => store.close());
+  const keys = await store.getSetting(SIGNING_KEYS_SETTING);
+  assert.ok(Array.isArray(keys) && keys.length === 1, 'the key was stored');
+});
+
+test('a WAYMARK_ADMIN_PASSWORD that cannot be applied stops the start, and the store is closed again', async (t) => {
+  // The password is hashed while the app is built, and must be stored before the server listens.
+  const dataDir = tempDataDir(t);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  await assert.rejects(
+    startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false, env: { WAYMARK_ADMIN_PASSWORD: 'short' } }),
+    (error: unknown) => isWaymarkError(error, 'WM_INPUT_INVALID'),
+  );
+  const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false, env: { WAYMARK_ADMIN_PASSWORD: 'long enough admin password' } });
+  t.after(() => server.close());
+  const signIn = await fetch(`${server.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'long enough admin password' }) });
+  assert.equal(signIn.status, 200, 'the password of this start signs in as soon as the server listens');
 });
 
 test('a port already in use is a clear configuration error, and the store is closed again', async (t) => {

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
 import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
-import { applyStartupSettings } from '../access/index.js';
+import { beginStartupSettings, createAccessControl } from '../access/index.js';
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import { buildServer } from './build-server.js';
 import { installedPlugins } from './installed-plugins.js';
@@ -68,29 +68,53 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let app: FastifyInstance;
   let url: string;
   let runtime: WorkflowRuntime;
+  // The signing key and admin password still being made; the store closes only after they settled.
+  let startupSecrets: Promise<unknown> = Promise.resolve();
   try {
-    // Settings from the environment are applied before anything reads them; on first start this
-    // also creates the signing key and, without WAYMARK_ADMIN_PASSWORD, a generated admin password.
-    await applyStartupSettings(env, store, logger);
-    // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
-    const runtimeSetup = await createServerRuntime({
-      store,
-      clock,
-      env,
-      fileSandbox: config.fileSandbox,
-      logger,
-      ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
-    });
-    const services = new WorkflowService({
-      store,
-      clock,
-      maxAutoSteps: config.maxAutoSteps,
-      ...runtimeSetup.serviceOptions,
-    });
-    runtime = runtimeSetup.attach(services);
-    cluster.bindRuntime(services, runtime);
-    const plugins = options.plugins ?? installedPlugins();
-    app = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id });
+    // Settings from the environment are applied before anything reads them. The slow parts run on
+    // the thread pool while the app is built: the admin password's scrypt hash (WAYMARK_ADMIN_PASSWORD,
+    // or a generated one on a first start), stored before the server listens, and a first start's
+    // RSA signing key, the longest part of it, which is not waited for: the identity server's
+    // requests that need the key (JWKS, /connect/token, bearer tokens) wait for it (SigningKeyRing).
+    const startup = await beginStartupSettings(env, store, logger);
+    const signingKeyLogged = startup.signingKey.then(
+      (created) => {
+        if (created) logger.info('created the identity server signing key');
+      },
+      (error: unknown) => logger.error({ err: error }, 'could not create the identity server signing key; the next token request tries again'),
+    );
+    startupSecrets = Promise.allSettled([signingKeyLogged, startup.adminPassword]);
+    const buildApp = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
+      // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
+      const runtimeSetup = await createServerRuntime({
+        store,
+        clock,
+        env,
+        fileSandbox: config.fileSandbox,
+        logger,
+        ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
+      });
+      const services = new WorkflowService({
+        store,
+        clock,
+        maxAutoSteps: config.maxAutoSteps,
+        ...runtimeSetup.serviceOptions,
+      });
+      const builtRuntime = runtimeSetup.attach(services);
+      cluster.bindRuntime(services, builtRuntime);
+      const plugins = options.plugins ?? installedPlugins();
+      // The one access control of the plugins; it waits for neither the key nor the password.
+      const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true });
+      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
+      return { app: builtApp, runtime: builtRuntime };
+    };
+    ({ app, runtime } = await buildApp());
+    try {
+      await startup.adminPassword;
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     try {
       url = await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -100,6 +124,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     runtime.start();
   } catch (error) {
     await cluster.node.stop();
+    await startupSecrets;
     await baseStore.close();
     throw error;
   }
@@ -121,6 +146,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         // After the last request, before the store: a batch in progress finishes its writes.
         await runtime.stop();
         await cluster.node.stop();
+        await startupSecrets;
         await baseStore.close();
       }
       logger.info('Waymark stopped');

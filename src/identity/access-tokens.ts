@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose';
+import type { JWTHeaderParameters } from 'jose';
 import type { Clock } from '../services/clock.js';
 import { secretsEqual } from '../access/secret-compare.js';
+import { loadJose } from './jose-module.js';
 import {
   ACCESS_TOKEN_LIFETIME_SECONDS,
   CLOCK_SKEW_SECONDS,
@@ -41,6 +42,7 @@ export async function issueAccessToken(options: {
   readonly fingerprint: string;
   readonly clock: Clock;
 }): Promise<IssuedAccessToken> {
+  const { SignJWT } = await loadJose();
   const { kid, privateKey } = await options.keys.activeKey();
   const now = Math.floor(options.clock.now().getTime() / 1000);
   const accessToken = await new SignJWT({
@@ -76,6 +78,7 @@ export async function verifyAccessToken(
     readonly clock: Clock;
   },
 ): Promise<AccessTokenVerdict> {
+  const { jwtVerify } = await loadJose();
   try {
     const { payload } = await jwtVerify(
       token,

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeProtectedHeader } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, importJWK } from 'jose';
 import { buildAccessApp, probeWithBearer, requestToken, TEST_API_TOKEN } from '../access/testing.js';
 import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
-import { SigningKeyRing } from './signing-keys.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from './signing-keys.js';
 
 async function jwksKids(app: Awaited<ReturnType<typeof buildAccessApp>>['app']): Promise<string[]> {
   const { keys } = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration/jwks' })).json() as { keys: { kid: string }[] };
@@ -77,4 +77,31 @@ test('two nodes starting on one empty database end with one first signing key th
   const [a, b] = await Promise.all([nodeA.activeKey(), nodeB.activeKey()]);
   assert.equal(a.kid, b.kid);
   assert.equal((await nodeA.publicKeySet()).keys.length, 1);
+});
+
+test('the JWKS read while the first key is being generated waits for it instead of publishing an empty set', async (t) => {
+  // startServer generates the first key beside building the app; a reader must never see no key.
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  const clock = new ManualClock();
+  const creating = new SigningKeyRing(store, clock).ensureKey();
+  const reader = new SigningKeyRing(store, clock);
+  const [published, active] = await Promise.all([reader.publicKeySet(), reader.activeKey()]);
+  assert.equal(published.keys.length, 1);
+  assert.equal(published.keys[0]?.kid, active.kid, 'the key being created is the one published and signing');
+  assert.equal(await creating, true);
+});
+
+test('a new signing key is a 2048-bit RSA key whose id is its RFC 7638 thumbprint, importable for RS256', async (t) => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  t.after(() => store.close());
+  assert.equal(await new SigningKeyRing(store, new ManualClock()).ensureKey(), true);
+  const [stored] = (await store.getSetting(SIGNING_KEYS_SETTING)) as unknown as { kid: string; privateJwk: { kty: string; n: string; e: string; d: string } }[];
+  assert.ok(stored);
+  assert.equal(stored.privateJwk.kty, 'RSA');
+  assert.equal(Buffer.from(stored.privateJwk.n, 'base64url').length * 8, 2048);
+  assert.ok(stored.privateJwk.d, 'the private part is kept');
+  assert.equal(stored.kid, await calculateJwkThumbprint(stored.privateJwk));
+  const imported = await importJWK(stored.privateJwk, 'RS256');
+  assert.equal((imported as { type?: string }).type, 'private');
 });

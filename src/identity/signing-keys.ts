@@ -1,14 +1,22 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createHash, generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { CryptoKey, JWK } from 'jose';
 import type { JsonValue } from '../engine/types.js';
 import { WaymarkError } from '../errors/index.js';
 import type { Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
+import { loadJose } from './jose-module.js';
 
 /** The settings key that holds the identity server's signing keys. */
 export const SIGNING_KEYS_SETTING = 'identity.signingKeys';
 
 /** The only algorithm Waymark signs and accepts access tokens with. */
 export const SIGNING_ALGORITHM = 'RS256';
+
+/** Size of the RSA modulus of new signing keys. */
+const RSA_MODULUS_BITS = 2048;
+
+const generateRsaKeyPair = promisify(generateKeyPair);
 
 /** Lifetime of an access token, in seconds. */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
@@ -86,7 +94,7 @@ export class SigningKeyRing {
 
   /** The key that signs new tokens (created when missing). */
   async activeKey(): Promise<ActiveSigningKey> {
-    let active = (await this.load()).find((key) => key.retiredAt === null);
+    let active = (await this.loadSettled()).find((key) => key.retiredAt === null);
     if (active === undefined) {
       await this.ensureKey();
       active = (await this.load()).find((key) => key.retiredAt === null);
@@ -97,19 +105,19 @@ export class SigningKeyRing {
 
   /** The public key with this id, when it is still trusted. */
   async verificationKey(kid: string): Promise<CryptoKey | null> {
-    const key = (await this.load()).find((candidate) => candidate.kid === kid);
+    const key = (await this.loadSettled()).find((candidate) => candidate.kid === kid);
     return key === undefined ? null : (await this.importKey(key)).publicKey;
   }
 
   /** The JWKS document: every trusted public key, newest first. */
   async publicKeySet(): Promise<{ keys: PublicSigningJwk[] }> {
-    const keys = await this.load();
+    const keys = await this.loadSettled();
     return { keys: keys.map((key) => toPublicJwk(key)) };
   }
 
   /** Key ids with their state, for the CLI. */
   async describe(): Promise<{ kid: string; createdAt: string; retiredAt: string | null }[]> {
-    return (await this.load()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
+    return (await this.loadSettled()).map(({ kid, createdAt, retiredAt }) => ({ kid, createdAt, retiredAt }));
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -120,10 +128,10 @@ export class SigningKeyRing {
   }
 
   private async newKey(): Promise<StoredSigningKey> {
-    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true, modulusLength: 2048 });
-    const privateJwk = await exportJWK(privateKey);
-    const kid = await calculateJwkThumbprint(privateJwk);
-    return { kid, privateJwk, createdAt: this.clock.now().toISOString(), retiredAt: null };
+    // node:crypto generates on libuv's thread pool, and needs no jose at start (see jose-module.ts).
+    const { privateKey } = await generateRsaKeyPair('rsa', { modulusLength: RSA_MODULUS_BITS, publicExponent: 0x10001 });
+    const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
+    return { kid: rsaJwkThumbprint(privateJwk), privateJwk, createdAt: this.clock.now().toISOString(), retiredAt: null };
   }
 
   private async addKeyNow(): Promise<string> {
@@ -131,6 +139,16 @@ export class SigningKeyRing {
     const kept = (await this.load()).map((old) => (old.retiredAt === null ? { ...old, retiredAt: key.createdAt } : old));
     await this.store.setSetting(SIGNING_KEYS_SETTING, [key, ...kept] as unknown as JsonValue);
     return key.kid;
+  }
+
+  /**
+   * {@link load} after the key-ring writes of this process that are under way: a reader during
+   * the first start's key generation (which runs beside building the server) sees the new key,
+   * not an empty ring.
+   */
+  private async loadSettled(): Promise<StoredSigningKey[]> {
+    await keyRingWrites.get(this.store)?.catch(() => undefined);
+    return this.load();
   }
 
   /** Reads the stored keys, dropping those retired long enough ago. */
@@ -151,12 +169,23 @@ export class SigningKeyRing {
   private async importKey(key: StoredSigningKey): Promise<{ publicKey: CryptoKey; privateKey: CryptoKey }> {
     const cached = this.imported.get(key.kid);
     if (cached !== undefined) return cached;
+    const { importJWK } = await loadJose();
     const privateKey = (await importJWK(key.privateJwk, SIGNING_ALGORITHM)) as CryptoKey;
     const publicKey = (await importJWK(toPublicJwk(key), SIGNING_ALGORITHM)) as CryptoKey;
     const pair = { publicKey, privateKey };
     this.imported.set(key.kid, pair);
     return pair;
   }
+}
+
+/**
+ * The RFC 7638 thumbprint of an RSA JWK (SHA-256 over its required members `e`, `kty`, `n` in
+ * that order, base64url): the key id, as jose's `calculateJwkThumbprint` computes it.
+ */
+export function rsaJwkThumbprint(jwk: JWK): string {
+  const { e, kty, n } = jwk;
+  if (kty !== 'RSA' || typeof n !== 'string' || typeof e !== 'string') throw new WaymarkError('WM_INTERNAL', 'Not an RSA public key.');
+  return createHash('sha256').update(JSON.stringify({ e, kty, n })).digest('base64url');
 }
 
 function toPublicJwk(key: StoredSigningKey): PublicSigningJwk {

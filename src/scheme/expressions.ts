@@ -6,7 +6,8 @@
  * JSON parameter values to CEL values and the result back to plain JSON-like values.
  * See docs/schemes.md, "Expressions".
  */
-import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { createRequire } from 'node:module';
+import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import { WaymarkError } from '../errors/index.js';
 import type { CompiledExpression } from './model.js';
 
@@ -178,16 +179,28 @@ function registerTextNumberOperators(environment: Environment): void {
 
 const LIMITS = { maxAstNodes: MAX_EXPRESSION_NODES, maxDepth: MAX_EXPRESSION_DEPTH };
 
+// cel-js is loaded with the first expression, not when the server starts (docs/performance.md,
+// "Start-up"). Synchronously, because compiling is: Node ≥ 20.19 `require`s an ES module.
+const requireModule = createRequire(import.meta.url);
+let baseEnvironments: { readonly evaluation: Environment; readonly checking: Environment } | null = null;
+
 // Environments are costly to build: build the operator tables once, clone per expression.
-const EVALUATION_BASE = new Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
-registerMixedNumberOperators(EVALUATION_BASE);
-registerTextNumberOperators(EVALUATION_BASE);
-const CHECKING_BASE = new Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
-registerMixedNumberOperators(CHECKING_BASE);
+function bases(): { readonly evaluation: Environment; readonly checking: Environment } {
+  if (baseEnvironments === null) {
+    const cel = requireModule('@marcbachmann/cel-js') as typeof import('@marcbachmann/cel-js');
+    const evaluation = new cel.Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
+    registerMixedNumberOperators(evaluation);
+    registerTextNumberOperators(evaluation);
+    const checking = new cel.Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
+    registerMixedNumberOperators(checking);
+    baseEnvironments = { evaluation, checking };
+  }
+  return baseEnvironments;
+}
 
 /** Every variable is `dyn` here, so a missing (null) value of a declared type still evaluates. */
 function createEvaluationEnvironment(parameterNames: readonly string[]): Environment {
-  const environment = EVALUATION_BASE.clone();
+  const environment = bases().evaluation.clone();
   for (const name of parameterNames) environment.registerVariable(INTERNAL_PREFIX + name, 'dyn');
   return environment;
 }
@@ -196,7 +209,7 @@ function createCheckingEnvironment(
   parameterNames: readonly string[],
   parameterTypes: ReadonlyMap<string, string>,
 ): Environment {
-  const environment = CHECKING_BASE.clone();
+  const environment = bases().checking.clone();
   for (const name of parameterNames) {
     environment.registerVariable(INTERNAL_PREFIX + name, celTypeOf(parameterTypes.get(name)));
   }

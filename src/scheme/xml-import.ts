@@ -5,7 +5,8 @@
  * cannot run: C# `<CodeActions>` (unless a callback server provides them) and file actions
  * (unless a sandbox folder is configured). See docs/schemes.md, "Importing vendor XML".
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { X2jOptions, XMLParser } from 'fast-xml-parser';
 import { SchemeInvalidError, type SchemeProblem } from '../errors/index.js';
 import { FILE_ACTIONS } from './compile.js';
 import { celTypeOf } from './expressions.js';
@@ -82,7 +83,21 @@ const PROCESS_CHILDREN = new Set([
   'CodeActions',
 ]);
 
-const parser = new XMLParser({
+// fast-xml-parser is loaded with the first XML import, not when the server starts
+// (docs/performance.md, "Start-up"); its CommonJS build is one file, loaded synchronously.
+const requireModule = createRequire(import.meta.url);
+type FastXmlParser = typeof import('fast-xml-parser');
+let xmlParser: { readonly parser: XMLParser; readonly validator: FastXmlParser['XMLValidator'] } | null = null;
+
+function xmlParsing(): { readonly parser: XMLParser; readonly validator: FastXmlParser['XMLValidator'] } {
+  if (xmlParser === null) {
+    const { XMLParser: Parser, XMLValidator } = requireModule('fast-xml-parser') as FastXmlParser;
+    xmlParser = { parser: new Parser(PARSER_OPTIONS), validator: XMLValidator };
+  }
+  return xmlParser;
+}
+
+const PARSER_OPTIONS: X2jOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
@@ -93,7 +108,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (tagName, _path, _isLeaf, isAttribute) => !isAttribute && LIST_ELEMENTS.has(tagName),
-});
+};
 
 /** Largest XML document accepted, in characters. */
 export const MAX_XML_LENGTH = 5 * 1024 * 1024;
@@ -541,7 +556,8 @@ function parseError(message: string, line?: number, column?: number): SchemeInva
  */
 export function importVendorXml(xml: string, options: VendorXmlImportOptions): SchemeDefinition {
   if (xml.length > MAX_XML_LENGTH) throw parseError(`the document is ${xml.length} characters long; at most ${MAX_XML_LENGTH} are accepted`);
-  const validation = XMLValidator.validate(xml, { allowBooleanAttributes: true });
+  const { parser, validator } = xmlParsing();
+  const validation = validator.validate(xml, { allowBooleanAttributes: true });
   if (validation !== true) throw parseError(validation.err.msg, validation.err.line, validation.err.col);
   let document: XmlNode;
   try {

@@ -3,7 +3,6 @@
  * PostgreSQL (shared by any number of nodes) for a `postgres://` URL.
  */
 import { WaymarkError } from '../errors/index.js';
-import { createPostgresStore } from './postgres-store.js';
 import { createSqliteStore, SQLITE_DEFAULT_FILENAME } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -19,7 +18,8 @@ export interface StoreConfig {
 export async function createStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl?.trim();
   if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME });
-  if (/^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
+  // Imported here so a SQLite server never loads node-postgres (see pg-driver.ts).
+  if (/^postgres(ql)?:\/\//i.test(url)) return (await import('./postgres-store.js')).createPostgresStore({ url });
   // The URL may carry a password: never echo it back.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new WaymarkError(

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { WaymarkError } from '../errors/index.js';
 import { MIGRATION_TABLE, storeMigrations } from './migrations.js';
+import { Kysely, Migrator, type Migration } from 'kysely';
 import { createSqliteStore } from './sqlite-store.js';
+import { ConnectionGate, gatedSqliteDialect, StatementCache } from './sqlite-connection.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
 function tempDataDir(t: TestContext): string {
@@ -70,6 +72,31 @@ describe('opening a database file', () => {
       assert.deepEqual(waymarkError.context.unknownMigrations, ['9999-from-the-future']);
       return true;
     });
+  });
+
+  it('runs the pending migrations as one transaction: a failing one leaves no part of the others behind', async (t) => {
+    // So a first start creates its schema with one durable commit, and a crash leaves none of it.
+    const dataDir = tempDataDir(t);
+    const database = new BetterSqlite3(join(dataDir, 'waymark.db'));
+    const db = new Kysely<unknown>({ dialect: gatedSqliteDialect(database, new StatementCache(database), new ConnectionGate()) });
+    t.after(() => db.destroy());
+    const migrations: Record<string, Migration> = {
+      '0001-first': { up: async (trx) => void (await trx.schema.createTable('first_table').addColumn('id', 'text').execute()) },
+      '0002-fails': {
+        up: async (trx) => {
+          await trx.schema.createTable('second_table').addColumn('id', 'text').execute();
+          throw new Error('this migration fails halfway');
+        },
+      },
+    };
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableName: MIGRATION_TABLE });
+    const { error } = await migrator.migrateToLatest();
+    assert.match(String(error), /fails halfway/);
+    const tables = inspect(dataDir, (raw) => (raw.prepare(`select name from sqlite_master where type = 'table'`).all() as { name: string }[]).map((row) => row.name));
+    assert.equal(tables.includes('first_table'), false, 'the first migration was rolled back with the second');
+    assert.equal(tables.includes('second_table'), false);
+    const recorded = inspect(dataDir, (raw) => raw.prepare(`select count(*) as n from ${MIGRATION_TABLE}`).get() as { n: number });
+    assert.equal(recorded.n, 0, 'no migration is recorded as done');
   });
 
   it('reports a file that is not a database as a configuration error', async (t) => {

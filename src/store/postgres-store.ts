@@ -5,10 +5,10 @@
  * then see the winner's revision), and claims skip rows another node has locked.
  */
 import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
 import { runProgram, type DirectSql, type SqlStatement, type StatementResult } from './direct-sql.js';
+import { loadPg } from './pg-driver.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 import type { WaymarkDatabase } from './tables.js';
@@ -51,6 +51,7 @@ export function redactDatabaseUrl(url: string): string {
 /** Opens (migrating when needed) a PostgreSQL store. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const location = redactDatabaseUrl(options.url);
+  const pg = await loadPg();
   const pool = new pg.Pool({
     connectionString: options.url,
     max: Math.max(1, Math.floor(options.maxConnections ?? 10)),

@@ -4,8 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ADMIN_SESSION_COOKIE, CSRF_HEADER } from '../../src/access/index.js';
 import { API_PERMISSIONS, hashApiToken } from '../../src/services/index.js';
-import { JANE, json, startApiV1Harness } from './harness.js';
+import { ADMIN_PASSWORD, JANE, json, startApiV1Harness } from './harness.js';
 
 test('admins create tenants, publish a scheme as a model, change it, and create and revoke tokens over HTTP', async (t) => {
   const h = await startApiV1Harness(t);
@@ -65,6 +66,23 @@ test('admins create tenants, publish a scheme as a model, change it, and create 
   assert.equal((await h.admin({ method: 'DELETE', url: `/admin/api/tokens/${tokenId}` })).statusCode, 204);
   const revoked = await h.call(token, { method: 'GET', url: '/api/v1/workflowModels', headers: { 'accusoft-dtm-tenant': group.tenantId } });
   assert.deepEqual([revoked.statusCode, json<{ errorCode: string }>(revoked).errorCode], [480, 'InvalidToken']);
+});
+
+test('the admin sign-in session of /admin/login also opens the /api/v1 management routes', async (t) => {
+  // One access control per server: the management routes share the admin API's sessions.
+  const h = await startApiV1Harness(t);
+  const login = await h.app.inject({ method: 'POST', url: '/admin/login', payload: { password: ADMIN_PASSWORD } });
+  assert.equal(login.statusCode, 200);
+  const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+  assert.ok(cookie.startsWith(`${ADMIN_SESSION_COOKIE}=`), 'the sign-in sets the session cookie');
+  const csrf = String(login.json().csrfToken);
+
+  const listed = await h.app.inject({ method: 'GET', url: '/admin/api/tenants', headers: { cookie } });
+  assert.equal(listed.statusCode, 200);
+  assert.equal(json<unknown[]>(listed).length, 6);
+  const created = await h.app.inject({ method: 'POST', url: '/admin/api/tenants', headers: { cookie, [CSRF_HEADER]: csrf }, payload: { name: 'Initech' } });
+  assert.equal(created.statusCode, 201);
+  assert.equal(json<{ name: string }>(created).name, 'Initech');
 });
 
 test('every management route refuses callers without admin credentials', async (t) => {

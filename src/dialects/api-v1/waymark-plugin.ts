@@ -3,7 +3,6 @@
  * services from the shell's context, and registers the dialect ({@link apiV1Plugin}) and its
  * management routes under `/admin/api` ({@link tenantAdminPlugin}).
  */
-import { createAccessControl } from '../../access/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { ADMIN_API_PREFIX } from '../admin-api/index.js';
 import { createApiV1Services } from './api-v1-services.js';
@@ -15,12 +14,9 @@ export const waymarkPlugin: WaymarkPlugin = {
   name: 'api-v1',
   async register(app, context) {
     const services = createApiV1Services(context.services);
-    const access = await createAccessControl({
-      store: context.store,
-      publicUrl: context.config.publicUrl,
-      logger: context.logger,
-      clock: context.clock,
-    });
+    // The server's one access control: an admin signed in at /admin/login manages these records
+    // with the same session, and failed sign-ins count against one limit.
+    const access = context.access;
     await app.register(apiV1Plugin, { ...services, publicUrl: context.config.publicUrl, bodyLimit: context.config.bodyLimit });
     await app.register(tenantAdminPlugin, { ...services, access, bodyLimit: context.config.bodyLimit, prefix: ADMIN_API_PREFIX });
   },
