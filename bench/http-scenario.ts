@@ -30,7 +30,7 @@ let sharedCeiling: Promise<ServerProcess> | null = null;
 export async function measureHttpCeiling(plan: Omit<LoadPlan, 'baseUrl'>, progress: Progress): Promise<HttpCeiling> {
   sharedCeiling ??= startServer({ kind: 'ceiling' });
   const server = await sharedCeiling;
-  const figures = await runLoad({ ...plan, baseUrl: server.baseUrl, label: `HTTP ceiling (${plan.label})` }, progress);
+  const figures = await runLoad({ ...plan, baseUrl: server.baseUrl, serverPid: server.pid, label: `HTTP ceiling (${plan.label})` }, progress);
   return { ...figures, peakRssBytes: server.peakRssBytes() };
 }
 

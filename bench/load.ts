@@ -7,6 +7,7 @@ import autocannon, { type AutocannonRequest } from 'autocannon';
 import { WaymarkError } from '../src/errors/index.js';
 import { percentilesOf, type Percentiles } from './percentiles.js';
 import type { Progress } from './progress.js';
+import { cpuSecondsOf } from './server-process.js';
 
 /** Connections and pipelining: the shape shared by a scenario and its ceiling. */
 export interface LoadShape {
@@ -30,6 +31,8 @@ export interface LoadPlan extends LoadShape {
    */
   readonly requests: readonly LoadRequest[];
   readonly label: string;
+  /** The server's process id, to measure its CPU time per response. */
+  readonly serverPid?: number;
 }
 
 /** One request of a load's sequence. */
@@ -53,6 +56,8 @@ export interface LoadFigures {
   readonly latency: Percentiles;
   /** The first failing response body seen, to explain a failure. */
   readonly firstFailure: string | null;
+  /** Milliseconds of the server's CPU time (user + system) per response, when its pid was given. */
+  readonly serverCpuMsPerResponse: number | null;
 }
 
 /** Throws unless `url` points at the loopback interface: load is never sent elsewhere. */
@@ -90,6 +95,7 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
     },
   }));
   const started = Date.now();
+  const cpuBefore = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -110,6 +116,9 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
           return;
         }
         const seconds = result.duration > 0 ? result.duration : (Date.now() - started) / 1000;
+        const cpuAfter = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
+        const responses = succeeded + failed;
+        const serverCpuMsPerResponse = cpuBefore !== null && cpuAfter !== null && responses > 0 ? ((cpuAfter - cpuBefore) * 1000) / responses : null;
         resolve({
           requests: result.requests.total,
           succeeded,
@@ -118,6 +127,7 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
           perSecond: succeeded / seconds,
           latency: percentilesOf(samples),
           firstFailure,
+          serverCpuMsPerResponse,
         });
       },
     );

@@ -75,6 +75,21 @@ export function againstCeiling(metric: string, value: number, unit: string, ceil
   };
 }
 
+/**
+ * The server's CPU time per request against the HTTP ceiling's, as the ratio ceiling ÷ ours: the
+ * throughput ratio a CPU-bound server reaches, read from CPU time and so hardly moved by other
+ * load on the machine (which swings the throughput ratio). Null when either was not measured.
+ */
+export function cpuAgainstCeiling(metric: string, oursMs: number | null, ceilingMs: number | null): Measurement | null {
+  if (oursMs === null || ceilingMs === null || oursMs <= 0) return null;
+  return { metric, value: oursMs * 1000, unit: 'µs', ceiling: { name: 'HTTP ceiling, µs', value: ceilingMs * 1000 }, ratio: ceilingMs / oursMs };
+}
+
+/** The measurement as a list of one, or an empty list when there is none (for spreading into rows). */
+export function present(measurement: Measurement | null): Measurement[] {
+  return measurement === null ? [] : [measurement];
+}
+
 /** A measurement with an upper-bound target (`value ≤ limit`). */
 export function atMost(metric: string, value: number, unit: string, limit: number | undefined): Measurement {
   return { metric, value, unit, target: limit === undefined ? undefined : { text: `≤ ${formatNumber(limit)} ${unit}`, met: value <= limit } };

@@ -48,6 +48,27 @@ function peakRssOf(pid: number): number | null {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on every Linux here). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used so far, or null when it cannot be read.
+ * Unlike throughput, CPU per request hardly depends on what else the machine runs.
+ */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may itself hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const userTicks = Number(fields[11]);
+    const systemTicks = Number(fields[12]);
+    if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) return null;
+    return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** Starts a child server and resolves once it listens. */
 export async function startServer(start: ServerStart): Promise<ServerProcess> {
   // Both children are plain JavaScript; Waymark's is the compiled dist/ (as `npm start`).

@@ -1,7 +1,7 @@
 /** `create`: createinstance over HTTP, against the HTTP and storage ceilings. */
 import { createInstanceRequest, measureHttpCeiling, requestCap, requireRoute, withWaymark } from '../http-scenario.js';
 import { runLoad } from '../load.js';
-import { againstCeiling, atMost, type ScenarioReport } from '../report.js';
+import { againstCeiling, atMost, cpuAgainstCeiling, present, type ScenarioReport } from '../report.js';
 import { mebibytes, type Scenario } from '../scenario.js';
 import { measureStorageCeiling } from '../storage-ceiling.js';
 import { BENCH_SCHEME_CODE } from '../workspace.js';
@@ -20,7 +20,7 @@ export const createScenario: Scenario = {
     };
     const measured = await withWaymark(options, async ({ server }) => {
       await requireRoute(server.baseUrl, createInstanceRequest(BENCH_SCHEME_CODE));
-      return runLoad({ ...plan, baseUrl: server.baseUrl, label: 'create' }, progress);
+      return runLoad({ ...plan, baseUrl: server.baseUrl, serverPid: server.pid, label: 'create' }, progress);
     }, { measureRestart: true });
     const ceiling = await measureHttpCeiling({ ...plan, label: 'create' }, progress);
     const storage = await measureStorageCeiling(options.durationSeconds, requestCap(options), progress);
@@ -35,6 +35,7 @@ export const createScenario: Scenario = {
       measurements: [
         againstCeiling('instances created per second', load.perSecond, 'req/s', 'HTTP ceiling', ceiling.perSecond, 0.25),
         againstCeiling('instances created per second', load.perSecond, 'tx/s', 'storage ceiling', storage.perSecond),
+        ...present(cpuAgainstCeiling('server CPU per createinstance (ratio: ceiling ÷ ours)', load.serverCpuMsPerResponse, ceiling.serverCpuMsPerResponse)),
         atMost('latency p50', load.latency.p50, 'ms', undefined),
         atMost('latency p95', load.latency.p95, 'ms', undefined),
         atMost('latency p99', load.latency.p99, 'ms', undefined),

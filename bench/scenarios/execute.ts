@@ -4,7 +4,7 @@
  */
 import { createInstanceRequest, executeCommandRequest, measureHttpCeiling, requestCap, requireRoute, withWaymark } from '../http-scenario.js';
 import { runLoad } from '../load.js';
-import { againstCeiling, atMost, type ScenarioReport } from '../report.js';
+import { againstCeiling, atMost, cpuAgainstCeiling, present, type ScenarioReport } from '../report.js';
 import { mebibytes, type Scenario } from '../scenario.js';
 import { measureStorageCeiling } from '../storage-ceiling.js';
 import { BENCH_PATH, BENCH_SCHEME_CODE, databaseFacts } from '../workspace.js';
@@ -46,6 +46,7 @@ export const executeScenario: Scenario = {
           ...shape,
           maxRequests: created.length,
           baseUrl: server.baseUrl,
+          serverPid: server.pid,
           label: 'execute: Submit',
           requests: [{ method: 'POST', next: () => executeCommandRequest(created[nextIndex++ % created.length]!, FIRST_STEP.command, FIRST_STEP.identityId) }],
         },
@@ -100,6 +101,7 @@ export const executeScenario: Scenario = {
       measurements: [
         againstCeiling('commands executed per second', commands.perSecond, 'req/s', 'HTTP ceiling', ceiling.perSecond, 0.25),
         againstCeiling('commands executed per second', commands.perSecond, 'tx/s', 'storage ceiling', storage.perSecond),
+        ...present(cpuAgainstCeiling('server CPU per command (ratio: ceiling ÷ ours)', commands.serverCpuMsPerResponse, ceiling.serverCpuMsPerResponse)),
         atMost('command latency p50', commands.latency.p50, 'ms', undefined),
         atMost('command latency p95', commands.latency.p95, 'ms', undefined),
         atMost('command latency p99', commands.latency.p99, 'ms', undefined),

@@ -1,6 +1,6 @@
 /** The runtime: the timer scheduler, the outbox of notifications and webhooks, and their wiring. */
 export { WorkflowRuntime, type WorkflowRuntimeOptions } from './workflow-runtime.js';
-export { TimerScheduler, type TimerSchedulerOptions, type FireTimer } from './timer-scheduler.js';
+export { TimerScheduler, type TimerSchedulerOptions, type FireTimers } from './timer-scheduler.js';
 export {
   OutboxDispatcher,
   DEFAULT_RETRY_POLICY,

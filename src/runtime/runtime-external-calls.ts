@@ -33,7 +33,7 @@ export class RoutedExternalCalls implements ExternalCalls {
     const settings = await this.options.settings.get();
     if (name === 'HTTPRequest') return runHttpRequest(parameter, context, this.httpLimits(settings.allowlist));
     if (name === WEBHOOK_ACTION) {
-      this.options.outbox.enqueue(webhookMessage(parameter, context, { webhooks: settings.webhooks, allowlist: settings.allowlist, now: this.options.clock.now() }));
+      this.options.outbox.enqueue(context.instance.rootProcessId, webhookMessage(parameter, context, { webhooks: settings.webhooks, allowlist: settings.allowlist, now: this.options.clock.now() }));
       return;
     }
     if (FILE_ACTIONS.has(name)) {

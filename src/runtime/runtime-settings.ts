@@ -68,6 +68,13 @@ export async function readRuntimeSettings(store: Store, env: Readonly<Record<str
 /** Settings read at most once per `cacheMs` (by the injected clock); `refresh` forces a read. */
 export class RuntimeSettingsSource {
   private cached: { readonly settings: RuntimeSettings; readonly until: number } | null = null;
+  /**
+   * The read in progress: callers that find the cache stale while it runs share it. A batch of
+   * timers asks for the settings once per step in one turn; without this each would read them.
+   */
+  private reading: Promise<RuntimeSettings> | null = null;
+  /** Bumped by `refresh`, so a read that started before it is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -81,13 +88,24 @@ export class RuntimeSettingsSource {
   async get(): Promise<RuntimeSettings> {
     const now = this.clock.now().getTime();
     if (this.cached && this.cached.until > now) return this.cached.settings;
-    const settings = await readRuntimeSettings(this.store, this.env, this.fileSandbox);
-    this.cached = { settings, until: now + this.cacheMs };
-    return settings;
+    if (this.reading) return this.reading;
+    const generation = this.generation;
+    const reading = readRuntimeSettings(this.store, this.env, this.fileSandbox).then((settings) => {
+      if (this.generation === generation) this.cached = { settings, until: now + this.cacheMs };
+      return settings;
+    });
+    this.reading = reading;
+    const forget = (): void => {
+      if (this.reading === reading) this.reading = null;
+    };
+    reading.then(forget, forget);
+    return reading;
   }
 
-  /** Forgets the cached settings (after a setting changed). */
+  /** Forgets the cached settings (after a setting changed); the next `get` reads them anew. */
   refresh(): void {
+    this.generation += 1;
     this.cached = null;
+    this.reading = null;
   }
 }

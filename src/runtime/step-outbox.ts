@@ -2,7 +2,6 @@
  * Turns steps into outbox messages, so notifications and webhooks are written in the same
  * transaction as the step that caused them and delivered after commit (src/runtime/outbox-dispatcher).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { WaymarkError } from '../errors/index.js';
 import { InstanceStatus, type JsonValue, type ProcessInstance, type StepResult } from '../engine/types.js';
 import type { StepOutbox } from '../services/workflow-service.js';
@@ -20,21 +19,31 @@ export type NotificationWanted = () => Promise<{ readonly statusChanged: boolean
 
 /**
  * The StepOutbox the runtime gives the service. Webhook actions call `enqueue` while a service
- * call runs; the messages join that call's step (each call has its own queue, kept in an
- * AsyncLocalStorage so concurrent calls never see each other's messages).
+ * call runs; the messages join that call's step. The service runs at most one call per process
+ * family at a time (under the family's lock), so a queue per family keeps concurrent calls
+ * apart. (An AsyncLocalStorage would too, but on Node 20 it puts a hook on every promise of the
+ * process: about 10 % of a createinstance's CPU.)
  */
 export class RuntimeStepOutbox implements StepOutbox {
-  private readonly queues = new AsyncLocalStorage<NewOutboxMessage[]>();
+  private readonly queues = new Map<string, NewOutboxMessage[]>();
 
   constructor(private readonly wanted: NotificationWanted) {}
 
-  run<T>(work: () => Promise<T>): Promise<T> {
-    return this.queues.run([], work);
+  async run<T>(familyId: string, work: () => Promise<T>): Promise<T> {
+    if (this.queues.has(familyId)) {
+      throw new WaymarkError('WM_INTERNAL', `Two workflow calls ran at once for the process family ${familyId}`, { processId: familyId });
+    }
+    this.queues.set(familyId, []);
+    try {
+      return await work();
+    } finally {
+      this.queues.delete(familyId);
+    }
   }
 
-  /** Queues a message for the step of the running service call. */
-  enqueue(message: NewOutboxMessage): void {
-    const queue = this.queues.getStore();
+  /** Queues a message for the step of the call running for the family `familyId`. */
+  enqueue(familyId: string, message: NewOutboxMessage): void {
+    const queue = this.queues.get(familyId);
     if (!queue) {
       throw new WaymarkError('WM_INTERNAL', `Outbox message '${message.kind}' for process ${message.processId} was queued outside a workflow step`, {
         processId: message.processId,
@@ -43,9 +52,9 @@ export class RuntimeStepOutbox implements StepOutbox {
     queue.push(message);
   }
 
-  async messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]> {
+  async messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]> {
     // Taken (not copied): a call that stores two steps sends each message once.
-    const queued = this.queues.getStore()?.splice(0) ?? [];
+    const queued = this.queues.get(familyId)?.splice(0) ?? [];
     if (step.events.length === 0) return queued;
     const wanted = await this.wanted();
     const byId = new Map(step.instances.map((instance) => [instance.id, instance] as const));

@@ -7,27 +7,31 @@
 import { WaymarkError } from '../errors/index.js';
 import type { ArmedTimer } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
+import type { TimerOutcome } from '../services/workflow-service.js';
 import type { Store } from '../store/store.js';
 import { realSetTimer, WakeLoop, type SetTimer } from './wake-loop.js';
 
-/** Fires one timer; false when it no longer applies (the instance left the activity). */
-export type FireTimer = (timer: ArmedTimer) => Promise<boolean>;
+/**
+ * Fires a batch of claimed timers; for each, in order: fired, no longer applicable (the instance
+ * left the activity: `fired: false`), or the error that stopped it.
+ */
+export type FireTimers = (timers: readonly ArmedTimer[]) => Promise<readonly TimerOutcome[]>;
 
 /** What the scheduler needs. */
 export interface TimerSchedulerOptions {
   readonly store: Store;
-  readonly fire: FireTimer;
+  readonly fire: FireTimers;
   readonly clock: Clock;
   readonly setTimer?: SetTimer;
   /** Longest sleep, so timers armed by another process are found. Default 60 000 ms. */
   readonly maxSleepMs?: number;
-  /** Timers claimed per round. Default 200. */
-  readonly batchSize?: number;
   /**
-   * Timers fired at once. Default 200 (a whole batch): the store group-commits steps that are
-   * submitted together, so a batch fired at once shares a few fsyncs instead of one per 8 timers.
+   * Timers claimed, and fired together, per round. Default 200: the batch's families are read in
+   * a few queries and its steps share one group commit. Larger batches cost no less CPU per timer
+   * (measured up to 1,000), hold more steps in memory, and on a cluster leave fewer timers for the
+   * other nodes to claim in parallel.
    */
-  readonly concurrency?: number;
+  readonly batchSize?: number;
   /** How long a claim holds before another scheduler may fire the timer. Default 60 000 ms. */
   readonly leaseMs?: number;
   /** Told when firing a timer fails (it is retried after its lease). */
@@ -44,7 +48,6 @@ export class TimerScheduler {
       setTimer: realSetTimer,
       maxSleepMs: 60_000,
       batchSize: 200,
-      concurrency: 200,
       leaseMs: 60_000,
       ...options,
     };
@@ -89,30 +92,29 @@ export class TimerScheduler {
   }
 
   private async fireDueBatch(): Promise<boolean> {
-    const { store, clock, batchSize, leaseMs, concurrency } = this.options;
+    const { store, clock, batchSize, leaseMs } = this.options;
     const now = clock.now();
     const claimed = await store.claimDueTimers(now, new Date(now.getTime() + leaseMs), batchSize);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < claimed.length) {
-        const timer = claimed[next++]!;
-        await this.fireOne(timer);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
+    if (claimed.length === 0) return false;
+    // A failure of the batch as a whole (its read) reaches the loop; the claims lapse and retry.
+    const outcomes = await this.options.fire(claimed);
+    await Promise.all(claimed.map((timer, index) => this.settle(timer, outcomes[index])));
     return claimed.length === batchSize;
   }
 
-  private async fireOne(timer: ArmedTimer): Promise<void> {
+  /** Deletes a timer that no longer applies; reports a failure (its claim lapses, then it retries). */
+  private async settle(timer: ArmedTimer, outcome: TimerOutcome | undefined): Promise<void> {
     try {
-      const fired = await this.options.fire(timer);
-      if (!fired) await this.options.store.deleteTimer(timer);
-    } catch (error) {
-      if (error instanceof WaymarkError && error.code === 'WM_INSTANCE_NOT_FOUND') {
-        await this.options.store.deleteTimer(timer);
-        return;
+      if (outcome === undefined) throw new WaymarkError('WM_INTERNAL', `No outcome was reported for timer ${timer.name} of process ${timer.processId}`, { processId: timer.processId });
+      if ('error' in outcome) {
+        if (outcome.error instanceof WaymarkError && outcome.error.code === 'WM_INSTANCE_NOT_FOUND') {
+          await this.options.store.deleteTimer(timer);
+          return;
+        }
+        throw outcome.error;
       }
-      // The claim stays until its lease lapses; then the timer is tried again.
+      if (!outcome.fired) await this.options.store.deleteTimer(timer);
+    } catch (error) {
       this.options.onError?.(error, timer);
     }
   }

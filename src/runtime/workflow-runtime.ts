@@ -17,7 +17,7 @@ export interface WorkflowRuntimeOptions {
   /** Defaults to the service's clock. */
   readonly clock?: Clock;
   readonly setTimer?: SetTimer;
-  readonly scheduler?: Partial<Pick<TimerSchedulerOptions, 'maxSleepMs' | 'batchSize' | 'concurrency' | 'leaseMs'>>;
+  readonly scheduler?: Partial<Pick<TimerSchedulerOptions, 'maxSleepMs' | 'batchSize' | 'leaseMs'>>;
   readonly dispatcher?: Partial<Pick<OutboxDispatcherOptions, 'maxSleepMs' | 'batchSize' | 'concurrency' | 'leaseMs' | 'retry'>>;
   /** Told of timer and delivery failures (the server logs them). */
   readonly onError?: (error: unknown, what: string) => void;
@@ -39,7 +39,7 @@ export class WorkflowRuntime {
       clock,
       ...setTimer,
       ...options.scheduler,
-      fire: (timer) => service.fireTimer(timer.processId, timer.name),
+      fire: (timers) => service.fireTimers(timers),
       onError: (error, timer) => options.onError?.(error, timer ? `timer ${timer.name} of process ${timer.processId}` : 'timer scheduler'),
     });
     this.dispatcher = new OutboxDispatcher({

@@ -36,7 +36,7 @@ import type {
 import { InstanceStatus } from '../engine/types.js';
 import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
-import type { InstanceQuery, NewOutboxMessage, Store, StoredScheme, StoredTransition } from '../store/store.js';
+import type { InstancePage, InstanceQuery, NewOutboxMessage, Store, StoredFamily, StoredScheme, StoredTransition } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -63,9 +63,13 @@ export interface WorkflowServiceOptions {
  * call's step and no other.
  */
 export interface StepOutbox {
-  run<T>(work: () => Promise<T>): Promise<T>;
-  messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]>;
+  /** Runs `work` for the process family whose root is `familyId`, while it holds that family's lock. */
+  run<T>(familyId: string, work: () => Promise<T>): Promise<T>;
+  messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]>;
 }
+
+/** What became of one timer of a batch: fired, no longer applicable (`fired: false`), or the error that stopped it. */
+export type TimerOutcome = { readonly fired: boolean } | { readonly error: unknown };
 
 /** Told after a step committed: the runtime wakes its scheduler and dispatcher with it. */
 export type StepAppliedListener = (step: StepResult, messages: readonly NewOutboxMessage[]) => void;
@@ -203,9 +207,11 @@ export class WorkflowService {
     tenantId?: string | null;
   }): Promise<ProcessInstance> {
     this.requireRunning('createinstance');
-    const stored = await this.getScheme(input.schemeCode);
+    // Only the id and version: the compiled definition comes from the cache.
+    const stored = await this.store.latestSchemeVersion(input.schemeCode);
+    if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
     const scheme = await this.compiledScheme(stored.id);
-    return this.familyLocks.run(input.processId, () => this.withOutbox(async () => {
+    return this.familyLocks.run(input.processId, () => this.withOutbox(input.processId, async () => {
       if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
       const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
         processId: input.processId,
@@ -215,10 +221,10 @@ export class WorkflowService {
         actor: input.actor,
         parameters: input.parameters,
       });
-      const messages = await this.messagesFor(step);
+      const messages = await this.messagesFor(input.processId, step);
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.stepApplied(step, messages);
-      return this.requireInstance(input.processId);
+      return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
     }));
   }
 
@@ -247,8 +253,8 @@ export class WorkflowService {
     return { instance, scheme, history, subprocessIds };
   }
 
-  /** A page of instances. */
-  async listInstances(query: InstanceQuery): Promise<{ items: readonly ProcessInstance[]; total: number }> {
+  /** A page of instances, with how many match (exact, or a lower bound: see InstancePage). */
+  async listInstances(query: InstanceQuery): Promise<InstancePage> {
     return this.store.listInstances(query);
   }
 
@@ -340,13 +346,64 @@ export class WorkflowService {
     });
   }
 
-  /** Fires a due timer (called by the runtime's scheduler). */
-  async fireTimer(processId: string, timerName: string): Promise<boolean> {
-    return this.withFamily(processId, undefined, async (family, ctx) => {
-      const { fired, step } = await engineFireTimer(ctx, family, { processId, timerName });
-      if (fired) await this.apply(family, step);
-      return fired;
-    });
+  /**
+   * Fires one due timer from a fresh read of its family: true when it fired, false when it no
+   * longer applies (the instance left the activity, or — given `dueAt`, the moment it was claimed
+   * for — a step re-armed or removed it since). WM_INSTANCE_NOT_FOUND when the instance is gone.
+   */
+  async fireTimer(processId: string, timerName: string, dueAt?: string): Promise<boolean> {
+    return this.withFamily(processId, undefined, (family, ctx) => this.fireTimerIn(family, ctx, { processId, name: timerName, dueAt }));
+  }
+
+  /**
+   * Fires a batch of claimed timers (the runtime's scheduler). The families of the whole batch
+   * are read in a few queries; each timer's engine step then runs under its family's lock, and
+   * the steps are handed to the store in the same turn, so they share its group commits. Each
+   * step keeps its own revision check: a timer whose family changed since the read (a command
+   * on another node, say) fails alone and is fired once more from a fresh read. Outcomes are in
+   * the order of `timers`; a failed timer keeps its claim, so it is tried again when that lapses.
+   */
+  async fireTimers(timers: readonly ArmedTimer[]): Promise<readonly TimerOutcome[]> {
+    if (timers.length === 0) return [];
+    const families = await this.store.loadFamilies(timers.map((timer) => timer.processId));
+    // Each scheme compiled (or read) once here, not once per timer that misses the cache at once;
+    // a scheme that fails fails the steps that need it, below.
+    const schemeIds = new Set([...families.values()].flatMap((family) => family.instances.map((member) => member.schemeId)));
+    await Promise.all([...schemeIds].map((schemeId) => this.compiledScheme(schemeId).catch(() => undefined)));
+    const firstOfFamily = new Set<string>();
+    return Promise.all(timers.map(async (timer): Promise<TimerOutcome> => {
+      const { processId, name, dueAt } = timer;
+      const stored = families.get(processId);
+      if (!stored) return { error: notFound(processId) };
+      const rootId = stored.instances[0]!.id;
+      try {
+        // A second timer of one family is fired after the first, from what that one stored.
+        if (firstOfFamily.has(rootId)) return { fired: await this.fireTimer(processId, name, dueAt) };
+        firstOfFamily.add(rootId);
+        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(rootId, async () => {
+          const family = processFamilyOf(stored);
+          return this.fireTimerIn(family, await this.contextFor(family), timer);
+        }));
+        return { fired };
+      } catch (error) {
+        if (!(error instanceof WaymarkError && error.code === 'WM_INSTANCE_CONFLICT')) return { error };
+        try {
+          return { fired: await this.fireTimer(processId, name, dueAt) };
+        } catch (retryError) {
+          return { error: retryError };
+        }
+      }
+    }));
+  }
+
+  private async fireTimerIn(family: ProcessFamily, ctx: EngineContext, timer: { processId: string; name: string; dueAt: string | undefined }): Promise<boolean> {
+    if (timer.dueAt !== undefined && !family.timers?.get(timer.processId)?.some((armed) => armed.name === timer.name && armed.dueAt === timer.dueAt)) {
+      // The claimed timer was replaced (re-armed for later, or dropped) by a step since the claim.
+      return false;
+    }
+    const { fired, step } = await engineFireTimer(ctx, family, { processId: timer.processId, timerName: timer.name });
+    if (fired) await this.apply(family, step);
+    return fired;
   }
 
   /** Reads a parameter (persistent or system). WM_PARAMETER_NOT_FOUND when it has no value. */
@@ -500,12 +557,12 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- helpers
 
-  private withOutbox<T>(work: () => Promise<T>): Promise<T> {
-    return this.outbox ? this.outbox.run(work) : work();
+  private withOutbox<T>(familyId: string, work: () => Promise<T>): Promise<T> {
+    return this.outbox ? this.outbox.run(familyId, work) : work();
   }
 
-  private async messagesFor(step: StepResult): Promise<readonly NewOutboxMessage[]> {
-    return this.outbox ? this.outbox.messagesFor(step) : [];
+  private async messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]> {
+    return this.outbox ? this.outbox.messagesFor(familyId, step) : [];
   }
 
   private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
@@ -544,7 +601,7 @@ export class WorkflowService {
       const last = step.instances.find((instance) => instance.id === processId) ?? requireMember(family, processId);
       return { ...last, status: InstanceStatus.Finalized };
     }
-    return this.requireInstance(processId);
+    return storedAfter(step, processId) ?? requireMember(family, processId);
   }
 
   private async requireInstance(processId: string): Promise<ProcessInstance> {
@@ -552,14 +609,14 @@ export class WorkflowService {
   }
 
   private async loadFamily(processId: string, scope: CallScope = {}): Promise<ProcessFamily> {
-    const instance = this.checkScope(processId, await this.store.getInstance(processId), scope);
-    const members = await this.store.getProcessFamily(instance.rootProcessId);
-    const instances = new Map(members.map((m) => [m.id, m] as const));
+    const stored = await this.store.loadFamily(processId);
+    const instances = new Map((stored?.instances ?? []).map((m) => [m.id, m] as const));
+    const instance = this.checkScope(processId, instances.get(processId) ?? null, scope);
     const root = instances.get(instance.rootProcessId) ?? instance;
     // The engine keeps armed due times (NotOverrideIfExists, steps that stay in an activity)
     // only when it is given them.
-    const timers = new Map<string, readonly ArmedTimer[]>();
-    for (const member of members) timers.set(member.id, await this.store.getTimers(member.id));
+    const timers = new Map<string, ArmedTimer[]>([...instances.keys()].map((id) => [id, []]));
+    for (const timer of stored?.timers ?? []) timers.get(timer.processId)?.push(timer);
     return { root, instances, timers };
   }
 
@@ -597,7 +654,7 @@ export class WorkflowService {
     work: (family: ProcessFamily, ctx: EngineContext) => Promise<T>,
   ): Promise<T> {
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
-    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(async () => {
+    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(instance.rootProcessId, async () => {
       const family = await this.loadFamily(processId, scope);
       return work(family, await this.contextFor(family));
     }));
@@ -613,10 +670,33 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    const messages = await this.messagesFor(step);
-    await this.store.applyStep({ step, expectedRevisions, messages });
+    const messages = await this.messagesFor(family.root.id, step);
+    await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances });
     this.stepApplied(step, messages);
   }
+}
+
+/**
+ * The instance `processId` as an applied step stored it (the store advances the revision by
+ * one), or undefined when the step did not write it.
+ */
+function storedAfter(step: StepResult, processId: string): ProcessInstance | undefined {
+  const written = step.instances.find((instance) => instance.id === processId);
+  return written === undefined ? undefined : { ...written, revision: written.revision + 1 };
+}
+
+/** A stored family as the engine takes it (the root first; each member's armed timers). */
+function processFamilyOf(stored: StoredFamily): ProcessFamily {
+  const root = stored.instances[0]!;
+  const instances = new Map(stored.instances.map((member) => [member.id, member] as const));
+  // Every member gets an entry, so the engine knows it has no armed timers rather than unknown.
+  const timers = new Map<string, ArmedTimer[]>(stored.instances.map((member) => [member.id, []]));
+  for (const timer of stored.timers) timers.get(timer.processId)?.push(timer);
+  return { root, instances, timers };
+}
+
+function notFound(processId: string): WaymarkError<'WM_INSTANCE_NOT_FOUND'> {
+  return new WaymarkError('WM_INSTANCE_NOT_FOUND', `Process instance ${processId} is not found`, { processId });
 }
 
 function requireMember(family: ProcessFamily, processId: string): ProcessInstance {

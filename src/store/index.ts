@@ -1,6 +1,7 @@
 /** Storage: the Store port and its adapters. */
 export type {
   FolderFilter,
+  InstancePage,
   InstanceQuery,
   NewOutboxMessage,
   OutboxMessage,

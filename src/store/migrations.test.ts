@@ -7,7 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { WaymarkError } from '../errors/index.js';
 import { MIGRATION_TABLE, storeMigrations } from './migrations.js';
 import { Kysely, Migrator, type Migration } from 'kysely';
-import { createSqliteStore, WaymarkSqliteDialect } from './sqlite-store.js';
+import { ConnectionGate, gatedSqliteDialect, StatementCache } from './sqlite-connection.js';
+import { createSqliteStore } from './sqlite-store.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
 function tempDataDir(t: TestContext): string {
@@ -76,7 +77,8 @@ describe('opening a database file', () => {
   it('runs the pending migrations as one transaction: a failing one leaves no part of the others behind', async (t) => {
     // So a first start creates its schema with one durable commit, and a crash leaves none of it.
     const dataDir = tempDataDir(t);
-    const db = new Kysely<unknown>({ dialect: new WaymarkSqliteDialect({ database: new BetterSqlite3(join(dataDir, 'waymark.db')) }) });
+    const database = new BetterSqlite3(join(dataDir, 'waymark.db'));
+    const db = new Kysely<unknown>({ dialect: gatedSqliteDialect(database, new StatementCache(database), new ConnectionGate()) });
     t.after(() => db.destroy());
     const migrations: Record<string, Migration> = {
       '0001-first': { up: async (trx) => void (await trx.schema.createTable('first_table').addColumn('id', 'text').execute()) },
@@ -114,7 +116,9 @@ describe('opening a database file', () => {
       assert.match(plan(db, `select "user_id" from "user_roles" where "role" = 'Manager'`), /USING (COVERING )?INDEX user_roles_role_index/);
       assert.match(plan(db, `select "user_id" from "user_roles" where "user_id" = 'u' and "role" = 'r'`), /USING (COVERING )?INDEX sqlite_autoindex_user_roles_1/);
       assert.match(plan(db, `select * from "timers" where "due_at" <= '2026' order by "due_at" limit 10`), /USING INDEX timers_due_at_index/);
-      assert.match(plan(db, `select * from "instances" where "root_process_id" = 'r'`), /USING INDEX instances_root_process_id_index/);
+      assert.match(plan(db, `select * from "instances" where "root_process_id" = 'r' and "parent_process_id" is not null`), /USING INDEX instances_subprocess_root_process_id_index/);
+      assert.match(plan(db, `select "id" from "instances" where "parent_process_id" in ('a', 'b')`), /USING (COVERING )?INDEX instances_subprocess_parent_process_id_index/);
+      assert.match(plan(db, `select "id" from "instances" where "tenant_id" = 't'`), /USING (COVERING )?INDEX instances_tenant_id_index/);
       assert.match(plan(db, `select max("order") from "history" where "process_id" = 'p'`), /USING (COVERING )?INDEX sqlite_autoindex_history_1/);
     });
   });

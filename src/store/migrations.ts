@@ -5,6 +5,7 @@
  */
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
+import { instanceCountsSchema } from './instance-counts.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
 
@@ -209,6 +210,31 @@ function runtimeSchema(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * Indexes that only subprocesses or tenant instances need become partial, so creating a root
+ * instance of the Workflow API maintains four fewer index entries; the status index goes (a
+ * filter only, served by scanning the creation-date index in page order).
+ */
+function rootInstanceIndexes(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      for (const column of ['status', 'tenant_id', 'root_process_id', 'parent_process_id']) {
+        await db.schema.dropIndex(`instances_${column}_index`).execute();
+      }
+      await db.schema.createIndex('instances_tenant_id_index').on('instances').column('tenant_id').where(sql.ref('tenant_id'), 'is not', null).execute();
+      // Subprocesses by their root (a family read) and by their parent (deleting descendants).
+      for (const column of ['root_process_id', 'parent_process_id']) {
+        await db.schema
+          .createIndex(`instances_subprocess_${column}_index`)
+          .on('instances')
+          .column(column)
+          .where(sql.ref('parent_process_id'), 'is not', null)
+          .execute();
+      }
+    },
+  };
+}
+
 /** The migrations this version of Waymark knows, by name (run in name order). */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -216,6 +242,8 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-runtime-timer-claims-and-outbox': runtimeSchema(dialect),
     '0003-tenants-models-tokens': tenantSchema(),
     '0004-cluster-nodes': clusterSchema(),
+    '0006-partial-instance-indexes': rootInstanceIndexes(),
+    '0007-root-instance-counters': instanceCountsSchema(dialect),
   };
 }
 

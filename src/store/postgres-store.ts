@@ -4,10 +4,11 @@
  * advisory lock, steps are guarded by the instance revision (row locks make the loser wait and
  * then see the winner's revision), and claims skip rows another node has locked.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
 import { loadPg } from './pg-driver.js';
+import { runProgram, type DirectSql, type SqlStatement, type StatementResult } from './direct-sql.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 import type { WaymarkDatabase } from './tables.js';
@@ -82,5 +83,57 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     isUniqueViolation: isPostgresUniqueViolation,
     isTransientConflict: isPostgresTransientConflict,
     rowLocks: true,
+    failedStatementAbortsTransaction: true,
+    direct: postgresDirectSql(db),
   });
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2, …` (the direct-SQL texts hold no other `?`). */
+const numberedTexts = new Map<string, string>();
+function numbered(text: string): string {
+  let converted = numberedTexts.get(text);
+  if (converted === undefined) {
+    let index = 0;
+    converted = text.replace(/\?/g, () => `$${++index}`);
+    if (numberedTexts.size < 1000) numberedTexts.set(text, converted);
+  }
+  return converted;
+}
+
+/** Direct SQL over kysely's pool: each statement compiled once to its numbered text. */
+function postgresDirectSql(db: Kysely<WaymarkDatabase>): DirectSql {
+  const executeOn = (executor: Kysely<WaymarkDatabase> | Transaction<WaymarkDatabase>) =>
+    async (statement: SqlStatement): Promise<StatementResult> => {
+      const result = await executor.executeQuery(CompiledQuery.raw(numbered(statement.text), [...statement.parameters]));
+      return { rows: result.rows as Record<string, unknown>[], changes: Number(result.numAffectedRows ?? 0n) };
+    };
+  return {
+    read: (program) => runProgram(program, executeOn(db)),
+    async writeEach(programs) {
+      const outcomes: unknown[] = programs.map(() => undefined);
+      if (programs.length === 1) {
+        // Alone in its transaction: a failure rolls the whole transaction back.
+        try {
+          await db.transaction().execute((trx) => runProgram(programs[0]!(), executeOn(trx)));
+        } catch (error) {
+          outcomes[0] = error;
+        }
+        return outcomes;
+      }
+      await db.transaction().execute(async (trx) => {
+        const execute = executeOn(trx);
+        for (const [index, program] of programs.entries()) {
+          await sql`savepoint waymark_step`.execute(trx);
+          try {
+            await runProgram(program(), execute);
+          } catch (error) {
+            await sql`rollback to savepoint waymark_step`.execute(trx);
+            outcomes[index] = error;
+          }
+          await sql`release savepoint waymark_step`.execute(trx);
+        }
+      });
+      return outcomes;
+    },
+  };
 }

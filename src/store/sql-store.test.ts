@@ -409,6 +409,43 @@ function storeSuite(factory: StoreFactory): void {
       assert.equal(await store.deleteInstances([]), 0);
     });
 
+    it('loads the families of many instances at once, whichever member is named, with their timers', async (t) => {
+      const store = await openStore(t);
+      const timer = (processId: string, name: string, dueAt = '2026-01-01T00:00:00.000Z') => ({ processId, name, dueAt });
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [
+          fakeInstance({ id: 'r1', createdAt: '2026-01-01T00:00:02.000Z' }),
+          fakeInstance({ id: 'r1-a', parentProcessId: 'r1', rootProcessId: 'r1', createdAt: '2026-01-01T00:00:01.000Z' }),
+          fakeInstance({ id: 'r1-a-x', parentProcessId: 'r1-a', rootProcessId: 'r1', createdAt: '2026-01-01T00:00:03.000Z' }),
+          fakeInstance({ id: 'r2' }),
+          fakeInstance({ id: 'r2-a', parentProcessId: 'r2', rootProcessId: 'r2' }),
+          fakeInstance({ id: 'r3' }),
+          fakeInstance({ id: 'other' }),
+          fakeInstance({ id: 'orphan', parentProcessId: 'gone', rootProcessId: 'gone' }),
+        ],
+        timers: {
+          r1: [timer('r1', 'Late', '2026-01-02T00:00:00.000Z'), timer('r1', 'Early')],
+          'r1-a-x': [timer('r1-a-x', 'Deep')],
+          'r2-a': [timer('r2-a', 'Sub')],
+          other: [timer('other', 'NotAsked')],
+        },
+      })));
+
+      const families = await store.loadFamilies(['r1', 'r1-a-x', 'r2-a', 'r3', 'missing', 'r3', 'orphan']);
+      assert.deepEqual([...families.keys()].sort(), ['r1', 'r1-a-x', 'r2-a', 'r3'], 'each given id that exists (a subprocess whose root is gone does not)');
+      assert.equal(await store.loadFamily('orphan'), null, 'as loadFamily has it');
+      const r1 = families.get('r1')!;
+      assert.equal(families.get('r1-a-x'), r1, 'members of one family share it');
+      assert.deepEqual(r1.instances.map((i) => i.id), ['r1', 'r1-a', 'r1-a-x'], 'the root first, then by creation');
+      assert.deepEqual(r1.timers.map((x) => `${x.processId}/${x.name}`), ['r1/Early', 'r1-a-x/Deep', 'r1/Late'], 'by due time');
+      const r2 = families.get('r2-a')!;
+      assert.deepEqual(r2.instances.map((i) => i.id), ['r2', 'r2-a'], 'a named subprocess brings its whole family');
+      assert.deepEqual(r2.timers, [timer('r2-a', 'Sub')]);
+      assert.deepEqual(families.get('r3'), { instances: [await store.getInstance('r3')], timers: [] });
+      assert.deepEqual(r1.instances, await store.getProcessFamily('r1'), 'the rows getProcessFamily reads');
+      assert.equal((await store.loadFamilies([])).size, 0);
+    });
+
     it('returns due timers oldest first, up to the limit', async (t) => {
       const store = await openStore(t);
       await store.applyStep(fakeWrite(fakeStep({

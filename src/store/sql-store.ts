@@ -8,18 +8,28 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { FolderFilter, InstanceQuery, OutboxMessage, StepWrite, Store, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
+import { countRootInstances, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
+import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
+import {
+  chunks,
+  deleteInstanceRows,
+  familyProgram,
+  instanceConflict,
+  instanceProgram,
+  MAX_PARAMETERS_PER_STATEMENT,
+  writeStepProgram,
+  type StatementDialect,
+} from './step-statements.js';
 import type { TenantRecords } from './tenant-records.js';
 import {
-  historyColumns,
   historyFromRow,
   inboxFromRow,
-  instanceColumns,
   instanceFromRow,
   outboxFromRow,
   schemeFromRow,
@@ -29,21 +39,16 @@ import {
 } from './rows.js';
 
 /** What differs between databases behind the same SQL. */
-export interface SqlDialectFacts {
+export interface SqlDialectFacts extends StatementDialect {
   readonly kind: Store['kind'];
-  /** True when `error` is the driver's unique/primary-key violation. */
-  isUniqueViolation(error: unknown): boolean;
-  /**
-   * True when the database has row locks (`FOR UPDATE SKIP LOCKED`, `FOR SHARE`): PostgreSQL,
-   * where several nodes write at once. SQLite serialises every write transaction instead.
-   */
-  readonly rowLocks?: boolean;
   /**
    * True when `error` means the transaction collided with a concurrent one and was aborted
    * (PostgreSQL: deadlock 40P01, serialization failure 40001). A step hit by it is reported as
    * WM_INSTANCE_CONFLICT: another node changed what it touched, and a retry will see that.
    */
   isTransientConflict?(error: unknown): boolean;
+  /** Runs the hot paths (steps, instance and family reads) without the query builder. */
+  readonly direct: DirectSql;
 }
 
 type Db = Kysely<WaymarkDatabase>;
@@ -58,11 +63,6 @@ interface PendingStep {
 const MAX_STEPS_PER_COMMIT = 256;
 type Executor = Db | Transaction<WaymarkDatabase>;
 
-/** Keeps bound-parameter lists well under every driver's limit (SQLite: 32766, pg: 65535). */
-const MAX_PARAMETERS_PER_STATEMENT = 8000;
-/** Tables whose rows belong to one process instance. */
-const INSTANCE_CHILD_TABLES = ['history', 'inbox', 'outbox', 'timers'] as const;
-
 const INSTANCE_SORT_COLUMNS = {
   createdAt: 'created_at',
   lastTransitionAt: 'last_transition_at',
@@ -73,14 +73,9 @@ const INSTANCE_SORT_COLUMNS = {
   id: 'id',
 } as const;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
-
-function rowsPerInsert(columnCount: number): number {
-  return Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columnCount));
+/** Orders text by code point, as SQLite and PostgreSQL with C collation do (not by locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `%text%` for LIKE with `\`, `%` and `_` taken literally (paired with `escape '\'`). */
@@ -90,14 +85,6 @@ function containsPattern(text: string): string {
 
 function containsIgnoringCase(column: string, text: string): Expression<SqlBool> {
   return sql<SqlBool>`lower(${sql.ref(column)}) like ${containsPattern(text)} escape '\\'`;
-}
-
-function instanceConflict(processId: string): WaymarkError<'WM_INSTANCE_CONFLICT'> {
-  return new WaymarkError(
-    'WM_INSTANCE_CONFLICT',
-    `Process instance ${processId} was changed by another request; reload and retry`,
-    { processId },
-  );
 }
 
 /**
@@ -174,6 +161,13 @@ export class SqlStore implements Store {
     return row ? schemeFromRow(row) : null;
   }
 
+  async latestSchemeVersion(code: string): Promise<{ readonly id: string; readonly version: number } | null> {
+    const [row] = await this.dialect.direct.read(
+      rowsOf('select "id", "version" from "schemes" where "code" = ? order by "version" desc limit 1', [code]),
+    );
+    return row === undefined ? null : { id: row.id as string, version: Number(row.version) };
+  }
+
   async listSchemes(): Promise<readonly StoredScheme[]> {
     const rows = await this.db
       .selectFrom('schemes')
@@ -193,22 +187,25 @@ export class SqlStore implements Store {
   }
 
   async deleteScheme(code: string, force: boolean): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const versions = await trx.selectFrom('schemes').select('id').where('code', '=', code).execute();
-      if (versions.length === 0) {
-        throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}' does not exist`, { schemeCode: code });
-      }
-      const instanceIds = (await trx.selectFrom('instances').select('id').where('scheme_code', '=', code).execute()).map((r) => r.id);
-      if (instanceIds.length > 0 && !force) {
-        throw new WaymarkError(
-          'WM_SCHEME_IN_USE',
-          `Scheme '${code}' is used by ${instanceIds.length} process instance(s); delete them first or force the deletion`,
-          { schemeCode: code, instanceCount: instanceIds.length },
-        );
-      }
-      await deleteInstancesWithDescendants(trx, instanceIds);
-      await trx.deleteFrom('schemes').where('code', '=', code).execute();
-    });
+    const [failure] = await this.dialect.direct.writeEach([
+      function* () {
+        const versions = yield* rowsOf('select "id" from "schemes" where "code" = ?', [code]);
+        if (versions.length === 0) {
+          throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}' does not exist`, { schemeCode: code });
+        }
+        const instanceIds = (yield* rowsOf('select "id" from "instances" where "scheme_code" = ?', [code])).map((row) => row.id as string);
+        if (instanceIds.length > 0 && !force) {
+          throw new WaymarkError(
+            'WM_SCHEME_IN_USE',
+            `Scheme '${code}' is used by ${instanceIds.length} process instance(s); delete them first or force the deletion`,
+            { schemeCode: code, instanceCount: instanceIds.length },
+          );
+        }
+        yield* deleteInstancesWithDescendants(instanceIds);
+        yield { text: 'delete from "schemes" where "code" = ?', parameters: [code] };
+      },
+    ]);
+    if (failure !== undefined) throw failure;
   }
 
   async countInstancesOfScheme(code: string): Promise<number> {
@@ -223,23 +220,91 @@ export class SqlStore implements Store {
   // ---- Instances -----------------------------------------------------------------------------
 
   async getInstance(id: string): Promise<ProcessInstance | null> {
-    const row = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? instanceFromRow(row) : null;
+    return this.dialect.direct.read(instanceProgram(id));
   }
 
   async getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]> {
-    const rows = await this.db
-      .selectFrom('instances')
-      .selectAll()
-      .where((eb) => eb.or([eb('root_process_id', '=', rootProcessId), eb('id', '=', rootProcessId)]))
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    // The root first, whatever its timestamp says.
-    return rows.map(instanceFromRow).sort((a, b) => Number(b.id === rootProcessId) - Number(a.id === rootProcessId));
+    return (await this.dialect.direct.read(familyProgram(rootProcessId)))?.instances ?? [];
   }
 
-  async listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }> {
+  async loadFamily(processId: string): Promise<StoredFamily | null> {
+    return this.dialect.direct.read(familyProgram(processId));
+  }
+
+  async loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>> {
+    const wanted = [...new Set(processIds)];
+    if (wanted.length === 0) return new Map();
+    // Given roots bring their whole family along; a given subprocess brings itself, and the
+    // families of those are read in a second query. Timers on roots (the usual case) take one.
+    const byId = new Map<string, ProcessInstance>();
+    const read = async (ids: readonly string[]) => {
+      const rows = await this.db
+        .selectFrom('instances')
+        .selectAll()
+        // Subprocesses through their partial index (a term without `parent_process_id is not
+        // null` could not use it, and would scan every instance).
+        .where((eb) => eb.or([this.oneOf('id', ids), eb.and([this.oneOf('root_process_id', ids), eb('parent_process_id', 'is not', null)])]))
+        .execute();
+      for (const row of rows) byId.set(row.id, instanceFromRow(row));
+    };
+    await read(wanted);
+    const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
+      const instance = byId.get(id);
+      return instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId) ? [instance.rootProcessId] : [];
+    }))];
+    if (rootsOfSubprocesses.length > 0) await read(rootsOfSubprocesses);
+
+    // Each member joins its root's family, the root first, then by creation (as getProcessFamily
+    // orders them). A subprocess whose root is gone belongs to none: not found, as loadFamily has it.
+    const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
+    const members = new Map<string, ProcessInstance[]>();
+    const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+    for (const instance of ordered) {
+      const rootId = rootIdOf(instance);
+      if (!byId.has(rootId)) continue;
+      const list = members.get(rootId) ?? [];
+      if (instance.id === rootId) list.unshift(instance);
+      else list.push(instance);
+      members.set(rootId, list);
+    }
+    const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id));
+    const timerRows = memberIds.length === 0 ? [] : await this.db
+      .selectFrom('timers')
+      .select(['process_id', 'name', 'due_at'])
+      .where(this.oneOf('process_id', memberIds))
+      .orderBy('due_at')
+      .orderBy('process_id')
+      .orderBy('name')
+      .execute();
+    const timers = new Map<string, ArmedTimer[]>();
+    for (const row of timerRows) {
+      const rootId = rootIdOf(byId.get(row.process_id)!);
+      const list = timers.get(rootId) ?? [];
+      list.push({ processId: row.process_id, name: row.name, dueAt: row.due_at });
+      timers.set(rootId, list);
+    }
+    const families = new Map<string, StoredFamily>();
+    for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
+    const result = new Map<string, StoredFamily>();
+    for (const id of wanted) {
+      const instance = byId.get(id);
+      const family = instance === undefined ? undefined : families.get(rootIdOf(instance));
+      if (family !== undefined) result.set(id, family);
+    }
+    return result;
+  }
+
+  /**
+   * `column` is one of `values`, bound as one parameter whatever their number: the SQL text (and
+   * so the prepared statement) is the same for every batch, and no driver's parameter limit applies.
+   */
+  private oneOf(column: string, values: readonly string[]): Expression<SqlBool> {
+    return this.dialect.kind === 'postgres'
+      ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
+      : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+  }
+
+  async listInstances(query: InstanceQuery): Promise<InstancePage> {
     const filtered = <O>(builder: SelectQueryBuilder<WaymarkDatabase, 'instances', O>) => {
       let q = builder;
       if (query.rootsOnly ?? true) q = q.where('parent_process_id', 'is', null);
@@ -259,7 +324,20 @@ export class SqlStore implements Store {
       return q;
     };
 
-    const totalRow = await filtered(this.db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
+    // The counters answer the common listings exactly; a search, date range or subprocess
+    // listing is counted over the rows, up to a bound (InstancePage.total).
+    let total: number;
+    let totalIsLowerBound = false;
+    if (isCountedByCounters(query)) {
+      total = await countRootInstances(this.db as unknown as Kysely<InstanceCountTables>, query, this.kind);
+    } else {
+      const bound = instanceCountBound(query);
+      let matching = filtered(this.db.selectFrom('instances').select('id'));
+      if (bound !== undefined) matching = matching.limit(bound + 1);
+      const counted = await this.db.selectFrom(matching.as('matching')).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      total = Number(counted.count);
+      totalIsLowerBound = bound !== undefined && total > bound;
+    }
     const sort = query.sort ?? { field: 'createdAt', direction: 'desc' };
     const sortColumn = INSTANCE_SORT_COLUMNS[sort.field];
     if (sortColumn === undefined) {
@@ -273,7 +351,7 @@ export class SqlStore implements Store {
     if (sortColumn !== 'id') itemsQuery = itemsQuery.orderBy('id', direction);
     const { offset, limit } = pagingOf(query.skip, query.take);
     const rows = await itemsQuery.limit(limit).offset(offset).execute();
-    return { items: rows.map(instanceFromRow), total: Number(totalRow.count) };
+    return { items: rows.map(instanceFromRow), total, totalIsLowerBound };
   }
 
   /**
@@ -304,32 +382,18 @@ export class SqlStore implements Store {
   }
 
   private async commitBatch(batch: readonly PendingStep[]): Promise<void> {
-    const failures = new Map<PendingStep, unknown>();
+    let outcomes: readonly unknown[];
     try {
-      await this.db.transaction().execute(async (trx) => {
-        if (batch.length === 1) {
-          await writeStep(trx, batch[0]!.write, this.dialect);
-          return;
-        }
-        for (const pending of batch) {
-          await sql`savepoint waymark_step`.execute(trx);
-          try {
-            await writeStep(trx, pending.write, this.dialect);
-          } catch (error) {
-            await sql`rollback to savepoint waymark_step`.execute(trx);
-            failures.set(pending, this.stepError(error, pending.write));
-          }
-          await sql`release savepoint waymark_step`.execute(trx);
-        }
-      });
+      outcomes = await this.dialect.direct.writeEach(batch.map((pending) => () => writeStepProgram(pending.write, this.dialect)));
     } catch (error) {
       for (const pending of batch) pending.reject(this.stepError(error, pending.write));
       return;
     }
-    for (const pending of batch) {
-      if (failures.has(pending)) pending.reject(failures.get(pending));
-      else pending.resolve();
-    }
+    batch.forEach((pending, index) => {
+      const failure = outcomes[index];
+      if (failure === undefined) pending.resolve();
+      else pending.reject(this.stepError(failure, pending.write));
+    });
   }
 
   private stepError(error: unknown, write: StepWrite): unknown {
@@ -340,20 +404,21 @@ export class SqlStore implements Store {
 
   async deleteInstances(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      const existing: string[] = [];
-      for (const batch of chunks([...new Set(ids)], MAX_PARAMETERS_PER_STATEMENT)) {
-        existing.push(...(await trx.selectFrom('instances').select('id').where('id', 'in', batch).execute()).map((r) => r.id));
-      }
-      return deleteInstancesWithDescendants(trx, existing);
-    });
+    let deleted = 0;
+    const [failure] = await this.dialect.direct.writeEach([
+      function* () {
+        deleted = yield* deleteInstancesWithDescendants(ids);
+      },
+    ]);
+    if (failure !== undefined) throw failure;
+    return deleted;
   }
 
   // ---- Reads beside instances ----------------------------------------------------------------
 
   async getHistory(processId: string): Promise<readonly StoredTransition[]> {
-    const rows = await this.db.selectFrom('history').selectAll().where('process_id', '=', processId).orderBy('order').execute();
-    return rows.map(historyFromRow);
+    const rows = await this.dialect.direct.read(rowsOf('select * from "history" where "process_id" = ? order by "order"', [processId]));
+    return rows.map((row) => historyFromRow(row as never));
   }
 
   async getInbox(filter: FolderFilter): Promise<readonly InboxItem[]> {
@@ -379,8 +444,8 @@ export class SqlStore implements Store {
   }
 
   async getTimers(processId: string): Promise<readonly ArmedTimer[]> {
-    const rows = await this.db.selectFrom('timers').selectAll().where('process_id', '=', processId).orderBy('due_at').orderBy('name').execute();
-    return rows.map(timerFromRow);
+    const rows = await this.dialect.direct.read(rowsOf('select * from "timers" where "process_id" = ? order by "due_at", "name"', [processId]));
+    return rows.map((row) => timerFromRow(row as never));
   }
 
   async getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]> {
@@ -398,30 +463,26 @@ export class SqlStore implements Store {
 
   async claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]> {
     const nowText = now.toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('timers')
-        .select(['process_id', 'name', 'due_at'])
-        .where('due_at', '<=', nowText)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowText)]))
-        .orderBy('due_at')
-        .orderBy('process_id')
-        .orderBy('name')
-        .limit(Math.max(0, Math.floor(limit)))
-        // Another node claiming at the same moment skips the rows this one locked, so a timer
-        // is never handed to two nodes (without the lock both would read it as unclaimed).
-        .$if(this.dialect.rowLocks === true, (q) => q.forUpdate().skipLocked())
-        .execute();
-      for (const row of rows) {
-        await trx
-          .updateTable('timers')
-          .set({ claimed_until: leaseUntil.toISOString() })
-          .where('process_id', '=', row.process_id)
-          .where('name', '=', row.name)
-          .execute();
-      }
-      return rows.map((row) => ({ processId: row.process_id, name: row.name, dueAt: row.due_at }));
-    });
+    // One statement picks and leases the batch. On PostgreSQL the pick locks its rows and skips
+    // rows another node is claiming at the same moment, so a timer is never handed to two nodes
+    // (without the lock both would read it as unclaimed); a row that node has claimed meanwhile
+    // is re-checked against the lease and left out. SQLite runs one write statement at a time.
+    // Ordered by due time alone, so the pick reads the due_at index and stops at `limit` rows
+    // (a tie-break would sort every due timer first: all 100,000 of a burst, for every batch).
+    const locking = this.dialect.rowLocks === true ? sql`for update skip locked` : sql``;
+    const result = await sql<{ process_id: string; name: string; due_at: string }>`
+      update timers set claimed_until = ${leaseUntil.toISOString()}
+      where (process_id, name) in (
+        select process_id, name from timers
+        where due_at <= ${nowText} and (claimed_until is null or claimed_until <= ${nowText})
+        order by due_at
+        limit ${Math.max(0, Math.floor(limit))}
+        ${locking})
+      returning process_id, name, due_at`.execute(this.db);
+    // RETURNING follows no order: oldest due first.
+    return result.rows
+      .map((row) => ({ processId: row.process_id, name: row.name, dueAt: row.due_at }))
+      .sort((a, b) => compareText(a.dueAt, b.dueAt) || compareText(a.processId, b.processId) || compareText(a.name, b.name));
   }
 
   async nextTimerWakeAt(): Promise<Date | null> {
@@ -632,8 +693,9 @@ export class SqlStore implements Store {
   // ---- Settings ------------------------------------------------------------------------------
 
   async getSetting<T extends JsonValue>(key: string): Promise<T | null> {
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    return row ? (JSON.parse(row.value) as T) : null;
+    // Direct: access checks read the API token setting on every request.
+    const [row] = await this.dialect.direct.read(rowsOf('select "value" from "settings" where "key" = ?', [key]));
+    return row ? (JSON.parse(row.value as string) as T) : null;
   }
 
   async setSetting(key: string, value: JsonValue | null): Promise<void> {
@@ -739,100 +801,6 @@ export class SqlStore implements Store {
   }
 }
 
-/** Writes one step inside an open transaction; throws (leaving the rollback to the caller) on conflict. */
-async function writeStep(trx: Transaction<WaymarkDatabase>, { step, expectedRevisions, messages }: StepWrite, dialect: SqlDialectFacts): Promise<void> {
-  const newInstances: ProcessInstance[] = [];
-  const written = new Set<string>();
-  for (const instance of step.instances) {
-    written.add(instance.id);
-    const expected = expectedRevisions.get(instance.id);
-    if (expected === undefined) {
-      newInstances.push(instance);
-      continue;
-    }
-    const result = await trx
-      .updateTable('instances')
-      .set({ ...instanceColumns(instance), revision: expected + 1 })
-      .where('id', '=', instance.id)
-      .where('revision', '=', expected)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw instanceConflict(instance.id);
-  }
-
-  // Instances the step read but did not change (e.g. the root of a changed subprocess)
-  // still guard it: they must be as they were when loaded.
-  const readOnly = [...expectedRevisions].filter(([id]) => !written.has(id));
-  if (readOnly.length > 0) {
-    const stored = new Map<string, number>();
-    for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
-      // FOR SHARE (PostgreSQL): the rows cannot change until this step commits.
-      const rows = await trx
-        .selectFrom('instances')
-        .select(['id', 'revision'])
-        .where('id', 'in', ids)
-        .$if(dialect.rowLocks === true, (q) => q.forShare())
-        .execute();
-      for (const row of rows) stored.set(row.id, row.revision);
-    }
-    for (const [id, expected] of readOnly) {
-      if (stored.get(id) !== expected) throw instanceConflict(id);
-    }
-  }
-
-  await insertNewInstances(trx, newInstances, dialect);
-  await appendHistory(trx, step.history);
-  await replacePerInstance(trx, 'inbox', step.inbox, (processId, item: InboxItem) => ({
-    process_id: processId,
-    identity_id: item.identityId,
-    commands: JSON.stringify(item.availableCommands),
-    added_at: item.addedAt,
-  }));
-  await replacePerInstance(trx, 'timers', step.timers, (processId, timer: ArmedTimer) => ({
-    process_id: processId,
-    name: timer.name,
-    due_at: timer.dueAt,
-  }));
-  for (const batch of chunks(step.outbox, rowsPerInsert(6))) {
-    await trx
-      .insertInto('outbox')
-      .values(batch.map((item: OutboxItem) => ({
-        process_id: item.processId,
-        identity_id: item.identityId,
-        command_name: item.commandName,
-        activity_name: item.activityName,
-        state_name: item.stateName,
-        executed_at: item.executedAt,
-      })))
-      .execute();
-  }
-  await insertOutboxMessages(trx, messages ?? []);
-  // Last, so whatever this step wrote about a removed subprocess goes with it.
-  await deleteInstanceRows(trx, step.removedInstanceIds);
-}
-
-/** Queues messages for delivery after commit; ready at once, in insertion (id) order. */
-async function insertOutboxMessages(trx: Transaction<WaymarkDatabase>, messages: NonNullable<StepWrite['messages']>): Promise<void> {
-  if (messages.length === 0) return;
-  const now = new Date().toISOString();
-  for (const batch of chunks(messages, rowsPerInsert(10))) {
-    await trx
-      .insertInto('outbox_messages')
-      .values(batch.map((message) => ({
-        process_id: message.processId,
-        kind: message.kind,
-        payload: JSON.stringify(message.payload),
-        created_at: now,
-        attempts: 0,
-        // The epoch: ready at once whatever clock the dispatcher is given.
-        next_attempt_at: new Date(0).toISOString(),
-        claimed_until: null,
-        last_error: null,
-        failed_at: null,
-      })))
-      .execute();
-  }
-}
-
 function outboxMessageFromRow(row: Selectable<OutboxMessagesTable>): OutboxMessage {
   return {
     id: Number(row.id),
@@ -847,112 +815,10 @@ function outboxMessageFromRow(row: Selectable<OutboxMessagesTable>): OutboxMessa
   };
 }
 
-async function insertNewInstances(trx: Transaction<WaymarkDatabase>, instances: readonly ProcessInstance[], dialect: SqlDialectFacts): Promise<void> {
-  if (instances.length === 0) return;
-  const ids = instances.map((i) => i.id);
-  // Looked up first rather than after a failed INSERT: PostgreSQL aborts the transaction on error.
-  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
-    const existing = await trx.selectFrom('instances').select('id').where('id', 'in', batch).limit(1).executeTakeFirst();
-    if (existing) throw instanceExists(existing.id);
-  }
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
-  if (repeated !== undefined) throw instanceExists(repeated);
-  for (const batch of chunks(instances, rowsPerInsert(22))) {
-    try {
-      // A new instance's first stored step is its revision + 1, like every later step.
-      await trx.insertInto('instances').values(batch.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }))).execute();
-    } catch (error) {
-      // Another connection inserted the same id meanwhile (possible only with PostgreSQL).
-      if (dialect.isUniqueViolation(error)) throw instanceExists(batch.map((i) => i.id).join(', '), error);
-      throw error;
-    }
-  }
-}
-
-function instanceExists(processId: string, cause?: unknown): WaymarkError<'WM_INSTANCE_EXISTS'> {
-  return new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${processId} already exists`, { processId }, cause === undefined ? undefined : { cause });
-}
-
 async function insertRoles(trx: Transaction<WaymarkDatabase>, userId: string, roles: readonly string[]): Promise<void> {
   const unique = [...new Set(roles)];
   if (unique.length === 0) return;
   await trx.insertInto('user_roles').values(unique.map((role) => ({ user_id: userId, role }))).execute();
-}
-
-async function appendHistory(trx: Transaction<WaymarkDatabase>, records: StepWrite['step']['history']): Promise<void> {
-  if (records.length === 0) return;
-  const processIds = [...new Set(records.map((r) => r.processId))];
-  const nextOrder = new Map<string, number>();
-  for (const ids of chunks(processIds, MAX_PARAMETERS_PER_STATEMENT)) {
-    const rows = await trx
-      .selectFrom('history')
-      .select(['process_id', (eb) => eb.fn.max('order').as('last')])
-      .where('process_id', 'in', ids)
-      .groupBy('process_id')
-      .execute();
-    for (const row of rows) nextOrder.set(row.process_id, Number(row.last) + 1);
-  }
-  const values = records.map((record) => {
-    const order = nextOrder.get(record.processId) ?? 1;
-    nextOrder.set(record.processId, order + 1);
-    return historyColumns(record, order);
-  });
-  for (const batch of chunks(values, rowsPerInsert(14))) {
-    await trx.insertInto('history').values(batch).execute();
-  }
-}
-
-/** Replaces, for each instance key of `byInstance`, all its rows in `table` with the given items. */
-async function replacePerInstance<T, Row extends { process_id: string }>(
-  trx: Transaction<WaymarkDatabase>,
-  table: 'inbox' | 'timers',
-  byInstance: ReadonlyMap<string, readonly T[]>,
-  toRow: (processId: string, item: T) => Row,
-): Promise<void> {
-  if (byInstance.size === 0) return;
-  for (const ids of chunks([...byInstance.keys()], MAX_PARAMETERS_PER_STATEMENT)) {
-    await trx.deleteFrom(table).where('process_id', 'in', ids).execute();
-  }
-  const rows = [...byInstance].flatMap(([processId, items]) => items.map((item) => toRow(processId, item)));
-  if (rows.length === 0) return;
-  const columnCount = Object.keys(rows[0]!).length;
-  for (const batch of chunks(rows, rowsPerInsert(columnCount))) {
-    // The row shape matches the table by construction; kysely cannot see that through the union.
-    await trx.insertInto(table).values(batch as never).execute();
-  }
-}
-
-/** Deletes instances and every row that belongs to them (no descendants). */
-async function deleteInstanceRows(trx: Transaction<WaymarkDatabase>, ids: readonly string[]): Promise<number> {
-  let deleted = 0;
-  for (const batch of chunks([...new Set(ids)], MAX_PARAMETERS_PER_STATEMENT)) {
-    for (const table of INSTANCE_CHILD_TABLES) {
-      await trx.deleteFrom(table).where('process_id', 'in', batch).execute();
-    }
-    const result = await trx.deleteFrom('instances').where('id', 'in', batch).executeTakeFirst();
-    deleted += Number(result.numDeletedRows);
-  }
-  return deleted;
-}
-
-/** Deletes instances, all their subprocesses (at any depth) and every row of them. */
-async function deleteInstancesWithDescendants(trx: Transaction<WaymarkDatabase>, ids: readonly string[]): Promise<number> {
-  const all = new Set(ids);
-  let frontier = [...all];
-  while (frontier.length > 0) {
-    const children: string[] = [];
-    for (const batch of chunks(frontier, MAX_PARAMETERS_PER_STATEMENT)) {
-      const rows = await trx.selectFrom('instances').select('id').where('parent_process_id', 'in', batch).execute();
-      for (const { id } of rows) {
-        if (!all.has(id)) {
-          all.add(id);
-          children.push(id);
-        }
-      }
-    }
-    frontier = children;
-  }
-  return deleteInstanceRows(trx, [...all]);
 }
 
 /** Narrows a forms query to one (scheme, name, state) key, where a null state matches only null. */
@@ -963,4 +829,29 @@ function formKey<Q extends { where: (...args: never[]) => Q }>(query: Q, schemeC
     .where('name', '=', name)
     .where((eb) => (state === null ? eb('state', 'is', null) : eb('state', '=', state)));
   return keyed as unknown as Q;
+}
+
+/** Deletes the instances that exist among `ids`, all their subprocesses (at any depth) and every row of them. */
+function* deleteInstancesWithDescendants(ids: readonly string[]): SqlProgram<number> {
+  const all = new Set<string>();
+  for (const batch of chunks([...new Set(ids)], MAX_PARAMETERS_PER_STATEMENT)) {
+    const { rows } = yield { text: `select "id" from "instances" where "id" in ${placeholders(batch.length)}`, parameters: batch };
+    for (const row of rows) all.add(row.id as string);
+  }
+  let frontier = [...all];
+  while (frontier.length > 0) {
+    const children: string[] = [];
+    for (const batch of chunks(frontier, MAX_PARAMETERS_PER_STATEMENT)) {
+      const { rows } = yield { text: `select "id" from "instances" where "parent_process_id" in ${placeholders(batch.length)}`, parameters: batch };
+      for (const row of rows) {
+        const id = row.id as string;
+        if (!all.has(id)) {
+          all.add(id);
+          children.push(id);
+        }
+      }
+    }
+    frontier = children;
+  }
+  return yield* deleteInstanceRows([...all]);
 }

@@ -2,17 +2,18 @@
  * The embedded store: SQLite through better-sqlite3, queried with kysely's SqliteDialect.
  *
  * Durability is not traded for speed: WAL with `synchronous=FULL` means a step whose
- * `applyStep` resolved survives a kill -9 or power loss. kysely's SqliteDialect serialises all
- * work on its single connection with a mutex held for a whole transaction, so two steps can
- * never interleave inside one.
+ * `applyStep` resolved survives a kill -9 or power loss. All work shares one connection behind
+ * a gate (sqlite-connection.ts) held for a whole transaction, so two steps never interleave
+ * inside one.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
 import { SqlStore } from './sql-store.js';
+import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
 import type { Store } from './store.js';
 import type { WaymarkDatabase } from './tables.js';
 
@@ -28,60 +29,6 @@ export interface SqliteStoreOptions {
 
 /** The default database file name inside the data directory. */
 export const SQLITE_DEFAULT_FILENAME = 'waymark.db';
-
-/** Prepared statements kept per connection; kysely's SQL text is stable per query shape. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Hands kysely cached prepared statements: kysely's SQLite driver prepares every query anew,
- * and preparing costs more than running for the small queries a step makes.
- */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
-  return {
-    prepare(kyselySql: string): SqliteStatement {
-      // kysely opens transactions with a deferred BEGIN. Every transaction here writes, and a
-      // deferred one that later upgrades to a write lock fails at once with SQLITE_BUSY when
-      // another process holds it, instead of waiting busy_timeout; IMMEDIATE waits up front.
-      const sqlText = kyselySql === 'begin' ? 'begin immediate' : kyselySql;
-      const cached = cache.get(sqlText);
-      if (cached !== undefined) {
-        // Re-insert so the map's order is least-recently-used first.
-        cache.delete(sqlText);
-        cache.set(sqlText, cached);
-        return cached;
-      }
-      const statement = database.prepare(sqlText);
-      cache.set(sqlText, statement);
-      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      return statement;
-    },
-    close(): void {
-      cache.clear();
-      database.close();
-    },
-  };
-}
-
-/**
- * SQLite runs schema changes inside transactions, but kysely's SQLite adapter says it does not, so
- * its Migrator would commit every CREATE TABLE and CREATE INDEX on its own: about fifty durable
- * commits (fsyncs) when a first start creates the schema, and a crash in between left half a
- * schema that the next start could not migrate. Declaring transactional DDL makes the Migrator
- * run all pending migrations, and their records, as one transaction: all or nothing, one commit.
- */
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-/** kysely's SqliteDialect whose migrations run in one transaction (see TransactionalDdlSqliteAdapter). */
-export class WaymarkSqliteDialect extends SqliteDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
-  }
-}
 
 function isSqliteUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -113,12 +60,18 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     throw new WaymarkError('WM_CONFIG_INVALID', `Cannot open the SQLite database ${location}: ${(error as Error).message}`, { location }, { cause: error });
   }
 
-  const db = new Kysely<WaymarkDatabase>({ dialect: new WaymarkSqliteDialect({ database: withStatementCache(database) }) });
+  const statements = new StatementCache(database);
+  const gate = new ConnectionGate();
+  const db = new Kysely<WaymarkDatabase>({ dialect: gatedSqliteDialect(database, statements, gate) });
   try {
     await migrateToLatest(db, 'sqlite', location);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, { kind: 'sqlite', isUniqueViolation: isSqliteUniqueViolation });
+  return new SqlStore(db, {
+    kind: 'sqlite',
+    isUniqueViolation: isSqliteUniqueViolation,
+    direct: sqliteDirectSql(database, statements, gate),
+  });
 }

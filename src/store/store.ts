@@ -79,6 +79,20 @@ export interface InstanceQuery {
   readonly rootsOnly?: boolean;
 }
 
+/** A page of `listInstances` and how many instances match the query. */
+export interface InstancePage {
+  readonly items: readonly ProcessInstance[];
+  /**
+   * How many instances match, whatever the page. Exact for listings of root instances filtered
+   * only by status, scheme and tenant, and for `take` 0; a search, date range or subprocess
+   * listing is counted only up to `max(10,000, skip + take)` rows: when more match, `total` is
+   * that bound + 1 and `totalIsLowerBound` is true.
+   */
+  readonly total: number;
+  /** True when more instances match than were counted: `total` means "at least". */
+  readonly totalIsLowerBound: boolean;
+}
+
 /** A message for the outside world, written in the transaction of the step that caused it. */
 export interface NewOutboxMessage {
   readonly processId: string;
@@ -109,6 +123,17 @@ export interface StepWrite {
   readonly expectedRevisions: ReadonlyMap<string, number>;
   /** Outbox messages the step caused (notifications, webhooks), stored in the same transaction. */
   readonly messages?: readonly NewOutboxMessage[];
+  /**
+   * The changed instances as the step read them (optional): the store then writes only the
+   * columns that differ, which spares the indexes of the others.
+   */
+  readonly before?: ReadonlyMap<string, ProcessInstance>;
+}
+
+/** A process family as stored: the root first, then its subprocesses, and all their timers. */
+export interface StoredFamily {
+  readonly instances: readonly ProcessInstance[];
+  readonly timers: readonly ArmedTimer[];
 }
 
 /** The store. All methods may throw WaymarkError; writes are atomic. */
@@ -124,6 +149,8 @@ export interface Store extends LogRecords, FormRecords {
   getScheme(id: string): Promise<StoredScheme | null>;
   /** The latest version, or a given one. */
   getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null>;
+  /** Id and version of the latest version of `code`, without its definition; null when there is none. */
+  latestSchemeVersion(code: string): Promise<{ readonly id: string; readonly version: number } | null>;
   listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
   listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
   /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
@@ -134,7 +161,15 @@ export interface Store extends LogRecords, FormRecords {
   getInstance(id: string): Promise<ProcessInstance | null>;
   /** The root process and all its subprocesses. */
   getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]>;
-  listInstances(query: InstanceQuery): Promise<{ readonly items: readonly ProcessInstance[]; readonly total: number }>;
+  /** The family of the instance `processId` (root or subprocess) with its timers, read together; null when it does not exist. */
+  loadFamily(processId: string): Promise<StoredFamily | null>;
+  /**
+   * The families of many instances (each a root or a subprocess) with their timers, in a few
+   * queries whatever their number: the timer scheduler reads a claimed batch with it. Keyed by
+   * each given id that exists (ids of one family share one StoredFamily); missing ids are absent.
+   */
+  loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>>;
+  listInstances(query: InstanceQuery): Promise<InstancePage>;
   /** Applies one engine step atomically (see StepWrite). New instances with an existing id: WM_INSTANCE_EXISTS. */
   applyStep(write: StepWrite): Promise<void>;
   /** Removes instances with their parameters, history, inbox, outbox and timers (and their subprocesses). */
@@ -151,7 +186,8 @@ export interface Store extends LogRecords, FormRecords {
   getDueTimers(now: Date, limit: number): Promise<readonly ArmedTimer[]>;
   /**
    * Claims up to `limit` timers due at or before `now` whose lease (if any) has lapsed, leasing
-   * each until `leaseUntil`, in one transaction: two schedulers never claim the same timer.
+   * each until `leaseUntil`, in one statement: two schedulers never claim the same timer.
+   * Oldest due first.
    * The step that fires a timer replaces its instance's timers, which ends the lease.
    */
   claimDueTimers(now: Date, leaseUntil: Date, limit: number): Promise<readonly ArmedTimer[]>;

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../src/services/index.js';
 import { InstanceStatus } from '../../src/engine/index.js';
+import { createSqliteStore, type StepWrite } from '../../src/store/index.js';
+import { fakeStep, fakeWrite } from '../../src/store/testing.js';
 import { actor, openHarness, tempDir, timerSchemeXml, type RuntimeHarness } from './runtime-kit.js';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/schemes/', import.meta.url));
@@ -144,6 +146,76 @@ describe('durability', () => {
       assert.equal(history.filter((r) => r.triggerType === 'Timer').length, 1, `p-${i} fired exactly once`);
     }
     assert.deepEqual([...a.errors, ...b.errors], []);
+  });
+});
+
+describe('batches', () => {
+  it('a fire that fails leaves its claim to lapse; only that timer waits, then fires once', async (t) => {
+    const inner = await createSqliteStore({ filename: ':memory:' });
+    t.after(() => inner.close());
+    let failures = 1;
+    // The first step for p-2 fails as a broken disk would make it fail (not a conflict).
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property === 'applyStep') {
+          return async (write: StepWrite) => {
+            if (failures > 0 && write.step.history.some((r) => r.processId === 'p-2' && r.triggerType === 'Timer')) {
+              failures -= 1;
+              throw new Error('disk I/O error');
+            }
+            return target.applyStep(write);
+          };
+        }
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const h = await openHarness(t, { store });
+    await h.service.saveScheme({ xml: timerSchemeXml({ type: 'Interval', value: '1minute' }) });
+    for (const id of ['p-1', 'p-2', 'p-3']) await h.service.createInstance({ processId: id, schemeCode: 'TimerScheme', actor, parameters: [] });
+    h.runtime.start();
+    await h.advance(MINUTE);
+    assert.deepEqual(await Promise.all(['p-1', 'p-2', 'p-3'].map((id) => activityOf(h, id))), ['Done', 'Waiting', 'Done']);
+    assert.deepEqual(h.errors, ['timer Due of process p-2: disk I/O error']);
+    assert.equal((await inner.getTimers('p-2')).length, 1, 'still armed, and claimed');
+    await h.advance(MINUTE - 1000);
+    assert.equal(await activityOf(h, 'p-2'), 'Waiting', 'not before the lease lapses');
+    await h.advance(1000);
+    assert.equal(await activityOf(h, 'p-2'), 'Done', 'fired when the lease lapsed');
+    assert.equal((await inner.getHistory('p-2')).filter((r) => r.triggerType === 'Timer').length, 1);
+    assert.equal(h.errors.length, 1);
+  });
+
+  it('a timer whose instance no longer exists is deleted, without an error; the rest of its batch fires', async (t) => {
+    const h = await openHarness(t);
+    await startInstance(h, timerSchemeXml({ type: 'Interval', value: '1minute' }));
+    // A timer row left behind for an instance that is gone.
+    await h.store.applyStep(fakeWrite(fakeStep({ timers: { ghost: [{ processId: 'ghost', name: 'Due', dueAt: '2026-03-02T08:01:00.000Z' }] } })));
+    h.runtime.start();
+    await h.advance(MINUTE);
+    assert.equal(await activityOf(h), 'Done');
+    assert.deepEqual(await h.store.getTimers('ghost'), []);
+    assert.deepEqual(h.errors, []);
+  });
+
+  it('many timers due at once fire in bounded batches, each exactly once', async (t) => {
+    const h = await openHarness(t, { runtime: { scheduler: { batchSize: 10 } } });
+    await h.service.saveScheme({ xml: timerSchemeXml({ type: 'Interval', value: '1minute' }) });
+    for (let i = 0; i < 35; i += 1) await h.service.createInstance({ processId: `p-${i}`, schemeCode: 'TimerScheme', actor, parameters: [] });
+    const claims: number[] = [];
+    const claim = h.store.claimDueTimers.bind(h.store);
+    (h.store as { claimDueTimers: typeof claim }).claimDueTimers = async (...args) => {
+      const claimed = await claim(...args);
+      claims.push(claimed.length);
+      return claimed;
+    };
+    h.runtime.start();
+    await h.advance(MINUTE);
+    assert.deepEqual(claims.filter((n) => n > 0), [10, 10, 10, 5]);
+    for (let i = 0; i < 35; i += 1) {
+      assert.equal((await h.store.getHistory(`p-${i}`)).filter((r) => r.triggerType === 'Timer').length, 1, `p-${i} fired once`);
+    }
+    assert.deepEqual(h.errors, []);
   });
 });
 

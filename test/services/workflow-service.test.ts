@@ -56,6 +56,7 @@ test('a vacation request travels from the author to the accountant, with inbox a
   const created = await workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [{ name: 'Sum', value: 150 }] });
   assert.equal(created.activityName, 'VacationRequestCreated');
   assert.equal(created.status, InstanceStatus.Idled);
+  assert.deepEqual(created, await store.getInstance(PROCESS), 'the instance returned is the one stored, revision included');
   assert.deepEqual(backups, ['JsonBackup:StartBackup']);
   assert.deepEqual((await workflow.getInbox({ processId: PROCESS })).map((i) => [i.identityId, i.availableCommands]), [['John', ['StartSigning']]]);
 
@@ -70,6 +71,7 @@ test('a vacation request travels from the author to the accountant, with inbox a
   assert.equal(signed.wasExecuted, true);
   assert.equal(signed.instance.activityName, 'ManagerSigning');
   assert.equal(signed.instance.parameters.Comment, undefined, 'Comment is Temporary and not stored');
+  assert.deepEqual(signed.instance, await store.getInstance(PROCESS), 'the instance returned is the one stored, revision included');
   assert.deepEqual((await workflow.getInbox({ identityId: 'Margo' })).map((i) => i.processId), [PROCESS]);
   assert.deepEqual((await workflow.getOutbox({ identityId: 'John' })).map((o) => o.commandName), ['StartSigning']);
   assert.equal((await store.getTimers(PROCESS))[0]?.dueAt, '2026-03-01T09:11:00.000Z', 'SendToBigBoss armed 10 minutes after entering');

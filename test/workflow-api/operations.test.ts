@@ -26,6 +26,7 @@ test('getinstances pages, sorts, filters and searches', async (t) => {
   await withRequests(h, ids.process, ids.other, ids.third);
   const first = await h.call('/workflowapi/getinstances', { take: 2 });
   assert.equal(first.body.data.TotalCount, 3);
+  assert.equal(first.body.data.TotalCountIsLowerBound, false);
   assert.deepEqual(first.body.data.Instances.map((i: { Id: string }) => i.Id), [ids.third, ids.other]);
   const second = await h.call('/workflowapi/getinstances?take=2&skip=2&sort=CreationDate%20asc');
   assert.deepEqual(second.body.data.Instances.map((i: { Id: string }) => i.Id), [ids.third]);

@@ -220,7 +220,9 @@ export const OPERATIONS: readonly Operation[] = [
   {
     name: 'getinstances',
     section: 'Instance',
-    summary: 'A page of root process instances, filtered, searched and sorted.',
+    summary:
+      'A page of root process instances, filtered, searched and sorted, with how many match. With a search or date range, ' +
+      'counting stops past max(10,000, skip + take) matches: TotalCount is then that bound + 1 and TotalCountIsLowerBound is true.',
     urlId: 'processId',
     parameters: [
       { name: 'take', type: 'integer', description: 'Page size; default 10, 0 = all.' },
@@ -235,7 +237,7 @@ export const OPERATIONS: readonly Operation[] = [
       { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.' },
       P.tenantId,
     ],
-    data: '{ Instances: ProcessInstance[], TotalCount: number }',
+    data: '{ Instances: ProcessInstance[], TotalCount: number, TotalCountIsLowerBound: boolean }',
     async run(params, { workflow }) {
       const query: { -readonly [K in keyof InstanceQuery]: InstanceQuery[K] } = {
         take: params.count('take') ?? DEFAULT_TAKE,
@@ -253,7 +255,7 @@ export const OPERATIONS: readonly Operation[] = [
         if (value !== undefined) query[name] = value;
       }
       const page = await workflow.listInstances(query);
-      return { data: { Instances: page.items.map(processInstanceShape), TotalCount: page.total } };
+      return { data: { Instances: page.items.map(processInstanceShape), TotalCount: page.total, TotalCountIsLowerBound: page.totalIsLowerBound } };
     },
   },
   {

@@ -1,0 +1,266 @@
+/**
+ * A step's writes and the reads every command makes, as direct-SQL programs (see direct-sql.ts).
+ * The same programs run on SQLite and PostgreSQL.
+ */
+import { WaymarkError } from '../errors/index.js';
+import type { ArmedTimer, InboxItem, OutboxItem, ProcessInstance } from '../engine/types.js';
+import { placeholders, type SqlProgram, type SqlValue } from './direct-sql.js';
+import { historyColumns, instanceColumns, instanceFromRow, timerFromRow } from './rows.js';
+import type { StepWrite, StoredFamily } from './store.js';
+import type { InstancesTable } from './tables.js';
+
+/** What a program needs to know about the database it runs on. */
+export interface StatementDialect {
+  /**
+   * True when the database has row locks (`FOR UPDATE SKIP LOCKED`, `FOR SHARE`): PostgreSQL,
+   * where several nodes write at once. SQLite serialises every write transaction instead.
+   */
+  readonly rowLocks?: boolean;
+  /**
+   * PostgreSQL: a failed statement aborts the transaction (up to the last savepoint), so a
+   * program must look before it inserts. SQLite lets a program catch the failure and go on.
+   */
+  readonly failedStatementAbortsTransaction?: boolean;
+  /** True when `error` is the driver's unique/primary-key violation. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+/** Keeps bound-parameter lists well under every driver's limit (SQLite: 32766, pg: 65535). */
+export const MAX_PARAMETERS_PER_STATEMENT = 8000;
+
+/** Tables whose rows belong to one process instance. */
+export const INSTANCE_CHILD_TABLES = ['history', 'inbox', 'outbox', 'timers'] as const;
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+/** Rows of `columnCount` columns that fit one statement. */
+export function rowsPerInsert(columnCount: number): number {
+  return Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columnCount));
+}
+
+/** Another request changed the instance since it was read. */
+export function instanceConflict(processId: string): WaymarkError<'WM_INSTANCE_CONFLICT'> {
+  return new WaymarkError(
+    'WM_INSTANCE_CONFLICT',
+    `Process instance ${processId} was changed by another request; reload and retry`,
+    { processId },
+  );
+}
+
+/** A new instance's id is taken. */
+export function instanceExists(processId: string, cause?: unknown): WaymarkError<'WM_INSTANCE_EXISTS'> {
+  return new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${processId} already exists`, { processId }, cause === undefined ? undefined : { cause });
+}
+
+/** `insert into "table" ("a", "b") values (?, ?), (?, ?)` for rows of the same columns. */
+function* insertRows(table: string, rows: readonly Record<string, SqlValue>[]): SqlProgram<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const row = placeholders(columns.length);
+  for (const batch of chunks(rows, rowsPerInsert(columns.length))) {
+    const parameters: SqlValue[] = [];
+    for (const values of batch) for (const column of columns) parameters.push(values[column] ?? null);
+    yield {
+      text: `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${batch.map(() => row).join(', ')}`,
+      parameters,
+    };
+  }
+}
+
+/** Deletes the rows of `table` whose `column` is one of `values`. */
+function* deleteWhereIn(table: string, column: string, values: readonly string[]): SqlProgram<number> {
+  let changes = 0;
+  for (const batch of chunks(values, MAX_PARAMETERS_PER_STATEMENT)) {
+    changes += (yield { text: `delete from "${table}" where "${column}" in ${placeholders(batch.length)}`, parameters: batch }).changes;
+  }
+  return changes;
+}
+
+/**
+ * Writes one step; throws (the caller rolls its savepoint back) on a revision conflict or a
+ * taken id. Only the columns that changed are written, so SQLite maintains only their indexes.
+ */
+export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): SqlProgram<void> {
+  const { step, expectedRevisions, messages } = write;
+  const newInstances: ProcessInstance[] = [];
+  const written = new Set<string>();
+  for (const instance of step.instances) {
+    written.add(instance.id);
+    const expected = expectedRevisions.get(instance.id);
+    if (expected === undefined) {
+      newInstances.push(instance);
+      continue;
+    }
+    const columns = instanceColumns(instance);
+    const before = write.before?.get(instance.id);
+    const previous = before === undefined ? undefined : instanceColumns(before);
+    const assignments: string[] = [];
+    const parameters: SqlValue[] = [];
+    for (const name of Object.keys(columns) as (keyof typeof columns)[]) {
+      if (name === 'id' || (previous !== undefined && previous[name] === columns[name])) continue;
+      assignments.push(`"${name}" = ?`);
+      parameters.push(columns[name]);
+    }
+    assignments.push('"revision" = ?');
+    parameters.push(expected + 1, instance.id, expected);
+    const result = yield { text: `update "instances" set ${assignments.join(', ')} where "id" = ? and "revision" = ?`, parameters };
+    if (result.changes === 0) throw instanceConflict(instance.id);
+  }
+
+  // Instances the step read but did not change (e.g. the root of a changed subprocess)
+  // still guard it: they must be as they were when loaded.
+  const readOnly = [...expectedRevisions].filter(([id]) => !written.has(id));
+  if (readOnly.length > 0) {
+    const stored = new Map<string, unknown>();
+    for (const ids of chunks(readOnly.map(([id]) => id), MAX_PARAMETERS_PER_STATEMENT)) {
+      // FOR SHARE (PostgreSQL): the rows cannot change until this step commits.
+      const lock = dialect.rowLocks === true ? ' for share' : '';
+      const { rows } = yield { text: `select "id", "revision" from "instances" where "id" in ${placeholders(ids.length)}${lock}`, parameters: ids };
+      for (const row of rows) stored.set(row.id as string, Number(row.revision));
+    }
+    for (const [id, expected] of readOnly) {
+      if (stored.get(id) !== expected) throw instanceConflict(id);
+    }
+  }
+
+  yield* insertNewInstances(newInstances, dialect);
+  yield* appendHistory(step.history);
+  yield* replacePerInstance('inbox', step.inbox, (processId, item: InboxItem) => ({
+    process_id: processId,
+    identity_id: item.identityId,
+    commands: JSON.stringify(item.availableCommands),
+    added_at: item.addedAt,
+  }));
+  yield* replacePerInstance('timers', step.timers, (processId, timer: ArmedTimer) => ({
+    process_id: processId,
+    name: timer.name,
+    due_at: timer.dueAt,
+  }));
+  yield* insertRows('outbox', step.outbox.map((item: OutboxItem) => ({
+    process_id: item.processId,
+    identity_id: item.identityId,
+    command_name: item.commandName,
+    activity_name: item.activityName,
+    state_name: item.stateName,
+    executed_at: item.executedAt,
+  })));
+  if (messages !== undefined && messages.length > 0) {
+    const now = new Date().toISOString();
+    // The epoch: ready at once whatever clock the dispatcher is given.
+    const readyAt = new Date(0).toISOString();
+    yield* insertRows('outbox_messages', messages.map((message) => ({
+      process_id: message.processId,
+      kind: message.kind,
+      payload: JSON.stringify(message.payload),
+      created_at: now,
+      attempts: 0,
+      next_attempt_at: readyAt,
+      claimed_until: null,
+      last_error: null,
+      failed_at: null,
+    })));
+  }
+  // Last, so whatever this step wrote about a removed subprocess goes with it.
+  yield* deleteInstanceRows(step.removedInstanceIds);
+}
+
+function* insertNewInstances(instances: readonly ProcessInstance[], dialect: StatementDialect): SqlProgram<void> {
+  if (instances.length === 0) return;
+  const ids = instances.map((i) => i.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw instanceExists(repeated);
+  if (dialect.failedStatementAbortsTransaction === true) {
+    const taken = yield* firstExistingInstance(ids);
+    if (taken !== undefined) throw instanceExists(taken);
+  }
+  // A new instance's first stored step is its revision + 1, like every later step.
+  const rows = instances.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }));
+  try {
+    yield* insertRows('instances', rows);
+  } catch (error) {
+    if (!dialect.isUniqueViolation(error)) throw error;
+    // SQLite: name the id that is taken. PostgreSQL: another node inserted it meanwhile.
+    const taken = dialect.failedStatementAbortsTransaction === true ? undefined : yield* firstExistingInstance(ids);
+    throw instanceExists(taken ?? ids.join(', '), error);
+  }
+}
+
+function* firstExistingInstance(ids: readonly string[]): SqlProgram<string | undefined> {
+  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
+    const { rows } = yield { text: `select "id" from "instances" where "id" in ${placeholders(batch.length)} limit 1`, parameters: batch };
+    if (rows[0] !== undefined) return rows[0].id as string;
+  }
+  return undefined;
+}
+
+function* appendHistory(records: StepWrite['step']['history']): SqlProgram<void> {
+  if (records.length === 0) return;
+  const processIds = [...new Set(records.map((r) => r.processId))];
+  const nextOrder = new Map<string, number>();
+  for (const ids of chunks(processIds, MAX_PARAMETERS_PER_STATEMENT)) {
+    const { rows } = yield {
+      text: `select "process_id", max("order") as "last" from "history" where "process_id" in ${placeholders(ids.length)} group by "process_id"`,
+      parameters: ids,
+    };
+    for (const row of rows) nextOrder.set(row.process_id as string, Number(row.last) + 1);
+  }
+  yield* insertRows('history', records.map((record) => {
+    const order = nextOrder.get(record.processId) ?? 1;
+    nextOrder.set(record.processId, order + 1);
+    return historyColumns(record, order);
+  }));
+}
+
+/** Replaces, for each instance key of `byInstance`, all its rows in `table` with the given items. */
+function* replacePerInstance<T>(
+  table: 'inbox' | 'timers',
+  byInstance: ReadonlyMap<string, readonly T[]>,
+  toRow: (processId: string, item: T) => Record<string, SqlValue>,
+): SqlProgram<void> {
+  if (byInstance.size === 0) return;
+  yield* deleteWhereIn(table, 'process_id', [...byInstance.keys()]);
+  yield* insertRows(table, [...byInstance].flatMap(([processId, items]) => items.map((item) => toRow(processId, item))));
+}
+
+/** Deletes instances and every row that belongs to them (not their descendants); returns how many instances. */
+export function* deleteInstanceRows(ids: readonly string[]): SqlProgram<number> {
+  if (ids.length === 0) return 0;
+  const unique = [...new Set(ids)];
+  for (const table of INSTANCE_CHILD_TABLES) yield* deleteWhereIn(table, 'process_id', unique);
+  return yield* deleteWhereIn('instances', 'id', unique);
+}
+
+/** An instance by id. */
+export function* instanceProgram(id: string): SqlProgram<ProcessInstance | null> {
+  const { rows } = yield { text: 'select * from "instances" where "id" = ?', parameters: [id] };
+  return rows[0] === undefined ? null : instanceFromRow(rows[0] as unknown as InstancesTable);
+}
+
+/** The family of the instance `id` (its root first) with the family's timers; null when `id` does not exist. */
+export function* familyProgram(id: string): SqlProgram<StoredFamily | null> {
+  const member = yield* instanceProgram(id);
+  if (member === null) return null;
+  const root = member.parentProcessId === null ? member : yield* instanceProgram(member.rootProcessId);
+  if (root === null) return null;
+  // Subprocesses through their partial index: a root without any costs one probe of an empty range.
+  const { rows } = yield {
+    text: 'select * from "instances" where "root_process_id" = ? and "parent_process_id" is not null order by "created_at", "id"',
+    parameters: [root.id],
+  };
+  const instances = [root, ...rows.map((row) => instanceFromRow(row as unknown as InstancesTable))];
+  const ids = instances.map((instance) => instance.id);
+  const timers: ArmedTimer[] = [];
+  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
+    const result = yield {
+      text: `select * from "timers" where "process_id" in ${placeholders(batch.length)} order by "due_at", "name"`,
+      parameters: batch,
+    };
+    for (const row of result.rows) timers.push(timerFromRow(row as never));
+  }
+  return { instances, timers };
+}
