@@ -19,7 +19,8 @@ import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-
 import {
   chunks,
   deleteInstanceRows,
-  familyProgram,
+  compareText,
+  familiesProgram,
   instanceConflict,
   instanceProgram,
   MAX_PARAMETERS_PER_STATEMENT,
@@ -72,11 +73,6 @@ const INSTANCE_SORT_COLUMNS = {
   status: 'status',
   id: 'id',
 } as const;
-
-/** Orders text by code point, as SQLite and PostgreSQL with C collation do (not by locale). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** `%text%` for LIKE with `\`, `%` and `_` taken literally (paired with `escape '\'`). */
 function containsPattern(text: string): string {
@@ -224,84 +220,16 @@ export class SqlStore implements Store {
   }
 
   async getProcessFamily(rootProcessId: string): Promise<readonly ProcessInstance[]> {
-    return (await this.dialect.direct.read(familyProgram(rootProcessId)))?.instances ?? [];
+    return (await this.loadFamily(rootProcessId))?.instances ?? [];
   }
 
   async loadFamily(processId: string): Promise<StoredFamily | null> {
-    return this.dialect.direct.read(familyProgram(processId));
+    return (await this.loadFamilies([processId])).get(processId) ?? null;
   }
 
   async loadFamilies(processIds: readonly string[]): Promise<ReadonlyMap<string, StoredFamily>> {
-    const wanted = [...new Set(processIds)];
-    if (wanted.length === 0) return new Map();
-    // Given roots bring their whole family along; a given subprocess brings itself, and the
-    // families of those are read in a second query. Timers on roots (the usual case) take one.
-    const byId = new Map<string, ProcessInstance>();
-    const read = async (ids: readonly string[]) => {
-      const rows = await this.db
-        .selectFrom('instances')
-        .selectAll()
-        // Subprocesses through their partial index (a term without `parent_process_id is not
-        // null` could not use it, and would scan every instance).
-        .where((eb) => eb.or([this.oneOf('id', ids), eb.and([this.oneOf('root_process_id', ids), eb('parent_process_id', 'is not', null)])]))
-        .execute();
-      for (const row of rows) byId.set(row.id, instanceFromRow(row));
-    };
-    await read(wanted);
-    const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
-      const instance = byId.get(id);
-      return instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId) ? [instance.rootProcessId] : [];
-    }))];
-    if (rootsOfSubprocesses.length > 0) await read(rootsOfSubprocesses);
-
-    // Each member joins its root's family, the root first, then by creation (as getProcessFamily
-    // orders them). A subprocess whose root is gone belongs to none: not found, as loadFamily has it.
-    const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
-    const members = new Map<string, ProcessInstance[]>();
-    const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
-    for (const instance of ordered) {
-      const rootId = rootIdOf(instance);
-      if (!byId.has(rootId)) continue;
-      const list = members.get(rootId) ?? [];
-      if (instance.id === rootId) list.unshift(instance);
-      else list.push(instance);
-      members.set(rootId, list);
-    }
-    const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id));
-    const timerRows = memberIds.length === 0 ? [] : await this.db
-      .selectFrom('timers')
-      .select(['process_id', 'name', 'due_at'])
-      .where(this.oneOf('process_id', memberIds))
-      .orderBy('due_at')
-      .orderBy('process_id')
-      .orderBy('name')
-      .execute();
-    const timers = new Map<string, ArmedTimer[]>();
-    for (const row of timerRows) {
-      const rootId = rootIdOf(byId.get(row.process_id)!);
-      const list = timers.get(rootId) ?? [];
-      list.push({ processId: row.process_id, name: row.name, dueAt: row.due_at });
-      timers.set(rootId, list);
-    }
-    const families = new Map<string, StoredFamily>();
-    for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
-    const result = new Map<string, StoredFamily>();
-    for (const id of wanted) {
-      const instance = byId.get(id);
-      const family = instance === undefined ? undefined : families.get(rootIdOf(instance));
-      if (family !== undefined) result.set(id, family);
-    }
-    return result;
-  }
-
-  /**
-   * `column` is one of `values`, bound as one parameter whatever their number: the SQL text (and
-   * so the prepared statement) is the same for every batch, and no driver's parameter limit applies.
-   */
-  private oneOf(column: string, values: readonly string[]): Expression<SqlBool> {
-    return this.dialect.kind === 'postgres'
-      ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
-      : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+    if (processIds.length === 0) return new Map();
+    return this.dialect.direct.read(familiesProgram(processIds));
   }
 
   async listInstances(query: InstanceQuery): Promise<InstancePage> {

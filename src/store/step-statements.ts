@@ -241,26 +241,70 @@ export function* instanceProgram(id: string): SqlProgram<ProcessInstance | null>
   return rows[0] === undefined ? null : instanceFromRow(rows[0] as unknown as InstancesTable);
 }
 
-/** The family of the instance `id` (its root first) with the family's timers; null when `id` does not exist. */
-export function* familyProgram(id: string): SqlProgram<StoredFamily | null> {
-  const member = yield* instanceProgram(id);
-  if (member === null) return null;
-  const root = member.parentProcessId === null ? member : yield* instanceProgram(member.rootProcessId);
-  if (root === null) return null;
-  // Subprocesses through their partial index: a root without any costs one probe of an empty range.
-  const { rows } = yield {
-    text: 'select * from "instances" where "root_process_id" = ? and "parent_process_id" is not null order by "created_at", "id"',
-    parameters: [root.id],
-  };
-  const instances = [root, ...rows.map((row) => instanceFromRow(row as unknown as InstancesTable))];
-  const ids = instances.map((instance) => instance.id);
-  const timers: ArmedTimer[] = [];
-  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
-    const result = yield {
-      text: `select * from "timers" where "process_id" in ${placeholders(batch.length)} order by "due_at", "name"`,
+/**
+ * The families of the instances `ids` (each family its root first, then its subprocesses by
+ * creation) with their timers, keyed by each given id; an id that does not exist, or a
+ * subprocess whose root is gone, has none. Given roots bring their subprocesses in the same
+ * query; the roots of given subprocesses are read in a second one.
+ */
+export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap<string, StoredFamily>> {
+  const wanted = [...new Set(ids)];
+  const byId = new Map<string, ProcessInstance>();
+  function* read(batchIds: readonly string[]): SqlProgram<void> {
+    for (const batch of chunks(batchIds, MAX_PARAMETERS_PER_STATEMENT / 2)) {
+      const list = placeholders(batch.length);
+      // Subprocesses through their partial index (without `parent_process_id is not null` the
+      // term could not use it, and would scan every instance).
+      const { rows } = yield {
+        text: `select * from "instances" where "id" in ${list} or ("root_process_id" in ${list} and "parent_process_id" is not null)`,
+        parameters: [...batch, ...batch],
+      };
+      for (const row of rows) byId.set(row.id as string, instanceFromRow(row as unknown as InstancesTable));
+    }
+  }
+  yield* read(wanted);
+  const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
+    const instance = byId.get(id);
+    return instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId) ? [instance.rootProcessId] : [];
+  }))];
+  if (rootsOfSubprocesses.length > 0) yield* read(rootsOfSubprocesses);
+
+  const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
+  const members = new Map<string, ProcessInstance[]>();
+  const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+  for (const instance of ordered) {
+    const rootId = rootIdOf(instance);
+    if (!byId.has(rootId)) continue;
+    const list = members.get(rootId) ?? [];
+    if (instance.id === rootId) list.unshift(instance);
+    else list.push(instance);
+    members.set(rootId, list);
+  }
+  const timers = new Map<string, ArmedTimer[]>();
+  const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id));
+  for (const batch of chunks(memberIds, MAX_PARAMETERS_PER_STATEMENT)) {
+    const { rows } = yield {
+      text: `select "process_id", "name", "due_at" from "timers" where "process_id" in ${placeholders(batch.length)} order by "due_at", "process_id", "name"`,
       parameters: batch,
     };
-    for (const row of result.rows) timers.push(timerFromRow(row as never));
+    for (const row of rows) {
+      const timer = timerFromRow(row as never);
+      const rootId = rootIdOf(byId.get(timer.processId)!);
+      timers.set(rootId, [...(timers.get(rootId) ?? []), timer]);
+    }
   }
-  return { instances, timers };
+  const families = new Map<string, StoredFamily>();
+  for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
+  const result = new Map<string, StoredFamily>();
+  for (const id of wanted) {
+    const instance = byId.get(id);
+    const family = instance === undefined ? undefined : families.get(rootIdOf(instance));
+    if (family !== undefined) result.set(id, family);
+  }
+  return result;
+}
+
+/** Orders text by code point, as SQLite and PostgreSQL with C collation do (not by locale). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
