@@ -3,6 +3,7 @@
  * two figures differ only by what answers. Bounded in time (`durationSeconds`) and in count
  * (`maxRequests`); loopback only.
  */
+import http from 'node:http';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import { WaymarkError } from '../src/errors/index.js';
 import { percentilesOf, type Percentiles } from './percentiles.js';
@@ -24,6 +25,13 @@ export interface LoadPlan extends LoadShape {
   readonly maxRequests: number;
   /** Fixed overall rate (requests per second), or none for as fast as possible. */
   readonly overallRate?: number;
+  /**
+   * How a fixed rate is sent. `bursts` (autocannon's overallRate): each connection sends its
+   * share of a second back to back as the second starts, then waits for the next one.
+   * `even`: one request every 1/rate seconds on its own schedule (open loop), whatever the
+   * answers do, with latency counted from when the request was due.
+   */
+  readonly pacing?: 'bursts' | 'even';
   /**
    * The requests each connection sends, in order, over and over. `context` is the connection's
    * state for one pass through the list (autocannon clears it when the list starts again), so a
@@ -73,6 +81,7 @@ const SAMPLE_LIMIT = 2_000_000;
 /** Runs one bounded load and returns its figures. */
 export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures> {
   assertLoopback(plan.baseUrl);
+  if (plan.pacing === 'even' && plan.overallRate !== undefined) return runEvenlyPacedLoad({ ...plan, overallRate: plan.overallRate }, progress);
   const samples: number[] = [];
   let succeeded = 0;
   let failed = 0;
@@ -140,5 +149,115 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
       const elapsed = (Date.now() - started) / 1000;
       progress.update(`${plan.label}: ${elapsed.toFixed(0)}/${plan.durationSeconds}s, ${succeeded} ok, ${failed} failed`);
     }, 250);
+  });
+}
+
+/** Longest a request of an evenly paced load may take before it counts as failed. */
+const PACED_TIMEOUT_MS = 10_000;
+
+/**
+ * An open-loop load: request i is due at start + i/rate and is sent then, on one of up to
+ * `connections` keep-alive sockets, whether or not earlier ones were answered. Latency runs from
+ * the due moment, so a request that waited for a free socket (or for this process's own event
+ * loop) is charged its wait: the figure cannot hide a stall the way a closed loop does.
+ * Requests cycle through `plan.requests` with a fresh context per pass.
+ */
+function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, progress: Progress): Promise<LoadFigures> {
+  const total = Math.min(plan.maxRequests, Math.ceil(plan.overallRate * plan.durationSeconds));
+  const intervalMs = 1000 / plan.overallRate;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
+  const target = new URL(plan.baseUrl);
+  const samples: number[] = [];
+  let succeeded = 0;
+  let failed = 0;
+  let answered = 0;
+  let sent = 0;
+  let firstFailure: string | null = null;
+  let context: Record<string, unknown> = {};
+  const cpuBefore = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
+  const started = performance.now();
+
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      clearTimeout(pacer);
+      clearTimeout(deadline);
+      agent.destroy();
+      const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
+      const responses = succeeded + failed;
+      resolve({
+        requests: sent,
+        succeeded,
+        failed: failed + (sent - answered),
+        seconds,
+        perSecond: succeeded / seconds,
+        latency: percentilesOf(samples),
+        firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
+        serverCpuMsPerResponse: cpuBefore !== null && cpuAfter !== null && responses > 0 ? ((cpuAfter - cpuBefore) * 1000) / responses : null,
+      });
+    };
+    const settle = (dueAt: number, ok: boolean, failure: string | null): void => {
+      if (finished) return;
+      answered++;
+      if (ok) {
+        succeeded++;
+        if (samples.length < SAMPLE_LIMIT) samples.push(performance.now() - dueAt);
+      } else {
+        failed++;
+        firstFailure ??= failure;
+      }
+      if (answered === total) finish();
+    };
+    const send = (index: number): void => {
+      const dueAt = started + index * intervalMs;
+      const request = plan.requests[index % plan.requests.length]!;
+      if (index % plan.requests.length === 0) context = {};
+      const passContext = context;
+      const next = request.next(passContext);
+      const body = next.body ?? '';
+      const outgoing = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: next.path,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          timeout: PACED_TIMEOUT_MS,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const ok = response.statusCode === 200 && text.includes('"success":true');
+            if (ok) request.onSuccess?.(passContext, text);
+            settle(dueAt, ok, ok ? null : `${response.statusCode ?? 0} ${text.slice(0, 300)}`);
+          });
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${PACED_TIMEOUT_MS} ms`)));
+      outgoing.on('error', (error) => settle(dueAt, false, error.message));
+      outgoing.end(body);
+      sent++;
+    };
+    // Sends every request due by now, then sleeps until the next one is due.
+    let pacer: NodeJS.Timeout | undefined;
+    const pace = (): void => {
+      const due = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
+      while (sent < due) send(sent);
+      if (sent < total) pacer = setTimeout(pace, Math.max(0, started + sent * intervalMs - performance.now()));
+    };
+    const deadline = setTimeout(finish, plan.durationSeconds * 1000 + PACED_TIMEOUT_MS);
+    const ticker = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      progress.update(`${plan.label}: ${elapsed.toFixed(0)}/${plan.durationSeconds}s, ${succeeded} ok, ${failed} failed`);
+    }, 250);
+    if (total === 0) finish();
+    else pace();
   });
 }

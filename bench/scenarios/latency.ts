@@ -1,10 +1,15 @@
 /**
  * `latency`: a durable write (createinstance) and a read (getinstanceinfo) each at a fixed
- * request rate (autocannon overallRate), p50/p95/p99, beside the HTTP ceiling at the same rate.
+ * request rate, p50/p95/p99, beside the HTTP ceiling at the same rate.
+ *
+ * The target rows are paced evenly (one request every 1/rate s, open loop, latency from the due
+ * moment). autocannon's own overallRate sends each second's requests as a burst at the start of
+ * the second; the write is measured that way too and reported beside it, with its own ceiling.
  */
 import { randomUUID } from 'node:crypto';
 import { createInstanceRequest, measureHttpCeiling, requestCap, requireRoute, withWaymark } from '../http-scenario.js';
 import { runLoad } from '../load.js';
+import { measureStorageCommitLatency } from '../storage-ceiling.js';
 import { atMost, type ScenarioReport } from '../report.js';
 import { mebibytes, type Scenario } from '../scenario.js';
 import { BENCH_SCHEME_CODE } from '../workspace.js';
@@ -27,6 +32,7 @@ export const latencyScenario: Scenario = {
       durationSeconds: options.durationSeconds,
       maxRequests: Math.min(requestCap(options), Math.ceil(options.rate * options.durationSeconds)),
       overallRate: options.rate,
+      pacing: 'even' as const,
       requests: [{ method: 'POST' as const, next: () => createInstanceRequest(BENCH_SCHEME_CODE) }],
     };
     const measured = await withWaymark(options, async ({ server }) => {
@@ -52,18 +58,24 @@ export const latencyScenario: Scenario = {
         },
         progress,
       );
-      return { writes, reads };
+      const burstWrites = await runLoad(
+        { ...plan, pacing: 'bursts', baseUrl: server.baseUrl, label: `latency: createinstance at ${options.rate} req/s in per-second bursts` },
+        progress,
+      );
+      return { writes, reads, burstWrites };
     });
     const ceiling = await measureHttpCeiling({ ...plan, label: 'latency' }, progress);
-    const { writes, reads } = measured.result;
-    for (const [name, load] of [['createinstance', writes], ['getinstanceinfo', reads]] as const) {
+    const burstCeiling = await measureHttpCeiling({ ...plan, pacing: 'bursts', label: 'latency, per-second bursts' }, progress);
+    const storageCommit = await measureStorageCommitLatency(options.rate, options.durationSeconds, progress);
+    const { writes, reads, burstWrites } = measured.result;
+    for (const [name, load] of [['createinstance', writes], ['getinstanceinfo', reads], ['createinstance in bursts', burstWrites]] as const) {
       if (load.succeeded === 0) {
         return { scenario: 'latency', status: 'failed', reason: `no ${name} succeeded: ${load.firstFailure ?? 'no response'}`, measurements: [], parameters: {} };
       }
     }
-    const withCeiling = (metric: string, ours: number, bare: number, limit?: number) => ({
+    const withCeiling = (metric: string, ours: number, bare: number, limit?: number, ceilingName = 'HTTP ceiling') => ({
       ...atMost(metric, ours, 'ms', limit),
-      ceiling: { name: 'HTTP ceiling', value: bare },
+      ceiling: { name: ceilingName, value: bare },
       ratio: bare > 0 ? ours / bare : 0,
       ratioAsTimes: true,
     });
@@ -76,17 +88,22 @@ export const latencyScenario: Scenario = {
         withCeiling('write (createinstance): latency p95', writes.latency.p95, ceiling.latency.p95),
         withCeiling('write (createinstance): latency p99', writes.latency.p99, ceiling.latency.p99, 5),
         atMost('write (createinstance): failed requests', writes.failed, 'requests', 0),
+        atMost('storage ceiling: one durable single-row commit at the same rate, p50', storageCommit.p50, 'ms', undefined),
+        atMost('storage ceiling: one durable single-row commit at the same rate, p99', storageCommit.p99, 'ms', undefined),
         atMost('read (getinstanceinfo): achieved rate', reads.perSecond, 'req/s', undefined),
         withCeiling('read (getinstanceinfo): latency p50', reads.latency.p50, ceiling.latency.p50),
         withCeiling('read (getinstanceinfo): latency p95', reads.latency.p95, ceiling.latency.p95),
         withCeiling('read (getinstanceinfo): latency p99', reads.latency.p99, ceiling.latency.p99, 5),
         atMost('read (getinstanceinfo): failed requests', reads.failed, 'requests', 0),
+        withCeiling('write in autocannon per-second bursts: latency p50', burstWrites.latency.p50, burstCeiling.latency.p50, undefined, 'HTTP ceiling, bursts'),
+        withCeiling('write in autocannon per-second bursts: latency p99', burstWrites.latency.p99, burstCeiling.latency.p99, undefined, 'HTTP ceiling, bursts'),
+        atMost('write in autocannon per-second bursts: failed requests', burstWrites.failed, 'requests', 0),
         {
           ...atMost('peak RSS', mebibytes(measured.peakRssBytes ?? 0), 'MiB', 150),
           ceiling: { name: 'bare fastify', value: mebibytes(ceiling.peakRssBytes ?? 0) },
         },
       ],
-      parameters: { rate: options.rate, connections: plan.connections, durationSeconds: options.durationSeconds },
+      parameters: { rate: options.rate, connections: plan.connections, durationSeconds: options.durationSeconds, pacing: 'even (target rows); autocannon bursts (burst rows)' },
     };
   },
 };
