@@ -11,6 +11,7 @@ import type { Store } from '../../src/store/index.js';
 import { ManualClock, WorkflowService, type WorkflowServiceOptions } from '../../src/services/index.js';
 import { WorkflowRuntime, type WorkflowRuntimeOptions } from '../../src/runtime/index.js';
 import { FakeTimers } from '../../src/runtime/testing.js';
+import { processXml } from '../support/scheme-xml.js';
 
 /** A temp data folder removed after the test. */
 export function tempDir(t: TestContext, prefix = 'waymark-runtime-'): string {
@@ -19,32 +20,19 @@ export function tempDir(t: TestContext, prefix = 'waymark-runtime-'): string {
   return dir;
 }
 
-/** A timer scheme with one timer moving Waiting → Done, plus a Waiting → Other command. */
+/** A timer scheme with one timer moving Waiting → Done, plus a Waiting → Waiting command. */
 export function timerSchemeXml(timer: { type: string; value: string; timeZone?: string; notOverride?: boolean }, code = 'TimerScheme'): string {
-  const zone = timer.timeZone ? ` TimeZone="${timer.timeZone}"` : '';
-  return `<Process Name="${code}">
-  <Parameters>
-    <Parameter Name="DelayMs" Type="Int32" Purpose="Persistence" InitialValue="5000" />
-  </Parameters>
-  <Commands><Command Name="Poke" /></Commands>
-  <Timers>
-    <Timer Name="Due" Type="${timer.type}" Value="${timer.value}" NotOverrideIfExists="${timer.notOverride ? 'true' : 'false'}"${zone} />
-  </Timers>
-  <Activities>
-    <Activity Name="Waiting" State="Waiting" IsInitial="True" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Done" State="Done" IsInitial="False" IsFinal="True" IsForSetState="True" IsAutoSchemeUpdate="True" />
-  </Activities>
-  <Transitions>
-    <Transition Name="Waiting_Done" To="Done" From="Waiting" Classifier="Direct">
-      <Triggers><Trigger Type="Timer" NameRef="Due" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Waiting_Waiting" To="Waiting" From="Waiting" Classifier="NotSpecified">
-      <Triggers><Trigger Type="Command" NameRef="Poke" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-  </Transitions>
-</Process>`;
+  return processXml({
+    code,
+    parameters: [{ name: 'DelayMs', type: 'Int32', purpose: 'Persistence', initialValue: '5000' }],
+    commands: ['Poke'],
+    timers: [{ name: 'Due', ...timer }],
+    activities: [{ name: 'Waiting', initial: true }, { name: 'Done', final: true }],
+    transitions: [
+      { from: 'Waiting', to: 'Done', trigger: { timer: 'Due' } },
+      { from: 'Waiting', to: 'Waiting', trigger: { command: 'Poke' }, classifier: 'NotSpecified' },
+    ],
+  });
 }
 
 /** One running server's parts. */

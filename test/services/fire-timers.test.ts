@@ -8,72 +8,50 @@ import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import { ManualClock, WorkflowService, type TimerOutcome } from '../../src/services/index.js';
 import type { Store } from '../../src/store/index.js';
 import type { ArmedTimer } from '../../src/engine/index.js';
+import { processXml } from '../support/scheme-xml.js';
 
 const MINUTE = 60_000;
 const actor = { identityId: 'tester', impersonatedIdentityId: null };
 
 /** Waiting —timer `Due` (1 minute)→ Done; Waiting —`Poke`→ Waiting; Waiting —`Leave`→ Elsewhere. */
 function simpleTimerXml(notOverride: boolean): string {
-  return `<Process Name="${notOverride ? 'KeptTimer' : 'SimpleTimer'}">
-  <Commands><Command Name="Poke" /><Command Name="Leave" /></Commands>
-  <Timers><Timer Name="Due" Type="Interval" Value="1minute" NotOverrideIfExists="${notOverride}" /></Timers>
-  <Activities>
-    <Activity Name="Waiting" State="Waiting" IsInitial="True" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Done" State="Done" IsInitial="False" IsFinal="True" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Elsewhere" State="Elsewhere" IsInitial="False" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-  </Activities>
-  <Transitions>
-    <Transition Name="Waiting_Done" To="Done" From="Waiting" Classifier="Direct">
-      <Triggers><Trigger Type="Timer" NameRef="Due" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Waiting_Waiting" To="Waiting" From="Waiting" Classifier="NotSpecified">
-      <Triggers><Trigger Type="Command" NameRef="Poke" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Waiting_Elsewhere" To="Elsewhere" From="Waiting" Classifier="Direct">
-      <Triggers><Trigger Type="Command" NameRef="Leave" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-  </Transitions>
-</Process>`;
+  return processXml({
+    code: notOverride ? 'KeptTimer' : 'SimpleTimer',
+    commands: ['Poke', 'Leave'],
+    timers: [{ name: 'Due', type: 'Interval', value: '1minute', notOverride }],
+    activities: [{ name: 'Waiting', initial: true }, { name: 'Done', final: true }, { name: 'Elsewhere' }],
+    transitions: [
+      { from: 'Waiting', to: 'Done', trigger: { timer: 'Due' } },
+      { from: 'Waiting', to: 'Waiting', trigger: { command: 'Poke' }, classifier: 'NotSpecified' },
+      { from: 'Waiting', to: 'Elsewhere', trigger: { command: 'Leave' } },
+    ],
+  });
 }
 
 /**
  * The root forks a subprocess and waits: the root's timer `RootDue` (Waiting → Reminded) and the
  * subprocess's timer `SubDue` (Branch → BranchDone) fall due at the same moment.
  */
-const FORK_TIMERS_XML = `<Process Name="ForkTimers">
-  <Timers>
-    <Timer Name="RootDue" Type="Interval" Value="1minute" NotOverrideIfExists="false" />
-    <Timer Name="SubDue" Type="Interval" Value="1minute" NotOverrideIfExists="false" />
-  </Timers>
-  <Activities>
-    <Activity Name="Start" State="Start" IsInitial="True" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Waiting" State="Waiting" IsInitial="False" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Reminded" State="Reminded" IsInitial="False" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="Branch" State="Branch" IsInitial="False" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-    <Activity Name="BranchDone" State="BranchDone" IsInitial="False" IsFinal="False" IsForSetState="True" IsAutoSchemeUpdate="True" />
-  </Activities>
-  <Transitions>
-    <Transition Name="Start_Branch" To="Branch" From="Start" Classifier="NotSpecified" DisableParentStateControl="true" IsFork="true" SubprocessInOutDefinition="Start" SubprocessStartupType="AnotherThread" SubprocessStartupParameterCopyStrategy="CopyAll">
-      <Triggers><Trigger Type="Auto" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Start_Waiting" To="Waiting" From="Start" Classifier="NotSpecified">
-      <Triggers><Trigger Type="Auto" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Waiting_Reminded" To="Reminded" From="Waiting" Classifier="Direct">
-      <Triggers><Trigger Type="Timer" NameRef="RootDue" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-    <Transition Name="Branch_BranchDone" To="BranchDone" From="Branch" Classifier="Direct">
-      <Triggers><Trigger Type="Timer" NameRef="SubDue" /></Triggers>
-      <Conditions><Condition Type="Always" /></Conditions>
-    </Transition>
-  </Transitions>
-</Process>`;
+const FORK_TIMERS_XML = processXml({
+  code: 'ForkTimers',
+  timers: [
+    { name: 'RootDue', type: 'Interval', value: '1minute' },
+    { name: 'SubDue', type: 'Interval', value: '1minute' },
+  ],
+  activities: [{ name: 'Start', initial: true }, { name: 'Waiting' }, { name: 'Reminded' }, { name: 'Branch' }, { name: 'BranchDone' }],
+  transitions: [
+    {
+      from: 'Start',
+      to: 'Branch',
+      trigger: 'Auto',
+      classifier: 'NotSpecified',
+      attributes: 'DisableParentStateControl="true" IsFork="true" SubprocessInOutDefinition="Start" SubprocessStartupType="AnotherThread" SubprocessStartupParameterCopyStrategy="CopyAll"',
+    },
+    { from: 'Start', to: 'Waiting', trigger: 'Auto', classifier: 'NotSpecified' },
+    { from: 'Waiting', to: 'Reminded', trigger: { timer: 'RootDue' } },
+    { from: 'Branch', to: 'BranchDone', trigger: { timer: 'SubDue' } },
+  ],
+});
 
 /** Counts calls per store method, and lets a test act inside chosen ones. */
 function watchedStore(store: Store, hooks: { afterLoadFamilies?: () => Promise<void> } = {}) {
