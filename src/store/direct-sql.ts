@@ -35,9 +35,14 @@ export interface DirectSql {
   /** Runs `program` outside any transaction: every statement sees only committed data. */
   read<T>(program: SqlProgram<T>): Promise<T>;
   /**
-   * Runs every program in one transaction, each inside its own savepoint, so a program that
-   * throws is rolled back alone. Resolves after the COMMIT with each program's error (undefined
-   * for those that succeeded); rejects, with nothing written, when the transaction itself fails.
+   * Runs every program in one transaction; a program that throws is rolled back alone. Resolves
+   * after the COMMIT with each program's error (undefined for those that succeeded); rejects,
+   * with nothing written, when the transaction itself fails.
+   *
+   * The programs first run without savepoints (they cost statement time on every step). When one
+   * throws, that transaction is rolled back and the batch runs again with each program in its own
+   * savepoint: so a factory may be called twice, and its program must touch nothing but the
+   * database until it has returned (a value it hands back by assignment is fine).
    */
   writeEach(programs: readonly (() => SqlProgram<void>)[]): Promise<readonly unknown[]>;
 }

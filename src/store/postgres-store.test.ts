@@ -1,9 +1,12 @@
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { createDatabase, createTestDatabase } from '../../test/support/postgres.js';
+import { rowsOf, type SqlProgram } from './direct-sql.js';
 import { storeMigrations } from './migrations.js';
-import { createPostgresStore } from './postgres-store.js';
+import { createPostgresStore, postgresDirectSql } from './postgres-store.js';
+import type { WaymarkDatabase } from './tables.js';
 import type { Store } from './store.js';
 import { fakeInstance, fakeStep, fakeWrite } from './testing.js';
 
@@ -89,5 +92,83 @@ describe('PostgreSQL store shared by several nodes', () => {
       assert.equal((loser.reason as { code?: string }).code, 'WM_INSTANCE_CONFLICT');
       assert.equal((await nodes[1]!.getInstance('p1'))?.revision, round + 1);
     }
+  });
+});
+
+describe('direct SQL on PostgreSQL: group commit', () => {
+  /** `executed` lists the statements run through kysely, savepoints included. */
+  async function openDirectSql(t: Pick<TestContext, 'after'>) {
+    const url = await createTestDatabase(t);
+    const executed: string[] = [];
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    // The database is dropped (terminating idle connections) before the pool is closed.
+    pool.on('error', () => undefined);
+    const db = new Kysely<WaymarkDatabase>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        if (event.level === 'query') executed.push(event.query.sql);
+      },
+    });
+    t.after(() => db.destroy());
+    await sql`create table items (name text primary key)`.execute(db);
+    executed.length = 0;
+    return { direct: postgresDirectSql(db), executed };
+  }
+
+  function* insertItem(name: string): SqlProgram<void> {
+    yield { text: 'insert into items (name) values (?)', parameters: [name] };
+  }
+
+  function* failAfterInserting(name: string): SqlProgram<void> {
+    yield* insertItem(name);
+    throw new Error(`${name} refused`);
+  }
+
+  /** Inserts `name` twice, catching the second insert's error and going on as SQLite would allow. */
+  function* insertTwiceIgnoringTheError(name: string): SqlProgram<void> {
+    yield* insertItem(name);
+    try {
+      yield* insertItem(name);
+    } catch {
+      // On PostgreSQL the failed statement has aborted the transaction all the same.
+    }
+  }
+
+  const savepointsIn = (executed: readonly string[]) => executed.filter((text) => /^savepoint\b/i.test(text)).length;
+
+  it('commits a batch in which no program fails without a savepoint, each program run once', async (t) => {
+    const { direct, executed } = await openDirectSql(t);
+    const runs = new Map<string, number>();
+    const counted = (name: string) => () => {
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+      return insertItem(name);
+    };
+    assert.deepEqual(await direct.writeEach([counted('a'), counted('b'), counted('c')]), [undefined, undefined, undefined]);
+    assert.equal(savepointsIn(executed), 0, executed.join('\n'));
+    assert.deepEqual(Object.fromEntries(runs), { a: 1, b: 1, c: 1 });
+    assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['a', 'b', 'c']);
+  });
+
+  it('rolls back only the program that failed, after it wrote; alone, a failing program writes nothing', async (t) => {
+    const { direct } = await openDirectSql(t);
+    const outcomes = await direct.writeEach([() => insertItem('kept-1'), () => failAfterInserting('dropped'), () => insertItem('kept-2')]);
+    assert.equal(outcomes[0], undefined);
+    assert.match(String(outcomes[1]), /dropped refused/);
+    assert.equal(outcomes[2], undefined);
+    const [alone] = await direct.writeEach([() => failAfterInserting('alone')]);
+    assert.match(String(alone), /alone refused/);
+    assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['kept-1', 'kept-2']);
+  });
+
+  it('a program that catches a failed statement and goes on fails with that error instead of being lost at COMMIT', async (t) => {
+    const { direct } = await openDirectSql(t);
+    const [alone] = await direct.writeEach([() => insertTwiceIgnoringTheError('alone')]);
+    assert.equal((alone as { code?: string } | undefined)?.code, '23505', String(alone));
+
+    const outcomes = await direct.writeEach([() => insertItem('kept-1'), () => insertTwiceIgnoringTheError('dropped'), () => insertItem('kept-2')]);
+    assert.equal(outcomes[0], undefined);
+    assert.equal((outcomes[1] as { code?: string } | undefined)?.code, '23505', String(outcomes[1]));
+    assert.equal(outcomes[2], undefined);
+    assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['kept-1', 'kept-2']);
   });
 });

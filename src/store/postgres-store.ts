@@ -7,7 +7,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
-import { runProgram, type DirectSql, type SqlStatement, type StatementResult } from './direct-sql.js';
+import { runProgram, type DirectSql, type SqlProgram, type SqlStatement, type StatementResult } from './direct-sql.js';
 import { loadPg } from './pg-driver.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
@@ -100,13 +100,61 @@ function numbered(text: string): string {
   return converted;
 }
 
-/** Direct SQL over kysely's pool: each statement compiled once to its numbered text. */
-function postgresDirectSql(db: Kysely<WaymarkDatabase>): DirectSql {
+/**
+ * Direct SQL over kysely's pool: each statement compiled once to its numbered text. Exported for
+ * its tests; the store builds its own.
+ */
+export function postgresDirectSql(db: Kysely<WaymarkDatabase>): DirectSql {
   const executeOn = (executor: Kysely<WaymarkDatabase> | Transaction<WaymarkDatabase>) =>
     async (statement: SqlStatement): Promise<StatementResult> => {
       const result = await executor.executeQuery(CompiledQuery.raw(numbered(statement.text), [...statement.parameters]));
       return { rows: result.rows as Record<string, unknown>[], changes: Number(result.numAffectedRows ?? 0n) };
     };
+
+  /**
+   * Runs `program`. A failed statement aborts the transaction (up to the last savepoint) even
+   * when the program catches its error and goes on, and COMMIT would then roll back without an
+   * error: so the program fails with that statement's error.
+   */
+  const runChecked = async (program: SqlProgram<void>, execute: (statement: SqlStatement) => Promise<StatementResult>): Promise<void> => {
+    let failedStatement: { error: unknown } | undefined;
+    await runProgram(program, async (statement) => {
+      try {
+        return await execute(statement);
+      } catch (error) {
+        failedStatement ??= { error };
+        throw error;
+      }
+    });
+    if (failedStatement !== undefined) throw failedStatement.error;
+  };
+
+  /**
+   * Runs `programs` one after another in one transaction, without savepoints. Resolves to
+   * `{ failed: false }` once committed, or, with nothing written, to the error of the first
+   * program that failed; rejects when the transaction itself (BEGIN, COMMIT) fails.
+   */
+  const runTogether = async (programs: readonly (() => SqlProgram<void>)[]): Promise<{ failed: false } | { failed: true; error: unknown }> => {
+    let failure: { failed: true; error: unknown } | undefined;
+    try {
+      await db.transaction().execute(async (trx) => {
+        const execute = executeOn(trx);
+        for (const program of programs) {
+          try {
+            await runChecked(program(), execute);
+          } catch (error) {
+            failure = { failed: true, error };
+            throw error;
+          }
+        }
+      });
+    } catch (error) {
+      if (failure === undefined) throw error;
+      return failure;
+    }
+    return { failed: false };
+  };
+
   return {
     read: (program) => runProgram(program, executeOn(db)),
     async writeEach(programs) {
@@ -114,18 +162,24 @@ function postgresDirectSql(db: Kysely<WaymarkDatabase>): DirectSql {
       if (programs.length === 1) {
         // Alone in its transaction: a failure rolls the whole transaction back.
         try {
-          await db.transaction().execute((trx) => runProgram(programs[0]!(), executeOn(trx)));
+          const run = await runTogether(programs);
+          if (run.failed) outcomes[0] = run.error;
         } catch (error) {
           outcomes[0] = error;
         }
         return outcomes;
       }
+      // A savepoint per step costs two more round trips and a subtransaction, and most batches
+      // fail no step: they commit in one go.
+      if (!(await runTogether(programs)).failed) return outcomes;
+      // Nothing of the batch was written: run it again, each program in its own savepoint, so
+      // the failing one is rolled back alone and the others commit.
       await db.transaction().execute(async (trx) => {
         const execute = executeOn(trx);
         for (const [index, program] of programs.entries()) {
           await sql`savepoint waymark_step`.execute(trx);
           try {
-            await runProgram(program(), execute);
+            await runChecked(program(), execute);
           } catch (error) {
             await sql`rollback to savepoint waymark_step`.execute(trx);
             outcomes[index] = error;

@@ -284,9 +284,9 @@ export class SqlStore implements Store {
 
   /**
    * Steps are group-committed: steps submitted while another commit is being prepared share one
-   * transaction (and so one fsync), each inside its own savepoint so a failing step is rolled back
-   * alone. A step's promise settles only after the COMMIT that holds it, so an acknowledged step
-   * is durable.
+   * transaction (and so one fsync), and a failing step is rolled back alone (see
+   * DirectSql.writeEach). A step's promise settles only after the COMMIT that holds it, so an
+   * acknowledged step is durable.
    */
   applyStep(write: StepWrite): Promise<void> {
     return new Promise<void>((resolve, reject) => {

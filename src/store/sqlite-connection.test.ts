@@ -5,14 +5,18 @@ import { Kysely, sql } from 'kysely';
 import { rowsOf, type SqlProgram } from './direct-sql.js';
 import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
 
+/** `executed` lists every statement SQLite ran, transaction control included. */
 function openConnection() {
-  const database = new BetterSqlite3(':memory:');
+  const executed: string[] = [];
+  const database = new BetterSqlite3(':memory:', { verbose: (text) => executed.push(String(text)) });
   const statements = new StatementCache(database);
   const gate = new ConnectionGate();
   const db = new Kysely<{ items: { name: string } }>({ dialect: gatedSqliteDialect(database, statements, gate) });
   const direct = sqliteDirectSql(database, statements, gate);
-  return { database, db, direct };
+  return { database, db, direct, executed };
 }
+
+const savepointsIn = (executed: readonly string[]) => executed.filter((text) => /^savepoint\b/i.test(text)).length;
 
 function* insertItem(name: string): SqlProgram<void> {
   yield { text: 'insert into items (name) values (?)', parameters: [name] };
@@ -73,6 +77,37 @@ describe('the SQLite connection shared by kysely and direct SQL', () => {
 
     const [alone] = await direct.writeEach([() => failAfterInserting('alone')]);
     assert.match(String(alone), /alone refused/);
+    assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['kept-1', 'kept-2']);
+  });
+
+  it('writeEach commits a batch in which no program fails without a savepoint, each program run once', async (t) => {
+    const { db, direct, executed } = openConnection();
+    t.after(() => db.destroy());
+    await sql`create table items (name text not null)`.execute(db);
+    const runs = new Map<string, number>();
+    const counted = (name: string) => () => {
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+      return insertItem(name);
+    };
+
+    executed.length = 0;
+    const outcomes = await direct.writeEach([counted('a'), counted('b'), counted('c')]);
+    assert.deepEqual(outcomes, [undefined, undefined, undefined]);
+    assert.equal(savepointsIn(executed), 0, executed.join('\n'));
+    assert.deepEqual(Object.fromEntries(runs), { a: 1, b: 1, c: 1 });
+    assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['a', 'b', 'c']);
+  });
+
+  it('writeEach runs a batch again with a savepoint per program when one fails, so it commits once, without the failing one', async (t) => {
+    const { db, direct, executed } = openConnection();
+    t.after(() => db.destroy());
+    await sql`create table items (name text not null)`.execute(db);
+
+    executed.length = 0;
+    const outcomes = await direct.writeEach([() => insertItem('kept-1'), () => failAfterInserting('dropped'), () => insertItem('kept-2')]);
+    assert.match(String(outcomes[1]), /dropped refused/);
+    assert.equal(savepointsIn(executed), 3, 'the second run puts each program in a savepoint');
+    assert.equal(executed.filter((text) => /^commit\b/i.test(text)).length, 1);
     assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['kept-1', 'kept-2']);
   });
 

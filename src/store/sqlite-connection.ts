@@ -156,6 +156,19 @@ export function sqliteDirectSql(database: BetterSqlite3.Database, statements: St
       }
     });
   });
+  // While a savepoint is open SQLite copies every page a statement changes into a sub-journal
+  // first. Most batches fail no step, so they run without savepoints: a program that throws is
+  // noted in `attempt`, and its error rolls the whole transaction back.
+  const transactionOfAll = database.transaction((programs: readonly (() => SqlProgram<void>)[], attempt: { programFailed: boolean }) => {
+    for (const program of programs) {
+      try {
+        run(program());
+      } catch (error) {
+        attempt.programFailed = true;
+        throw error;
+      }
+    }
+  });
   return {
     read: (program) => gate.run(() => run(program)),
     writeEach: (programs) =>
@@ -168,9 +181,19 @@ export function sqliteDirectSql(database: BetterSqlite3.Database, statements: St
           } catch (error) {
             outcomes[0] = error;
           }
-        } else {
-          transactionOfEach.immediate(programs, outcomes);
+          return outcomes;
         }
+        const attempt = { programFailed: false };
+        try {
+          transactionOfAll.immediate(programs, attempt);
+          return outcomes;
+        } catch (error) {
+          // BEGIN or COMMIT failed: the transaction itself, not one step.
+          if (!attempt.programFailed) throw error;
+        }
+        // Nothing of the batch was written: run it again, each program in its own savepoint, so
+        // the failing one is rolled back alone and the others commit.
+        transactionOfEach.immediate(programs, outcomes);
         return outcomes;
       }),
   };
