@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSqliteStore } from '../store/index.js';
 import { createAccessControl } from './access-control.js';
+import { ACCESS_SETTINGS_MAX_AGE_MS, SettingsService } from './settings-service.js';
 import { buildAccessApp, capturingLogger, TEST_API_TOKEN } from './testing.js';
 
 test('with no API token the Workflow API is open and start-up warns about it', async (t) => {
@@ -56,6 +57,17 @@ test('a token change applies to the next call without a restart', async (t) => {
   assert.equal(old.statusCode, 401);
   const current = await app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: 'the-new-api-token-0000000000' } });
   assert.equal(current.statusCode, 200);
+});
+
+test('a token changed with the CLI while the server runs applies within a second', async (t) => {
+  const { app, store, clock } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  const probe = (token: string) => app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token } });
+  assert.equal((await probe(TEST_API_TOKEN)).statusCode, 200);
+  await new SettingsService(store).setApiToken('the-cli-api-token-00000000');
+  clock.advance(ACCESS_SETTINGS_MAX_AGE_MS);
+  assert.equal((await probe(TEST_API_TOKEN)).statusCode, 401);
+  assert.equal((await probe('the-cli-api-token-00000000')).statusCode, 200);
 });
 
 test('in OpenID Connect mode the plain token field is not enough: a Bearer token is required', async (t) => {

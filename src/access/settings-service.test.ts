@@ -1,14 +1,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isWaymarkError } from '../errors/index.js';
+import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
-import { ACCESS_SETTINGS, SettingsService } from './settings-service.js';
+import type { Store } from '../store/store.js';
+import { ACCESS_SETTINGS, ACCESS_SETTINGS_MAX_AGE_MS, SettingsService } from './settings-service.js';
 import { applyStartupSettings, beginStartupSettings } from './startup-settings.js';
 import { capturingLogger } from './testing.js';
 
 async function freshSettings() {
   const store = await createSqliteStore({ filename: ':memory:' });
   return { store, settings: new SettingsService(store) };
+}
+
+/** A running server's settings over a store that counts its setting reads, and the CLI on the same store. */
+async function serverAndCli() {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  const reads = new Map<string, number>();
+  const counting = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property !== 'getSetting') return Reflect.get(target, property, receiver) as unknown;
+      return (key: string) => {
+        reads.set(key, (reads.get(key) ?? 0) + 1);
+        return target.getSetting(key);
+      };
+    },
+  }) as Store;
+  const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+  return { store, reads, clock, server: new SettingsService(counting, clock), cli: new SettingsService(store) };
 }
 
 test('OpenID Connect mode can only be turned on while an API token is set', async () => {
@@ -106,4 +125,92 @@ test('without WAYMARK_ADMIN_PASSWORD the first start generates one and logs it o
   await applyStartupSettings({}, store, second.logger);
   assert.equal(second.logText().includes('admin password is'), false, 'a later start prints nothing');
   assert.equal(await settings.verifyAdminPassword(match[1]), true, 'and keeps the password');
+});
+
+test('a running server reads the API token and the OpenID Connect switch at most once a second, not on every call', async () => {
+  const { reads, clock, server, cli } = await serverAndCli();
+  await cli.setApiToken('the-first-api-token-0123');
+  for (let call = 0; call < 5; call++) {
+    assert.equal(await server.getApiToken(), 'the-first-api-token-0123');
+    assert.equal(await server.isOidcEnabled(), false);
+    clock.advance(100);
+  }
+  assert.equal(reads.get(ACCESS_SETTINGS.apiToken), 1);
+  assert.equal(reads.get(ACCESS_SETTINGS.oidcEnabled), 1);
+  clock.advance(ACCESS_SETTINGS_MAX_AGE_MS);
+  const together = await Promise.all([server.getApiToken(), server.getApiToken(), server.getApiToken()]);
+  assert.deepEqual(together, Array(3).fill('the-first-api-token-0123'));
+  assert.equal(reads.get(ACCESS_SETTINGS.apiToken), 2, 'calls arriving together after the second share one read');
+});
+
+test('a token changed through the server\'s own settings applies to the very next call', async () => {
+  const { server } = await serverAndCli();
+  await server.setApiToken('the-first-api-token-0123');
+  assert.equal(await server.getApiToken(), 'the-first-api-token-0123');
+  await server.setApiToken('the-second-api-token-456');
+  assert.equal(await server.getApiToken(), 'the-second-api-token-456', 'no clock movement needed');
+  await server.setApiToken(null);
+  assert.equal(await server.getApiToken(), null);
+  await server.setApiToken('the-third-api-token-7890');
+  await server.setOidcEnabled(true);
+  assert.equal(await server.isOidcEnabled(), true);
+});
+
+test(`a token changed by the CLI or another node applies to a running server within ${ACCESS_SETTINGS_MAX_AGE_MS} ms`, async () => {
+  const { clock, server, cli } = await serverAndCli();
+  await cli.setApiToken('the-first-api-token-0123');
+  assert.equal(await server.getApiToken(), 'the-first-api-token-0123');
+  await cli.setApiToken('the-second-api-token-456');
+  clock.advance(ACCESS_SETTINGS_MAX_AGE_MS - 1);
+  assert.equal(await server.getApiToken(), 'the-first-api-token-0123', 'within the bound the value read stays in use');
+  clock.advance(1);
+  assert.equal(await server.getApiToken(), 'the-second-api-token-456');
+
+  await cli.setApiToken(null);
+  clock.set('2026-03-01T09:00:00.000Z');
+  assert.equal(await server.getApiToken(), null, 'a clock set back does not stretch the bound');
+});
+
+test('rules between settings are checked against the stored values, not the server\'s recent reads', async () => {
+  const { server, cli } = await serverAndCli();
+  await server.setApiToken('the-first-api-token-0123');
+  assert.equal(await server.isOidcEnabled(), false);
+  await cli.setOidcEnabled(true);
+  await assert.rejects(server.setApiToken(null), (error) => isWaymarkError(error, 'WM_INPUT_INVALID') && /turn that off first/.test(error.message));
+
+  const other = await serverAndCli();
+  assert.equal(await other.server.getApiToken(), null);
+  await other.cli.setApiToken('the-first-api-token-0123');
+  await other.server.setOidcEnabled(true);
+  assert.equal(await other.server.isOidcEnabled(), true, 'the token the CLI just set counts');
+});
+
+test('issuers remembered on another node within the last second are kept when this one remembers its own', async () => {
+  const { server, cli } = await serverAndCli();
+  await server.rememberIssuer('https://a.example.com');
+  assert.deepEqual(await server.knownIssuers(), ['https://a.example.com']);
+  await cli.rememberIssuer('https://b.example.com');
+  await server.rememberIssuer('https://c.example.com');
+  assert.deepEqual(await server.knownIssuers(), ['https://c.example.com', 'https://b.example.com', 'https://a.example.com']);
+});
+
+test('a failed read is not kept: the next call reads again', async () => {
+  const store = await createSqliteStore({ filename: ':memory:' });
+  let failNext = true;
+  const flaky = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property !== 'getSetting') return Reflect.get(target, property, receiver) as unknown;
+      return async (key: string) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('database is locked');
+        }
+        return target.getSetting(key);
+      };
+    },
+  }) as Store;
+  const settings = new SettingsService(flaky, new ManualClock());
+  await new SettingsService(store).setApiToken('the-first-api-token-0123');
+  await assert.rejects(settings.getApiToken(), /database is locked/);
+  assert.equal(await settings.getApiToken(), 'the-first-api-token-0123');
 });

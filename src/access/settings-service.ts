@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
 import { hashPassword, verifyPassword } from '../services/passwords.js';
+import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
 import { systemClock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
@@ -24,6 +25,27 @@ const MIN_ADMIN_PASSWORD_LENGTH = 8;
 const MAX_ADMIN_PASSWORD_LENGTH = 1024;
 const MAX_KNOWN_ISSUERS = 20;
 
+/**
+ * How long (ms, by the service's clock) a value of a setting read on every Workflow API call — the
+ * API token, the OpenID Connect switch, the token-binding salt, the issuers seen — is used before it
+ * is read again. A change made through the same SettingsService applies at once; one made elsewhere
+ * (another node on the same PostgreSQL database, the `waymark settings` CLI on the same SQLite
+ * file) applies within this time.
+ */
+export const ACCESS_SETTINGS_MAX_AGE_MS = 1000;
+
+/** Options of {@link SettingsService}. */
+export interface SettingsServiceOptions {
+  /** See {@link ACCESS_SETTINGS_MAX_AGE_MS} (the default); 0 reads the store on every use. */
+  readonly maxAgeMs?: number;
+}
+
+/** A setting's value as read (or being read) at `readAt`. */
+interface RecentRead {
+  readonly value: Promise<JsonValue | null>;
+  readonly readAt: number;
+}
+
 /** A fresh random secret (URL-safe, 256 bits unless told otherwise). */
 export function generateSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
@@ -32,23 +54,28 @@ export function generateSecret(bytes = 32): string {
 /**
  * The access settings kept in the database: the Workflow API access token, the OpenID Connect
  * switch, the admin password (scrypt hash) and, through {@link SigningKeyRing}, the signing keys.
- * Read on every use, so a change made by the CLI applies to a running server at once.
+ * The settings every Workflow API call needs are kept in memory for at most
+ * {@link ACCESS_SETTINGS_MAX_AGE_MS}: a write through this service applies to the next call, a change
+ * made elsewhere (the CLI, another node) within that time. The admin password is read on every use.
  */
 export class SettingsService {
   /** The identity server's signing keys. */
   readonly signingKeys: SigningKeyRing;
+  private readonly maxAgeMs: number;
+  private readonly recentReads = new Map<string, RecentRead>();
 
   constructor(
     private readonly store: Store,
-    clock: Clock = systemClock,
+    private readonly clock: Clock = systemClock,
+    options: SettingsServiceOptions = {},
   ) {
     this.signingKeys = new SigningKeyRing(store, clock);
+    this.maxAgeMs = options.maxAgeMs ?? ACCESS_SETTINGS_MAX_AGE_MS;
   }
 
   /** The Workflow API access token, or null when the API is open. */
   async getApiToken(): Promise<string | null> {
-    const token = await this.store.getSetting<string>(ACCESS_SETTINGS.apiToken);
-    return typeof token === 'string' && token !== '' ? token : null;
+    return apiTokenFrom(await this.recentSetting<string>(ACCESS_SETTINGS.apiToken));
   }
 
   /**
@@ -58,10 +85,11 @@ export class SettingsService {
    */
   async setApiToken(token: string | null): Promise<void> {
     if (token === null || token === '') {
-      if (await this.isOidcEnabled()) {
+      // The rule is checked against the stored value, not a value up to a second old.
+      if ((await this.store.getSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true) {
         throw new WaymarkError('WM_INPUT_INVALID', 'The API access token cannot be cleared while "Use OpenID Connect for token access" is on; turn that off first.');
       }
-      await this.store.setSetting(ACCESS_SETTINGS.apiToken, null);
+      await this.write(ACCESS_SETTINGS.apiToken, null);
       return;
     }
     if (token.length < MIN_API_TOKEN_LENGTH || token.length > MAX_API_TOKEN_LENGTH) {
@@ -70,12 +98,12 @@ export class SettingsService {
     if (!/^[\x21-\x7e]+$/.test(token)) {
       throw new WaymarkError('WM_INPUT_INVALID', 'The API access token may contain only visible ASCII characters (no spaces).');
     }
-    await this.store.setSetting(ACCESS_SETTINGS.apiToken, token);
+    await this.write(ACCESS_SETTINGS.apiToken, token);
   }
 
   /** True when "Use OpenID Connect for token access" is on. */
   async isOidcEnabled(): Promise<boolean> {
-    return (await this.store.getSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true;
+    return (await this.recentSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true;
   }
 
   /**
@@ -83,10 +111,10 @@ export class SettingsService {
    * @throws WaymarkError WM_INPUT_INVALID when turning it on while no API access token is set.
    */
   async setOidcEnabled(enabled: boolean): Promise<void> {
-    if (enabled && (await this.getApiToken()) === null) {
+    if (enabled && apiTokenFrom(await this.store.getSetting<string>(ACCESS_SETTINGS.apiToken)) === null) {
       throw new WaymarkError('WM_INPUT_INVALID', '"Use OpenID Connect for token access" needs an API access token: set the token first.');
     }
-    await this.store.setSetting(ACCESS_SETTINGS.oidcEnabled, enabled);
+    await this.write(ACCESS_SETTINGS.oidcEnabled, enabled);
   }
 
   /** True when an admin password is set. */
@@ -114,24 +142,62 @@ export class SettingsService {
 
   /** The server-side salt of API-token fingerprints in access tokens (created on first use). */
   async tokenBindingSalt(): Promise<string> {
-    const salt = await this.store.getSetting<string>(ACCESS_SETTINGS.tokenBindingSalt);
+    const salt = await this.recentSetting<string>(ACCESS_SETTINGS.tokenBindingSalt);
     if (typeof salt === 'string' && salt !== '') return salt;
     const created = generateSecret();
-    await this.store.setSetting(ACCESS_SETTINGS.tokenBindingSalt, created);
+    await this.write(ACCESS_SETTINGS.tokenBindingSalt, created);
     return created;
   }
 
   /** Issuer URLs tokens were issued under (used when no public URL is configured). */
   async knownIssuers(): Promise<string[]> {
-    const issuers = await this.store.getSetting<string[]>(ACCESS_SETTINGS.knownIssuers);
-    return Array.isArray(issuers) ? issuers.filter((issuer): issuer is string => typeof issuer === 'string') : [];
+    return issuersFrom(await this.recentSetting<string[]>(ACCESS_SETTINGS.knownIssuers));
   }
 
   /** Remembers an issuer URL a token was issued under (the most recent few are kept). */
   async rememberIssuer(issuer: string): Promise<void> {
-    const issuers = await this.knownIssuers();
+    // The stored list, so an issuer another node added within the last second is kept.
+    const issuers = issuersFrom(await this.store.getSetting<string[]>(ACCESS_SETTINGS.knownIssuers));
     if (issuers[0] === issuer) return;
     const updated = [issuer, ...issuers.filter((known) => known !== issuer)].slice(0, MAX_KNOWN_ISSUERS);
-    await this.store.setSetting(ACCESS_SETTINGS.knownIssuers, updated);
+    await this.write(ACCESS_SETTINGS.knownIssuers, updated);
   }
+
+  /**
+   * The setting's value, read at most `maxAgeMs` ago. Concurrent callers share one read. The age
+   * counts from when the read began, so a change stored before that is never hidden longer than
+   * `maxAgeMs`; a clock that went backwards counts as expired.
+   */
+  private recentSetting<T extends JsonValue>(key: string): Promise<T | null> {
+    const now = this.clock.now().getTime();
+    const recent = this.recentReads.get(key);
+    if (recent !== undefined && now >= recent.readAt && now - recent.readAt < this.maxAgeMs) return recent.value as Promise<T | null>;
+    const value = this.store.getSetting<T>(key);
+    const read: RecentRead = { value, readAt: now };
+    this.recentReads.set(key, read);
+    value.catch(() => {
+      if (this.recentReads.get(key) === read) this.recentReads.delete(key);
+    });
+    return value;
+  }
+
+  /**
+   * Stores a setting and forgets what was read of it. Forgetting only after the write has finished
+   * also drops a read that began while the write was under way (it may have seen the old value).
+   */
+  private async write(key: string, value: JsonValue | null): Promise<void> {
+    try {
+      await this.store.setSetting(key, value);
+    } finally {
+      this.recentReads.delete(key);
+    }
+  }
+}
+
+function apiTokenFrom(stored: string | null): string | null {
+  return typeof stored === 'string' && stored !== '' ? stored : null;
+}
+
+function issuersFrom(stored: string[] | null): string[] {
+  return Array.isArray(stored) ? stored.filter((issuer): issuer is string => typeof issuer === 'string') : [];
 }

@@ -55,6 +55,8 @@ export interface WorkflowServiceOptions {
   readonly callbackServerConfigured?: boolean;
   /** Turns steps into outbox messages stored with them (notifications, webhooks); none without it. */
   readonly outbox?: StepOutbox;
+  /** How many instance ids the family root is remembered of; default {@link ROOT_ID_CACHE_LIMIT}. */
+  readonly rootIdCacheLimit?: number;
 }
 
 /**
@@ -113,6 +115,42 @@ export class RuntimeSwitch {
 
 const SCHEME_CACHE_LIMIT = 500;
 
+/**
+ * How many instance ids {@link WorkflowService} remembers the family root of: at most about 5–7 MiB
+ * (roughly 100–150 bytes an entry). Commands that walk more ids than this in order (a backlog
+ * worked through oldest first) find none remembered, so it is sized for such a backlog rather than
+ * kept small: a miss costs only the instance read every command made before.
+ */
+export const ROOT_ID_CACHE_LIMIT = 50_000;
+
+/**
+ * The family root of recently used instance ids, the least recently stepped dropped first. An
+ * instance's root never changes while it exists, but its id may be deleted and created again
+ * (the caller chooses root ids), on this node or another: a remembered root is a guess to be
+ * confirmed against what is loaded, never trusted on its own.
+ */
+class RootIdCache {
+  private readonly roots = new Map<string, string>();
+
+  constructor(private readonly limit: number) {}
+
+  get(processId: string): string | undefined {
+    return this.roots.get(processId);
+  }
+
+  remember(processId: string, rootId: string): void {
+    // Re-inserted, so the Map's order is least recently remembered first.
+    this.roots.delete(processId);
+    // A root's own id as the value, not an equal copy: most entries are roots, and this halves them.
+    this.roots.set(processId, rootId === processId ? processId : rootId);
+    if (this.roots.size > this.limit) this.roots.delete(this.roots.keys().next().value!);
+  }
+
+  forget(processId: string): void {
+    this.roots.delete(processId);
+  }
+}
+
 /** The one service both dialects call. */
 export class WorkflowService {
   readonly store: Store;
@@ -125,6 +163,7 @@ export class WorkflowService {
   private readonly callbackServerConfigured: boolean;
   private readonly compiled = new Map<string, CompiledScheme>();
   private readonly familyLocks = new KeyedMutex();
+  private readonly rootIds: RootIdCache;
   private readonly directory: IdentityDirectory;
   private readonly outbox: StepOutbox | undefined;
   private readonly stepListeners = new Set<StepAppliedListener>();
@@ -138,6 +177,7 @@ export class WorkflowService {
     this.fileActionsSandbox = options.fileActionsSandbox ?? false;
     this.callbackServerConfigured = options.callbackServerConfigured ?? false;
     this.outbox = options.outbox;
+    this.rootIds = new RootIdCache(options.rootIdCacheLimit ?? ROOT_ID_CACHE_LIMIT);
     const store = this.store;
     this.directory = {
       isInRole: (identityId, role) => store.isInRole(identityId, role),
@@ -223,6 +263,7 @@ export class WorkflowService {
       });
       const messages = await this.messagesFor(input.processId, step);
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
+      this.rememberRoots(step);
       this.stepApplied(step, messages);
       return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
     }));
@@ -485,6 +526,7 @@ export class WorkflowService {
         continue;
       }
       await this.familyLocks.run(instance.rootProcessId, () => this.store.deleteInstances([id]));
+      this.rootIds.forget(id);
       deleted.push(id);
     }
     return { deleted, missing };
@@ -609,7 +651,11 @@ export class WorkflowService {
   }
 
   private async loadFamily(processId: string, scope: CallScope = {}): Promise<ProcessFamily> {
-    const stored = await this.store.loadFamily(processId);
+    return this.familyOf(processId, await this.store.loadFamily(processId), scope);
+  }
+
+  /** The stored family as the engine takes it; WM_INSTANCE_NOT_FOUND / WM_TENANT_MISMATCH as `checkScope`. */
+  private familyOf(processId: string, stored: StoredFamily | null, scope: CallScope): ProcessFamily {
     const instances = new Map((stored?.instances ?? []).map((m) => [m.id, m] as const));
     const instance = this.checkScope(processId, instances.get(processId) ?? null, scope);
     const root = instances.get(instance.rootProcessId) ?? instance;
@@ -647,17 +693,43 @@ export class WorkflowService {
     };
   }
 
-  /** Loads the family under its lock, runs `work`, and releases. */
+  /**
+   * Loads the family under its lock, runs `work`, and releases. The lock is the root's, so the
+   * root id must be known before the family is read: when it is remembered, the family is read
+   * under the remembered root's lock and used only if that is still its root; otherwise (or when
+   * not remembered) the instance is read first to learn it. Either way the scope is checked on
+   * the instance as loaded under the lock.
+   */
   private async withFamily<T>(
     processId: string,
     scope: CallScope | undefined,
     work: (family: ProcessFamily, ctx: EngineContext) => Promise<T>,
   ): Promise<T> {
+    const rememberedRoot = this.rootIds.get(processId);
+    if (rememberedRoot !== undefined) {
+      const done = await this.familyLocks.run(rememberedRoot, () => this.withOutbox(rememberedRoot, async () => {
+        const stored = await this.store.loadFamily(processId);
+        const loaded = stored?.instances.find((member) => member.id === processId);
+        // Gone, or deleted and created again in another family: this is not its lock.
+        if (loaded === undefined || loaded.rootProcessId !== rememberedRoot) return null;
+        const family = this.familyOf(processId, stored, scope ?? {});
+        return { result: await work(family, await this.contextFor(family)) };
+      }));
+      if (done !== null) return done.result;
+      this.rootIds.forget(processId);
+    }
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
+    this.rootIds.remember(processId, instance.rootProcessId);
     return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(instance.rootProcessId, async () => {
       const family = await this.loadFamily(processId, scope);
       return work(family, await this.contextFor(family));
     }));
+  }
+
+  /** Remembers the roots of the instances a stored step wrote, and forgets the ones it removed. */
+  private rememberRoots(step: StepResult): void {
+    for (const instance of step.instances) this.rootIds.remember(instance.id, instance.rootProcessId);
+    for (const removedId of step.removedInstanceIds) this.rootIds.forget(removedId);
   }
 
   private async apply(family: ProcessFamily, step: StepResult): Promise<void> {
@@ -672,6 +744,7 @@ export class WorkflowService {
     }
     const messages = await this.messagesFor(family.root.id, step);
     await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances });
+    this.rememberRoots(step);
     this.stepApplied(step, messages);
   }
 }
