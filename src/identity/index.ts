@@ -16,6 +16,9 @@ export {
   SIGNING_ALGORITHM,
   ACCESS_TOKEN_LIFETIME_SECONDS,
   CLOCK_SKEW_SECONDS,
+  VERIFICATION_KEYS_MAX_AGE_MS,
+  UNKNOWN_KID_READ_INTERVAL_MS,
+  type SigningKeyRingOptions,
   type PublicSigningJwk,
   type ActiveSigningKey,
 } from './signing-keys.js';

@@ -57,17 +57,62 @@ const keyRingWrites = new WeakMap<Store, Promise<unknown>>();
 const RETIRED_KEY_KEEP_MS = (ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
 /**
+ * How long (ms, by the ring's clock) the keys read for verifying access tokens are used before
+ * they are read again: a key removed from the store elsewhere (another node, the CLI) stops
+ * verifying here within this time. A key retired long enough ago stops at once, read or not.
+ */
+export const VERIFICATION_KEYS_MAX_AGE_MS = 1000;
+
+/**
+ * A token naming a key id the keys read do not have makes the ring read them again at once (a key
+ * rotated in on another node verifies its first token), but at most once in this many ms, so a
+ * flood of tokens with made-up key ids cannot cost a read each.
+ */
+export const UNKNOWN_KID_READ_INTERVAL_MS = 1000;
+
+/** Options of {@link SigningKeyRing}. */
+export interface SigningKeyRingOptions {
+  /** See {@link VERIFICATION_KEYS_MAX_AGE_MS} (the default); 0 reads the store for every token. */
+  readonly maxAgeMs?: number;
+  /** See {@link UNKNOWN_KID_READ_INTERVAL_MS} (the default). */
+  readonly unknownKidReadIntervalMs?: number;
+}
+
+/** A stored key as kept for verifying, with the moment (ms) it stops being trusted. */
+interface VerifyingKey {
+  readonly stored: StoredSigningKey;
+  readonly trustedUntil: number;
+}
+
+/** The keys as read (or being read) for verifying tokens. */
+interface VerificationKeysRead {
+  readonly keys: Promise<ReadonlyMap<string, VerifyingKey>>;
+  readonly readAt: number;
+  /** Reads are numbered as they begin: one that began after a call did saw every key stored before it. */
+  readonly sequence: number;
+}
+
+/**
  * The identity server's RSA signing keys, kept in settings so every server process and restart
  * signs and verifies with the same keys. The newest key signs; retired keys still verify until
  * their tokens have expired, then they are pruned.
  */
 export class SigningKeyRing {
   private readonly imported = new Map<string, { publicKey: CryptoKey; privateKey: CryptoKey }>();
+  private readonly maxAgeMs: number;
+  private readonly unknownKidReadIntervalMs: number;
+  private verificationKeys: VerificationKeysRead | null = null;
+  private verificationReadsBegun = 0;
+  private lastUnknownKidReadAt: number | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+    options: SigningKeyRingOptions = {},
+  ) {
+    this.maxAgeMs = options.maxAgeMs ?? VERIFICATION_KEYS_MAX_AGE_MS;
+    this.unknownKidReadIntervalMs = options.unknownKidReadIntervalMs ?? UNKNOWN_KID_READ_INTERVAL_MS;
+  }
 
   /** Creates the first key when there is none. True when one was created. */
   async ensureKey(): Promise<boolean> {
@@ -103,10 +148,41 @@ export class SigningKeyRing {
     return { kid: active.kid, privateKey: (await this.importKey(active)).privateKey };
   }
 
-  /** The public key with this id, when it is still trusted. */
+  /**
+   * The public key with this id, when it is still trusted. The keys are read at most every
+   * {@link VERIFICATION_KEYS_MAX_AGE_MS} (concurrent callers share a read), and again at once for
+   * an id they lack, at most every {@link UNKNOWN_KID_READ_INTERVAL_MS}.
+   */
   async verificationKey(kid: string): Promise<CryptoKey | null> {
-    const key = (await this.loadSettled()).find((candidate) => candidate.kid === kid);
+    const readsBegunBefore = this.verificationReadsBegun;
+    const first = this.recentVerificationKeys(this.clock.now().getTime());
+    const found = trustedKey(await first.keys, kid, this.clock.now().getTime());
+    if (found !== undefined) return (await this.importKey(found)).publicKey;
+
+    // Unknown here: a key another node has just rotated in, or a forgery. A read that began after
+    // this call did has seen every key stored before the token was issued, so it decides alone.
+    if (first.sequence > readsBegunBefore) return null;
+    const now = this.clock.now().getTime();
+    let latest = this.verificationKeys;
+    if (latest === null) {
+      // Forgotten meanwhile (a key-ring change): read as the next call would anyway.
+      latest = this.beginVerificationRead(now);
+    } else if (latest.sequence <= readsBegunBefore) {
+      const last = this.lastUnknownKidReadAt;
+      if (last !== null && now >= last && now - last < this.unknownKidReadIntervalMs) return null;
+      this.lastUnknownKidReadAt = now;
+      latest = this.beginVerificationRead(now);
+    }
+    const key = trustedKey(await latest.keys, kid, this.clock.now().getTime());
     return key === undefined ? null : (await this.importKey(key)).publicKey;
+  }
+
+  /**
+   * Forgets the keys read for verifying, so the next token reads them again: for a change of the
+   * key ring another node announces.
+   */
+  forgetVerificationKeys(): void {
+    this.verificationKeys = null;
   }
 
   /** The JWKS document: every trusted public key, newest first. */
@@ -122,9 +198,38 @@ export class SigningKeyRing {
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const previous = keyRingWrites.get(this.store) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    // Forgotten once the write has finished, so a read that began during it is dropped too.
+    const next = previous.catch(() => undefined).then(work).finally(() => this.forgetVerificationKeys());
     keyRingWrites.set(this.store, next);
     return next;
+  }
+
+  /**
+   * The keys read at most `maxAgeMs` before `now` (a clock gone backwards counts as expired), or a
+   * read begun now.
+   */
+  private recentVerificationKeys(now: number): VerificationKeysRead {
+    const recent = this.verificationKeys;
+    if (recent !== null && now >= recent.readAt && now - recent.readAt < this.maxAgeMs) return recent;
+    return this.beginVerificationRead(now);
+  }
+
+  private beginVerificationRead(now: number): VerificationKeysRead {
+    const keys = this.loadSettled().then((stored) => {
+      const byKid = new Map<string, VerifyingKey>();
+      for (const key of stored) {
+        const trustedUntil = key.retiredAt === null ? Number.POSITIVE_INFINITY : new Date(key.retiredAt).getTime() + RETIRED_KEY_KEEP_MS;
+        byKid.set(key.kid, { stored: key, trustedUntil });
+      }
+      for (const kid of this.imported.keys()) if (!byKid.has(kid)) this.imported.delete(kid);
+      return byKid;
+    });
+    const read: VerificationKeysRead = { keys, readAt: now, sequence: ++this.verificationReadsBegun };
+    this.verificationKeys = read;
+    keys.catch(() => {
+      if (this.verificationKeys === read) this.verificationKeys = null;
+    });
+    return read;
   }
 
   private async newKey(): Promise<StoredSigningKey> {
@@ -176,6 +281,12 @@ export class SigningKeyRing {
     this.imported.set(key.kid, pair);
     return pair;
   }
+}
+
+/** The stored key with this id, unless it was retired long enough ago (it may have been read before). */
+function trustedKey(keys: ReadonlyMap<string, VerifyingKey>, kid: string, now: number): StoredSigningKey | undefined {
+  const key = keys.get(kid);
+  return key !== undefined && now < key.trustedUntil ? key.stored : undefined;
 }
 
 /**
