@@ -1,9 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Change } from '../cluster/change-notifier.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
+import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
 import { createAccessControl } from './access-control.js';
-import { ACCESS_SETTINGS_MAX_AGE_MS, SettingsService } from './settings-service.js';
-import { buildAccessApp, capturingLogger, TEST_API_TOKEN } from './testing.js';
+import { ACCESS_SETTINGS, ACCESS_SETTINGS_MAX_AGE_MS, SettingsService } from './settings-service.js';
+import { buildAccessApp, capturingLogger, probeWithBearer, requestToken, TEST_API_TOKEN } from './testing.js';
+
+/** Stands for the cluster node's notifier: the test announces what "another node" changed. */
+function otherNodesAnnouncing() {
+  const listeners = new Set<(change: Change) => void>();
+  return {
+    onChange(listener: (change: Change) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    announce(change: Omit<Change, 'nodeId'>) {
+      for (const listener of listeners) listener({ ...change, nodeId: 'another-node' });
+    },
+  };
+}
 
 test('with no API token the Workflow API is open and start-up warns about it', async (t) => {
   const { app, logText } = await buildAccessApp();
@@ -68,6 +85,39 @@ test('a token changed with the CLI while the server runs applies within a second
   clock.advance(ACCESS_SETTINGS_MAX_AGE_MS);
   assert.equal((await probe(TEST_API_TOKEN)).statusCode, 401);
   assert.equal((await probe('the-cli-api-token-00000000')).statusCode, 200);
+});
+
+test('a settings change another node announces applies at once: the API token, the signing keys, and everything on a resync', async (t) => {
+  const otherNodes = otherNodesAnnouncing();
+  const { app, store } = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true, changes: otherNodes });
+  t.after(() => app.close());
+  const anotherNode = new SettingsService(store);
+  const firstAccessToken = String((await requestToken(app, TEST_API_TOKEN)).body.access_token);
+  assert.equal((await probeWithBearer(app, firstAccessToken)).status, 200);
+
+  // No clock moves in this test: without the announcements each change would wait for the bound.
+  await anotherNode.setApiToken('the-other-nodes-api-token-0');
+  assert.equal((await probeWithBearer(app, firstAccessToken)).status, 200, 'not announced yet: the token read is still used');
+  otherNodes.announce({ kind: 'settings', key: ACCESS_SETTINGS.apiToken });
+  assert.equal((await probeWithBearer(app, firstAccessToken)).status, 401, 'issued for the previous API token');
+  const secondAccessToken = String((await requestToken(app, 'the-other-nodes-api-token-0')).body.access_token);
+  assert.equal((await probeWithBearer(app, secondAccessToken)).status, 200);
+
+  // The other node takes the key that signed it out of the ring.
+  const signingKid = (await new SigningKeyRing(store, new ManualClock()).activeKey()).kid;
+  await new SigningKeyRing(store, new ManualClock()).rotate();
+  const ring = (await store.getSetting(SIGNING_KEYS_SETTING)) as unknown as { kid: string }[];
+  await store.setSetting(SIGNING_KEYS_SETTING, ring.filter((key) => key.kid !== signingKid) as never);
+  assert.equal((await probeWithBearer(app, secondAccessToken)).status, 200);
+  otherNodes.announce({ kind: 'settings', key: SIGNING_KEYS_SETTING });
+  assert.equal((await probeWithBearer(app, secondAccessToken)).status, 401);
+
+  // Announcements were lost while the listening connection was down: everything is read again.
+  await anotherNode.setOidcEnabled(false);
+  const probe = () => app.inject({ method: 'POST', url: '/workflowapi/probe', payload: { token: 'the-other-nodes-api-token-0' } });
+  assert.equal((await probe()).statusCode, 401, 'OpenID Connect mode is still in use');
+  otherNodes.announce({ kind: 'resync' });
+  assert.equal((await probe()).statusCode, 200);
 });
 
 test('in OpenID Connect mode the plain token field is not enough: a Bearer token is required', async (t) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { WaymarkError, type ErrorCode } from '../errors/index.js';
 import { systemClock, type Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
+import type { ChangeNotifier } from '../cluster/change-notifier.js';
 import { apiTokenFingerprint, verifyAccessToken } from '../identity/access-tokens.js';
 import {
   ADMIN_SESSION_COOKIE,
@@ -65,6 +66,12 @@ export interface AccessControlDeps {
    * key nor warns that no admin password is set. Default false: it creates the key and waits.
    */
   readonly startupSecretsPending?: boolean;
+  /**
+   * The changes other nodes announce (the cluster node's notifier): a settings change there makes
+   * this access control forget what it read of that setting at once, instead of within
+   * ACCESS_SETTINGS_MAX_AGE_MS. Optional (a single node, tests).
+   */
+  readonly changes?: Pick<ChangeNotifier, 'onChange'>;
 }
 
 // Several plugins build their own access control over one store; start-up notices are logged once.
@@ -81,6 +88,11 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const sessions = new AdminSessionStore(clock);
   const limiter = new FailureRateLimiter(clock, deps.rateLimit);
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
+  // Kept for the life of the notifier, which is the life of the server.
+  deps.changes?.onChange((change) => {
+    if (change.kind === 'settings') settings.forgetRecentReads(change.key);
+    else if (change.kind === 'resync') settings.forgetRecentReads();
+  });
 
   const secretsPending = deps.startupSecretsPending === true;
   if (!secretsPending && (await settings.signingKeys.ensureKey())) logger.info('created the identity server signing key');

@@ -5,7 +5,7 @@ import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
 import { systemClock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
-import { SigningKeyRing } from '../identity/signing-keys.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
 
 /** Settings keys of the access area (values are JSON in the store's settings table). */
 export const ACCESS_SETTINGS = {
@@ -27,16 +27,17 @@ const MAX_KNOWN_ISSUERS = 20;
 
 /**
  * How long (ms, by the service's clock) a value of a setting read on every Workflow API call — the
- * API token, the OpenID Connect switch, the token-binding salt, the issuers seen — is used before it
- * is read again. A change made through the same SettingsService applies at once; one made elsewhere
- * (another node on the same PostgreSQL database, the `waymark settings` CLI on the same SQLite
- * file) applies within this time.
+ * API token, the OpenID Connect switch, the token-binding salt, the issuers seen, and the signing
+ * keys that verify access tokens ({@link SigningKeyRing}) — is used before it is read again. A
+ * change made through the same SettingsService applies at once, and so does one another node
+ * announces ({@link SettingsService.forgetRecentReads}); one made elsewhere (the `waymark settings`
+ * CLI, a node whose announcement was lost) applies within this time.
  */
 export const ACCESS_SETTINGS_MAX_AGE_MS = 1000;
 
 /** Options of {@link SettingsService}. */
 export interface SettingsServiceOptions {
-  /** See {@link ACCESS_SETTINGS_MAX_AGE_MS} (the default); 0 reads the store on every use. */
+  /** See {@link ACCESS_SETTINGS_MAX_AGE_MS} (the default; its signing keys use it too); 0 reads the store on every use. */
   readonly maxAgeMs?: number;
 }
 
@@ -56,7 +57,8 @@ export function generateSecret(bytes = 32): string {
  * switch, the admin password (scrypt hash) and, through {@link SigningKeyRing}, the signing keys.
  * The settings every Workflow API call needs are kept in memory for at most
  * {@link ACCESS_SETTINGS_MAX_AGE_MS}: a write through this service applies to the next call, a change
- * made elsewhere (the CLI, another node) within that time. The admin password is read on every use.
+ * made elsewhere (the CLI, another node) within that time, or at once when it is announced
+ * ({@link forgetRecentReads}). The admin password is read on every use.
  */
 export class SettingsService {
   /** The identity server's signing keys. */
@@ -69,8 +71,8 @@ export class SettingsService {
     private readonly clock: Clock = systemClock,
     options: SettingsServiceOptions = {},
   ) {
-    this.signingKeys = new SigningKeyRing(store, clock);
     this.maxAgeMs = options.maxAgeMs ?? ACCESS_SETTINGS_MAX_AGE_MS;
+    this.signingKeys = new SigningKeyRing(store, clock, { maxAgeMs: this.maxAgeMs });
   }
 
   /** The Workflow API access token, or null when the API is open. */
@@ -161,6 +163,16 @@ export class SettingsService {
     if (issuers[0] === issuer) return;
     const updated = [issuer, ...issuers.filter((known) => known !== issuer)].slice(0, MAX_KNOWN_ISSUERS);
     await this.write(ACCESS_SETTINGS.knownIssuers, updated);
+  }
+
+  /**
+   * Forgets what was read of the setting `key` — of every setting, the signing keys included, when
+   * no key is given — so the next use reads the store: for a change another node announces.
+   */
+  forgetRecentReads(key?: string): void {
+    if (key === undefined) this.recentReads.clear();
+    else this.recentReads.delete(key);
+    if (key === undefined || key === SIGNING_KEYS_SETTING) this.signingKeys.forgetVerificationKeys();
   }
 
   /**

@@ -10,7 +10,7 @@ import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { SIGNING_KEYS_SETTING } from '../identity/signing-keys.js';
-import { createAccessControl, type AccessControl } from './access-control.js';
+import { createAccessControl, type AccessControl, type AccessControlDeps } from './access-control.js';
 import { adminSessionPlugin } from './admin-session-plugin.js';
 import { identityServerPlugin } from '../identity/identity-server.js';
 import { trackRoutes } from './route-list.js';
@@ -52,11 +52,12 @@ export async function buildAccessApp(options: {
   clock?: ManualClock;
   store?: Store;
   rateLimit?: RateLimitPolicy;
+  changes?: AccessControlDeps['changes'];
 } = {}): Promise<AccessTestApp> {
   const clock = options.clock ?? new ManualClock('2026-03-01T10:00:00.000Z');
   const store = options.store ?? (await createSqliteStore({ filename: ':memory:' }));
   const { logger, logText } = capturingLogger();
-  const access = await createAccessControl({ store, logger, clock, publicUrl: options.publicUrl, rateLimit: options.rateLimit });
+  const access = await createAccessControl({ store, logger, clock, publicUrl: options.publicUrl, rateLimit: options.rateLimit, changes: options.changes });
   if (options.apiToken !== undefined) await access.settings.setApiToken(options.apiToken);
   if (options.oidc === true) await access.settings.setOidcEnabled(true);
   if (options.adminPassword !== null) await access.settings.setAdminPassword(options.adminPassword ?? TEST_ADMIN_PASSWORD);

@@ -104,7 +104,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
       cluster.bindRuntime(services, builtRuntime);
       const plugins = options.plugins ?? installedPlugins();
       // The one access control of the plugins; it waits for neither the key nor the password.
-      const access = plugins.length === 0 ? undefined : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true });
+      // It forgets what it read of a setting as soon as another node announces a change of it.
+      const access = plugins.length === 0
+        ? undefined
+        : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true, changes: cluster.node.notifier });
       const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterNode, nodeTimeoutFromEnvironment, notifyingStore, type Change, type NodeRecord } from '../../src/cluster/index.js';
+import { createAccessControl } from '../../src/access/access-control.js';
 import { SettingsService } from '../../src/access/settings-service.js';
+import { capturingLogger } from '../../src/access/testing.js';
+import { isWaymarkError } from '../../src/errors/index.js';
 import { ManualClock } from '../../src/services/clock.js';
 import { createPostgresStore } from '../../src/store/postgres-store.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -104,5 +107,30 @@ describe('change notifications', () => {
     await notifyingStore(storeA, a.notifier).createUser({ id: 'u1', name: 'Una', email: null, phone: null, login: null, passwordHash: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, externalLogins: [], roles: [] }, clock.now());
     await waitFor('the user change on b', () => heardByB.find((c) => c.kind === 'users' && c.key === 'u1'));
     assert.deepEqual(heardByA, [], 'a node does not hear its own changes');
+  });
+
+  it('an access control listening to its node forgets a setting as soon as another node changes it', async (t) => {
+    const url = await createTestDatabase(t);
+    const storeA = await createPostgresStore({ url });
+    const storeB = await createPostgresStore({ url });
+    t.after(() => Promise.all([storeA.close(), storeB.close()]));
+    // The clock never moves: only the announcement can make node b read the setting again.
+    const clock = new ManualClock();
+    const a = await ClusterNode.start({ databaseUrl: url, clock, nodeId: 'node-a', runtimeState: () => 'running' });
+    const b = await ClusterNode.start({ databaseUrl: url, clock, nodeId: 'node-b', runtimeState: () => 'running' });
+    t.after(() => Promise.all([a.stop(), b.stop()]));
+    const accessOnB = await createAccessControl({ store: storeB, logger: capturingLogger().logger, clock, startupSecretsPending: true, changes: b.notifier });
+    // Listens after the access control, so by the time it hears a change the access control has too.
+    const heardByB: Change[] = [];
+    b.notifier.onChange((change) => heardByB.push(change));
+    const settingsOnA = new SettingsService(notifyingStore(storeA, a.notifier), clock);
+
+    await settingsOnA.setApiToken('the-first-api-token-0123456789');
+    await waitFor('the first change on b', () => heardByB.find((c) => c.key === 'access.apiToken'));
+    await accessOnB.checkWorkflowApi({ token: 'the-first-api-token-0123456789' });
+    await settingsOnA.setApiToken('the-second-api-token-012345678');
+    await waitFor('the second change on b', () => (heardByB.filter((c) => c.key === 'access.apiToken').length === 2 ? true : undefined));
+    await assert.rejects(accessOnB.checkWorkflowApi({ token: 'the-first-api-token-0123456789' }), (error) => isWaymarkError(error, 'WM_UNAUTHORIZED'));
+    await accessOnB.checkWorkflowApi({ token: 'the-second-api-token-012345678' });
   });
 });
