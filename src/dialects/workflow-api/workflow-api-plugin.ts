@@ -123,23 +123,28 @@ async function handleOperation(
   const path = request.params as { operation?: string; id?: string };
   const query = request.query as Record<string, unknown>;
   const body = bodyFields(request.body);
-  const general = new RequestParameters(query, body);
+  // The path's id fills the parameter its operation names, so the operation is looked up first;
+  // an unknown operation is still refused only after the access check.
+  const pathOperation = path.operation === undefined ? undefined : OPERATIONS_BY_NAME.get(path.operation.toLowerCase());
+  const params =
+    pathOperation === undefined || path.id === undefined
+      ? new RequestParameters(query, body)
+      : new RequestParameters(query, body, { [pathOperation.urlId]: path.id });
 
   if (access) {
     await access.checkWorkflowApi({
-      token: general.string('token'),
+      token: params.string('token'),
       authorization: request.headers.authorization,
       origin: `${request.protocol}://${request.host}`,
     });
   }
 
-  const operationName = path.operation ?? general.string('operation');
+  const operationName = path.operation ?? params.string('operation');
   if (!operationName) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.operationRequired, { field: 'operation' });
-  const operation = OPERATIONS_BY_NAME.get(operationName.toLowerCase());
+  const operation = pathOperation ?? OPERATIONS_BY_NAME.get(operationName.toLowerCase());
   if (!operation) {
     throw new WaymarkError('WM_NOT_FOUND', ErrorTexts.operationNotSupported(operationName), { operation: operationName });
   }
-  const params = path.id === undefined ? general : new RequestParameters(query, body, { [operation.urlId]: path.id });
   const result = await operation.run(params, services);
   return reply.send(successEnvelope(result.data ?? null, result.message ?? null));
 }
