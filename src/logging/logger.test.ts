@@ -94,3 +94,33 @@ test('errors logged directly or nested under other keys keep their type and lose
   assert.equal((lines[0] as { err: { type: string } }).err.type, 'TypeError');
   assert.equal((lines[1] as { attempt: { lastError: { type: string; message: string } } }).attempt.lastError.type, 'TypeError');
 });
+
+test('secrets deep in child bindings are redacted in any letter case, also when bindings are replaced later', () => {
+  const { logger, lines } = collectingLogger();
+  const child = logger.child({ callback: { server: { headers: { 'Proxy-Authorization': 'Basic deep-binding' }, url: 'http://cb.local' } } });
+  child.info('first');
+  child.setBindings({ session: { Client_Secret: 'replaced-binding' } });
+  child.info('second');
+  const serialized = JSON.stringify(lines);
+  assert.equal(serialized.includes('deep-binding'), false);
+  assert.equal(serialized.includes('replaced-binding'), false);
+  assert.equal((lines[0] as { callback: { server: { url: string } } }).callback.server.url, 'http://cb.local');
+  assert.equal((lines[1] as { session: { Client_Secret: string } }).session.Client_Secret, REDACTED);
+});
+
+test('a child logger with its own level or no options (as fastify makes one per request) keeps its bindings', () => {
+  const { logger, lines } = collectingLogger();
+  logger.child({ reqId: 'req-1' }, {}).info('plain');
+  logger.child({ reqId: 'req-2' }, { level: 'debug' }).debug('detailed');
+  assert.deepEqual(lines.map((line) => [line.reqId, line.msg]), [['req-1', 'plain'], ['req-2', 'detailed']]);
+});
+
+test('objects interpolated into the message lose their secrets', () => {
+  const { logger, lines } = collectingLogger();
+  logger.info('calling %j', { url: 'http://cb.local', options: { headers: { Authorization: 'Bearer interpolated' } } });
+  logger.info({ attempt: 2 }, 'retrying %o', { password: 'interpolated-pw' });
+  const serialized = JSON.stringify(lines);
+  assert.equal(serialized.includes('interpolated'), false);
+  assert.ok(String(lines[0]?.msg).includes('http://cb.local'));
+  assert.equal(lines[1]?.attempt, 2);
+});

@@ -26,7 +26,8 @@ const MAX_DEPTH = 12;
 
 /** True when a property of this name holds a secret that must never be logged. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
+  const lower = key.toLowerCase();
+  return SECRET_KEYS.has(lower.includes('-') || lower.includes('_') ? lower.replace(/[-_]/g, '') : lower);
 }
 
 /**
@@ -35,7 +36,7 @@ export function isSecretKey(key: string): boolean {
  * their serializers decide what they show.
  */
 export function redactSecrets<T>(value: T): T {
-  return redactValue(value, 0, new WeakSet()) as T;
+  return redactValue(value, 0, []) as T;
 }
 
 /**
@@ -44,11 +45,11 @@ export function redactSecrets<T>(value: T): T {
  */
 export function redactLogObject(object: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  const seen = new WeakSet<object>([object]);
+  const ancestors: object[] = [object];
   for (const [key, item] of Object.entries(object)) {
     if (isSecretKey(key) && item !== undefined && item !== null) copy[key] = REDACTED;
     else if ((key === 'err' || key === 'error') && item instanceof Error) copy[key] = item;
-    else copy[key] = redactValue(item, 1, seen);
+    else copy[key] = redactValue(item, 1, ancestors);
   }
   return copy;
 }
@@ -58,27 +59,29 @@ export function serializeErrorRedacted(error: unknown): unknown {
   return redactSecrets(error);
 }
 
-function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+// `ancestors` are the objects being copied around this one (at most MAX_DEPTH, so a list is
+// quicker than a WeakSet, which every redacted log line and child logger would allocate).
+function redactValue(value: unknown, depth: number, ancestors: object[]): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[Truncated]';
-  if (seen.has(value)) return '[Circular]';
+  if (ancestors.includes(value)) return '[Circular]';
   if (value instanceof Error) {
     // Errors carry their own properties (request options, headers): serialize, then redact.
-    return redactValue({ ...stdSerializers.err(value) }, depth, seen);
+    return redactValue({ ...stdSerializers.err(value) }, depth, ancestors);
   }
   if (Array.isArray(value)) {
-    seen.add(value);
-    const copy = value.map((item) => redactValue(item, depth + 1, seen));
-    seen.delete(value);
+    ancestors.push(value);
+    const copy = value.map((item) => redactValue(item, depth + 1, ancestors));
+    ancestors.pop();
     return copy;
   }
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return value;
-  seen.add(value);
+  ancestors.push(value);
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, depth + 1, seen);
+    copy[key] = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, depth + 1, ancestors);
   }
-  seen.delete(value);
+  ancestors.pop();
   return copy;
 }

@@ -74,6 +74,69 @@ test('parameters come from JSON, form-urlencoded and multipart bodies, names mat
   assert.equal(await h.workflow.instanceExists(ids.third), true);
 });
 
+/** A multipart/form-data body of text parts, JSON parts and file parts. */
+function multipartBody(boundary: string, parts: readonly { name: string; value: string; json?: boolean; filename?: string }[]): string {
+  const lines: string[] = [];
+  for (const part of parts) {
+    lines.push(`--${boundary}`);
+    const file = part.filename === undefined ? '' : `; filename="${part.filename}"`;
+    lines.push(`Content-Disposition: form-data; name="${part.name}"${file}`);
+    if (part.json) lines.push('Content-Type: application/json');
+    else if (part.filename !== undefined) lines.push('Content-Type: text/plain');
+    lines.push('', part.value);
+  }
+  lines.push(`--${boundary}--`, '');
+  return lines.join('\r\n');
+}
+
+test('multipart bodies: a repeated name gives a list, a JSON part its value, a file part its text', async (t) => {
+  const h = await startHarness(t);
+  const boundary = 'waymarkparts';
+  const response = await h.app.inject({
+    method: 'POST',
+    url: '/workflowapi/loginfo',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipartBody(boundary, [
+      { name: 'message', value: 'upload received' },
+      { name: 'item', value: 'first' },
+      { name: 'item', value: 'second' },
+      { name: 'order', value: '{"id":7,"lines":[1,2]}', json: true },
+      { name: 'list', value: '[1,2]', json: true },
+      { name: 'note', value: 'file text', filename: 'note.txt' },
+    ]),
+  });
+  assert.equal(response.json().success, true, response.body);
+  const line = h.logLines.find((entry) => entry.msg === 'upload received');
+  assert.deepEqual(line?.item, ['first', 'second']);
+  assert.deepEqual(line?.order, { id: 7, lines: [1, 2] });
+  assert.deepEqual(line?.list, [1, 2]);
+  assert.equal(line?.note, 'file text');
+});
+
+test('multipart bodies past the limits answer 413 in the envelope', async (t) => {
+  const h = await startHarness(t, { bodyLimit: 2048 });
+  const boundary = 'waymarklimits';
+  const send = (parts: Parameters<typeof multipartBody>[1]) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/workflowapi/loginfo',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: multipartBody(boundary, parts),
+    });
+  const bigFile = await send([{ name: 'message', value: 'big' }, { name: 'note', value: 'x'.repeat(5000), filename: 'big.txt' }]);
+  assert.equal(bigFile.statusCode, 413);
+  assert.deepEqual(bigFile.json(), {
+    success: false,
+    data: null,
+    error: 'A multipart file is larger than this server accepts',
+    message: 'WM_BODY_TOO_LARGE: Request body too large',
+  });
+  const manyFields = await send(Array.from({ length: 201 }, (_, index) => ({ name: `f${index}`, value: 'v' })));
+  assert.equal(manyFields.statusCode, 413);
+  assert.match(manyFields.json().error, /too many (fields|parts)/);
+  assert.equal(h.logLines.some((entry) => entry.msg === 'big'), false);
+});
+
 test('legacy query form with schemacode creates the instance', async (t) => {
   const h = await startHarness(t);
   await h.workflow.saveScheme({ xml: fixtureXml('VacationRequest') });

@@ -36,16 +36,16 @@ export interface PassedParameter {
 /** Case-insensitive, typed access to a request's parameters. */
 export class RequestParameters {
   private readonly values = new Map<string, unknown>();
-  private readonly originalNames = new Map<string, string>();
+  private readonly sources: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>;
 
   /** Later sources win: pass query, then body, then path. */
   constructor(...sources: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>) {
+    this.sources = sources;
     for (const source of sources) {
       if (!source) continue;
-      for (const [name, value] of Object.entries(source)) {
-        if (value === undefined) continue;
-        this.values.set(name.toLowerCase(), value);
-        this.originalNames.set(name.toLowerCase(), name);
+      for (const name of Object.keys(source)) {
+        const value = source[name];
+        if (value !== undefined) this.values.set(name.toLowerCase(), value);
       }
     }
   }
@@ -69,10 +69,16 @@ export class RequestParameters {
   /** Every parameter except the named ones, under the names the client used. */
   allExcept(names: readonly string[]): Record<string, JsonValue> {
     const skip = new Set(names.map((n) => n.toLowerCase()));
+    // The name the client used is the one of the source whose value won (the last).
+    const originalNames = new Map<string, string>();
+    for (const source of this.sources) {
+      if (!source) continue;
+      for (const name of Object.keys(source)) if (source[name] !== undefined) originalNames.set(name.toLowerCase(), name);
+    }
     const out: Record<string, JsonValue> = {};
     for (const [key, value] of this.values) {
       if (skip.has(key)) continue;
-      out[this.originalNames.get(key) ?? key] = toJson(value);
+      out[originalNames.get(key) ?? key] = toJson(value);
     }
     return out;
   }

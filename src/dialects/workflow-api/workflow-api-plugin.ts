@@ -72,8 +72,9 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
 const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, options) => {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   await app.register(formbody, { bodyLimit });
+  // Parts are read by the handler (multipartFields): the plugin's attachFieldsToBody hook would
+  // run for every request, whatever its content type.
   await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
     limits: { fileSize: bodyLimit, fieldSize: bodyLimit, fields: 200, files: 20, parts: 220 },
   });
   // fastify accepts text/plain by default; the vendor accepts only the three body types.
@@ -122,26 +123,49 @@ async function handleOperation(
 ): Promise<FastifyReply> {
   const path = request.params as { operation?: string; id?: string };
   const query = request.query as Record<string, unknown>;
-  const body = bodyFields(request.body);
-  const general = new RequestParameters(query, body);
+  const body = request.isMultipart() ? await multipartFields(request) : bodyFields(request.body);
+  // The path's id fills the parameter its operation names, so the operation is looked up first;
+  // an unknown operation is still refused only after the access check.
+  const pathOperation = path.operation === undefined ? undefined : OPERATIONS_BY_NAME.get(path.operation.toLowerCase());
+  const params =
+    pathOperation === undefined || path.id === undefined
+      ? new RequestParameters(query, body)
+      : new RequestParameters(query, body, { [pathOperation.urlId]: path.id });
 
   if (access) {
     await access.checkWorkflowApi({
-      token: general.string('token'),
+      token: params.string('token'),
       authorization: request.headers.authorization,
       origin: `${request.protocol}://${request.host}`,
     });
   }
 
-  const operationName = path.operation ?? general.string('operation');
+  const operationName = path.operation ?? params.string('operation');
   if (!operationName) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.operationRequired, { field: 'operation' });
-  const operation = OPERATIONS_BY_NAME.get(operationName.toLowerCase());
+  const operation = pathOperation ?? OPERATIONS_BY_NAME.get(operationName.toLowerCase());
   if (!operation) {
     throw new WaymarkError('WM_NOT_FOUND', ErrorTexts.operationNotSupported(operationName), { operation: operationName });
   }
-  const params = path.id === undefined ? general : new RequestParameters(query, body, { [operation.urlId]: path.id });
   const result = await operation.run(params, services);
   return reply.send(successEnvelope(result.data ?? null, result.message ?? null));
+}
+
+/**
+ * A multipart body as named values, as @fastify/multipart's `attachFieldsToBody: 'keyValues'` gives
+ * them: a text part's text (parsed, for a part sent as application/json), a file part's bytes, and a
+ * list of these for a name sent more than once. The plugin's limits apply while the parts are read.
+ */
+async function multipartFields(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const valuesByName = new Map<string, unknown[]>();
+  for await (const part of request.parts()) {
+    const value = part.type === 'file' ? await part.toBuffer() : part.value;
+    const values = valuesByName.get(part.fieldname);
+    if (values) values.push(value);
+    else valuesByName.set(part.fieldname, [value]);
+  }
+  const body: Record<string, unknown> = {};
+  for (const [name, values] of valuesByName) body[name] = values.length === 1 ? values[0] : values;
+  return body;
 }
 
 function bodyFields(body: unknown): Record<string, unknown> | undefined {
