@@ -148,6 +148,56 @@ function storeSuite(factory: StoreFactory): void {
       assert.equal((await store.getInstance('p2'))?.revision, 1);
     });
 
+    it('leaves each touched instance exactly the inbox and timers of the step: kept, changed, lost and gained items', async (t) => {
+      const store = await openStore(t);
+      const item = (processId: string, identityId: string, availableCommands: string[], addedAt: string) => ({ processId, identityId, availableCommands, addedAt });
+      const timer = (processId: string, name: string, dueAt: string) => ({ processId, name, dueAt });
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+        inbox: {
+          p1: [item('p1', 'bob', ['Approve'], 'a'), item('p1', 'carol', ['Approve'], 'a'), item('p1', 'erin', ['Sign'], 'a')],
+          p2: [item('p2', 'carol', ['Approve'], 'a')],
+        },
+        timers: {
+          p1: [timer('p1', 'Kept', '2026-01-01T00:10:00.000Z'), timer('p1', 'Moved', '2026-01-01T00:20:00.000Z'), timer('p1', 'Dropped', '2026-01-01T00:30:00.000Z')],
+          p2: [timer('p2', 'Other', '2026-01-01T00:40:00.000Z')],
+        },
+      })));
+      const leased = await store.claimDueTimers(new Date('2026-01-01T00:10:00Z'), new Date('2026-01-01T01:00:00Z'), 10);
+      assert.deepEqual(leased.map((c) => c.name), ['Kept']);
+
+      // bob keeps his item with more commands, erin keeps hers as it was, carol loses hers on p1, dave gains one.
+      await store.applyStep(fakeWrite(
+        fakeStep({
+          instances: [fakeInstance({ id: 'p1', activityName: 'Review', stateName: 'Review', revision: 1 })],
+          inbox: { p1: [item('p1', 'bob', ['Approve', 'Reject'], 'b'), item('p1', 'erin', ['Sign'], 'a'), item('p1', 'dave', ['Approve'], 'b')] },
+          timers: { p1: [timer('p1', 'Kept', '2026-01-01T00:10:00.000Z'), timer('p1', 'Moved', '2026-01-01T00:25:00.000Z'), timer('p1', 'New', '2026-01-01T00:50:00.000Z')] },
+        }),
+        { p1: 1 },
+      ));
+
+      assert.deepEqual(await store.getInbox({ processId: 'p1' }), [
+        item('p1', 'erin', ['Sign'], 'a'),
+        item('p1', 'bob', ['Approve', 'Reject'], 'b'),
+        item('p1', 'dave', ['Approve'], 'b'),
+      ]);
+      assert.deepEqual(await store.getInbox({ identityId: 'carol' }), [item('p2', 'carol', ['Approve'], 'a')], 'p2 was not touched');
+      assert.deepEqual(await store.getTimers('p1'), [
+        timer('p1', 'Kept', '2026-01-01T00:10:00.000Z'),
+        timer('p1', 'Moved', '2026-01-01T00:25:00.000Z'),
+        timer('p1', 'New', '2026-01-01T00:50:00.000Z'),
+      ]);
+      assert.deepEqual(await store.getTimers('p2'), [timer('p2', 'Other', '2026-01-01T00:40:00.000Z')]);
+      const again = await store.claimDueTimers(new Date('2026-01-01T00:10:00Z'), new Date('2026-01-01T01:00:00Z'), 10);
+      assert.deepEqual(again.map((c) => c.name), ['Kept'], 'the step that kept the timer ended its lease');
+
+      // Every item lost at once.
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 2 })], inbox: { p1: [] }, timers: { p1: [] } }), { p1: 2 }));
+      assert.deepEqual(await store.getInbox({ processId: 'p1' }), []);
+      assert.deepEqual(await store.getTimers('p1'), []);
+      assert.equal((await store.getInbox({})).length, 1);
+    });
+
     it('lets exactly one of two steps from the same revision win; the loser gets WM_INSTANCE_CONFLICT and writes nothing', async (t) => {
       const store = await openStore(t);
       await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));

@@ -1,8 +1,14 @@
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { InboxItem } from '../engine/types.js';
 import { runProgram, runProgramSync, type SqlStatement, type StatementResult } from './direct-sql.js';
+import { migrateToLatest } from './migrations.js';
+import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
 import { writeStepProgram } from './step-statements.js';
-import { fakeInstance, fakeStep, fakeTransition } from './testing.js';
+import type { StepWrite } from './store.js';
+import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
 /** Runs a program against canned results, recording what it asked. */
 function record(program: Generator<SqlStatement, unknown, StatementResult>, answer: (statement: SqlStatement) => StatementResult = () => ({ rows: [], changes: 1 })): SqlStatement[] {
@@ -85,5 +91,75 @@ describe('step programs', () => {
     // Two rows of 14 columns; "order" is the second column of each.
     assert.equal(insert.parameters[1], 8);
     assert.equal(insert.parameters[15], 9);
+  });
+
+  it('a new instance has no rows yet: its history, inbox and timers are inserted without looking for old ones', () => {
+    const step = fakeStep({
+      instances: [fakeInstance({ id: 'p1' })],
+      history: [fakeTransition('p1', 'Draft', 'Review')],
+      inbox: { p1: [{ processId: 'p1', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'a' }] },
+      timers: { p1: [{ processId: 'p1', name: 'Reminder', dueAt: 'x' }] },
+    });
+    const statements = record(writeStepProgram({ step, expectedRevisions: new Map() }, sqliteFacts));
+    assert.deepEqual(statements.map((s) => s.text.slice(0, s.text.indexOf(' ('))), ['insert into "instances"', 'insert into "history"', 'insert into "inbox"', 'insert into "timers"']);
+    assert.equal(statements[1]!.parameters[1], 1, 'history starts at order 1');
+  });
+
+  it('refuses a step that gives one instance two inbox items of one identity', () => {
+    const item = { processId: 'p1', identityId: 'bob', availableCommands: ['Approve'], addedAt: 'a' };
+    const step = fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 1 })], inbox: { p1: [item, { ...item, availableCommands: ['Reject'] }] } });
+    assert.throws(() => record(writeStepProgram({ step, expectedRevisions: new Map([['p1', 1]]) }, sqliteFacts)), /p1 two inbox rows keyed bob/);
+  });
+});
+
+describe('step programs on SQLite', () => {
+  /** A migrated in-memory database, its rows read directly. */
+  async function openDatabase(t: TestContext) {
+    const database = new BetterSqlite3(':memory:');
+    const statements = new StatementCache(database);
+    const gate = new ConnectionGate();
+    const db = new Kysely<unknown>({ dialect: gatedSqliteDialect(database, statements, gate) });
+    t.after(() => db.destroy());
+    await migrateToLatest(db, 'sqlite', ':memory:');
+    const direct = sqliteDirectSql(database, statements, gate);
+    return {
+      async apply(write: StepWrite): Promise<void> {
+        const [failure] = await direct.writeEach([() => writeStepProgram(write, { isUniqueViolation: () => false })]);
+        if (failure !== undefined) throw failure;
+      },
+      rows: (text: string) => database.prepare(text).all(),
+    };
+  }
+  const item = (identityId: string, availableCommands: string[], addedAt: string): InboxItem => ({ processId: 'p1', identityId, availableCommands, addedAt });
+
+  it('a kept inbox item or timer stays the row it was (updated in place, same rowid), a lost one is deleted, a gained one added', async (t) => {
+    const database = await openDatabase(t);
+    await database.apply(fakeWrite(fakeStep({
+      instances: [fakeInstance({ id: 'p1' })],
+      inbox: { p1: [item('bob', ['Approve'], 'a'), item('carol', ['Approve'], 'a'), item('erin', ['Sign'], 'a')] },
+      timers: { p1: [{ processId: 'p1', name: 'Kept', dueAt: 'x' }, { processId: 'p1', name: 'Dropped', dueAt: 'y' }] },
+    })));
+    const inboxRows = () => database.rows('select rowid, identity_id, commands, added_at from inbox order by identity_id');
+    const timerRows = () => database.rows('select rowid, name, due_at from timers order by name');
+    const [bob, , erin] = inboxRows() as { rowid: number }[];
+    const [, kept] = timerRows() as { rowid: number }[];
+
+    await database.apply(fakeWrite(fakeStep({
+      instances: [fakeInstance({ id: 'p1', activityName: 'Review', revision: 1 })],
+      inbox: { p1: [item('bob', ['Approve', 'Reject'], 'b'), item('erin', ['Sign'], 'a'), item('dave', ['Approve'], 'b')] },
+      timers: { p1: [{ processId: 'p1', name: 'Kept', dueAt: 'z' }, { processId: 'p1', name: 'New', dueAt: 'w' }] },
+    }), { p1: 1 }));
+
+    const after = inboxRows() as { rowid: number; identity_id: string }[];
+    assert.deepEqual(after.map(({ rowid, ...row }) => row), [
+      { identity_id: 'bob', commands: '["Approve","Reject"]', added_at: 'b' },
+      { identity_id: 'dave', commands: '["Approve"]', added_at: 'b' },
+      { identity_id: 'erin', commands: '["Sign"]', added_at: 'a' },
+    ]);
+    assert.equal(after[0]!.rowid, bob!.rowid, "bob's row was updated in place");
+    assert.equal(after[2]!.rowid, erin!.rowid, "erin's row was left as it was");
+    const timers = timerRows() as { rowid: number; name: string }[];
+    assert.deepEqual(timers.map(({ rowid, ...row }) => row), [{ name: 'Kept', due_at: 'z' }, { name: 'New', due_at: 'w' }]);
+    assert.equal(timers[0]!.rowid, kept!.rowid, 'the kept timer was updated in place');
   });
 });

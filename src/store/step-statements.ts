@@ -57,8 +57,11 @@ export function instanceExists(processId: string, cause?: unknown): WaymarkError
   return new WaymarkError('WM_INSTANCE_EXISTS', `Process instance ${processId} already exists`, { processId }, cause === undefined ? undefined : { cause });
 }
 
-/** `insert into "table" ("a", "b") values (?, ?), (?, ?)` for rows of the same columns. */
-function* insertRows(table: string, rows: readonly Record<string, SqlValue>[]): SqlProgram<void> {
+/**
+ * `insert into "table" ("a", "b") values (?, ?), (?, ?)` for rows of the same columns, followed by
+ * `onConflict` when given.
+ */
+function* insertRows(table: string, rows: readonly Record<string, SqlValue>[], options: { readonly onConflict?: string } = {}): SqlProgram<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const row = placeholders(columns.length);
@@ -66,7 +69,7 @@ function* insertRows(table: string, rows: readonly Record<string, SqlValue>[]): 
     const parameters: SqlValue[] = [];
     for (const values of batch) for (const column of columns) parameters.push(values[column] ?? null);
     yield {
-      text: `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${batch.map(() => row).join(', ')}`,
+      text: `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${batch.map(() => row).join(', ')}${options.onConflict === undefined ? '' : ` ${options.onConflict}`}`,
       parameters,
     };
   }
@@ -129,18 +132,13 @@ export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): 
   }
 
   yield* insertNewInstances(newInstances, dialect);
-  yield* appendHistory(step.history);
-  yield* replacePerInstance('inbox', step.inbox, (processId, item: InboxItem) => ({
-    process_id: processId,
-    identity_id: item.identityId,
-    commands: JSON.stringify(item.availableCommands),
-    added_at: item.addedAt,
-  }));
-  yield* replacePerInstance('timers', step.timers, (processId, timer: ArmedTimer) => ({
-    process_id: processId,
-    name: timer.name,
-    due_at: timer.dueAt,
-  }));
+  // A new instance has no rows yet: an instance's rows are only ever deleted with it.
+  const newIds = new Set(newInstances.map((instance) => instance.id));
+  // A removed instance loses all its rows at the end of the step.
+  const removedIds = new Set(step.removedInstanceIds);
+  yield* appendHistory(step.history, newIds);
+  yield* replacePerInstance(INBOX_ROWS, step.inbox, newIds, removedIds);
+  yield* replacePerInstance(TIMER_ROWS, step.timers, newIds, removedIds);
   yield* insertRows('outbox', step.outbox.map((item: OutboxItem) => ({
     process_id: item.processId,
     identity_id: item.identityId,
@@ -198,9 +196,9 @@ function* firstExistingInstance(ids: readonly string[]): SqlProgram<string | und
   return undefined;
 }
 
-function* appendHistory(records: StepWrite['step']['history']): SqlProgram<void> {
+function* appendHistory(records: StepWrite['step']['history'], newIds: ReadonlySet<string>): SqlProgram<void> {
   if (records.length === 0) return;
-  const processIds = [...new Set(records.map((r) => r.processId))];
+  const processIds = [...new Set(records.map((r) => r.processId))].filter((id) => !newIds.has(id));
   const nextOrder = new Map<string, number>();
   for (const ids of chunks(processIds, MAX_PARAMETERS_PER_STATEMENT)) {
     const { rows } = yield {
@@ -216,15 +214,77 @@ function* appendHistory(records: StepWrite['step']['history']): SqlProgram<void>
   }));
 }
 
-/** Replaces, for each instance key of `byInstance`, all its rows in `table` with the given items. */
+/** A table of rows that a step replaces per instance: the inbox, the armed timers. */
+interface PerInstanceRows<T> {
+  readonly table: 'inbox' | 'timers';
+  /** The column that, with `process_id`, is the primary key. */
+  readonly key: string;
+  /** Every column but `process_id` and the key; a kept row gets these from the step. */
+  readonly values: readonly string[];
+  readonly toRow: (processId: string, item: T) => Record<string, SqlValue>;
+}
+
+const INBOX_ROWS: PerInstanceRows<InboxItem> = {
+  table: 'inbox',
+  key: 'identity_id',
+  values: ['commands', 'added_at'],
+  toRow: (processId, item) => ({
+    process_id: processId,
+    identity_id: item.identityId,
+    commands: JSON.stringify(item.availableCommands),
+    added_at: item.addedAt,
+  }),
+};
+
+const TIMER_ROWS: PerInstanceRows<ArmedTimer> = {
+  table: 'timers',
+  key: 'name',
+  // A step that keeps a timer ends its lease, as if the timer were armed anew.
+  values: ['due_at', 'claimed_until'],
+  toRow: (processId, timer) => ({ process_id: processId, name: timer.name, due_at: timer.dueAt, claimed_until: null }),
+};
+
+/**
+ * Makes each instance's rows in the table exactly the given items. A row whose key the instance
+ * keeps is updated in place, and only when a value differs: deleting and inserting it again would
+ * give it a new rowid on SQLite, so the table and both of its indexes would be written on other
+ * pages, for a row that did not move. Rows of keys the instance no longer has are deleted.
+ */
 function* replacePerInstance<T>(
-  table: 'inbox' | 'timers',
+  rows: PerInstanceRows<T>,
   byInstance: ReadonlyMap<string, readonly T[]>,
-  toRow: (processId: string, item: T) => Record<string, SqlValue>,
+  newIds: ReadonlySet<string>,
+  removedIds: ReadonlySet<string>,
 ): SqlProgram<void> {
-  if (byInstance.size === 0) return;
-  yield* deleteWhereIn(table, 'process_id', [...byInstance.keys()]);
-  yield* insertRows(table, [...byInstance].flatMap(([processId, items]) => items.map((item) => toRow(processId, item))));
+  const { table, key, values } = rows;
+  const emptied: string[] = [];
+  const written: Record<string, SqlValue>[] = [];
+  for (const [processId, items] of byInstance) {
+    if (removedIds.has(processId)) continue;
+    const instanceRows = items.map((item) => rows.toRow(processId, item));
+    const keys = instanceRows.map((row) => row[key] as string);
+    const seen = new Set<string>();
+    for (const value of keys) {
+      // A multi-row upsert would store the last on SQLite and fail on PostgreSQL.
+      if (seen.has(value)) throw new Error(`A step gave process ${processId} two ${table} rows keyed ${value}`);
+      seen.add(value);
+    }
+    written.push(...instanceRows);
+    if (newIds.has(processId)) continue;
+    // More keys than a statement binds: delete every row and insert them all again.
+    if (keys.length === 0 || keys.length >= MAX_PARAMETERS_PER_STATEMENT) emptied.push(processId);
+    else {
+      yield {
+        text: `delete from "${table}" where "process_id" = ? and "${key}" not in ${placeholders(keys.length)}`,
+        parameters: [processId, ...keys],
+      };
+    }
+  }
+  yield* deleteWhereIn(table, 'process_id', emptied);
+  const changed = values.map((column) => `"${table}"."${column}" is distinct from excluded."${column}"`).join(' or ');
+  yield* insertRows(table, written, {
+    onConflict: `on conflict ("process_id", "${key}") do update set ${values.map((column) => `"${column}" = excluded."${column}"`).join(', ')} where ${changed}`,
+  });
 }
 
 /** Deletes instances and every row that belongs to them (not their descendants); returns how many instances. */
