@@ -356,14 +356,25 @@ export class StepRun {
     trigger: { type: MoveTrigger; name: string | null; transition: CompiledTransition | null; classifier: Classifier },
   ): void {
     const from = working.instance;
-    const previous: Partial<ProcessInstance> = {
+    // Built by assignment, not as `{ ...previous, activityName: … }`: V8 (Node 20) gives an object
+    // spread followed by new properties a hidden class of its own, garbage in the old generation.
+    const changes: { -readonly [K in keyof ProcessInstance]?: ProcessInstance[K] } = {
       previousActivityName: from.activityName,
       previousStateName: from.stateName,
-      ...(trigger.classifier === 'Direct' ? { previousActivityForDirect: from.activityName, previousStateForDirect: from.stateName } : {}),
-      ...(trigger.classifier === 'Reverse' ? { previousActivityForReverse: from.activityName, previousStateForReverse: from.stateName } : {}),
+      activityName: activity.name,
+      stateName: activity.state,
+      lastTransitionAt: this.nowText,
     };
+    if (trigger.classifier === 'Direct') {
+      changes.previousActivityForDirect = from.activityName;
+      changes.previousStateForDirect = from.stateName;
+    }
+    if (trigger.classifier === 'Reverse') {
+      changes.previousActivityForReverse = from.activityName;
+      changes.previousStateForReverse = from.stateName;
+    }
     this.history.push(this.record(working, activity, trigger));
-    this.update(working, { ...previous, activityName: activity.name, stateName: activity.state, lastTransitionAt: this.nowText });
+    this.update(working, changes);
     working.entered = true;
     this.events.push({
       type: 'activityChanged',

@@ -45,6 +45,17 @@ test('startServer opens SQLite in the data folder, listens, answers /readiness a
   await assert.rejects(fetch(`${server.url}/liveness`));
 });
 
+test('starting a server tunes V8 heap growth for the process and says so at debug level', async (t) => {
+  const dataDir = tempDataDir(t);
+  const lines: { msg?: string; heap?: unknown }[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string; heap?: unknown }) } });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  const server = await startServer(config, { logger, handleSignals: false });
+  t.after(() => server.close());
+  const tuned = lines.find((line) => line.msg === 'V8 heap growth set for serving');
+  assert.deepEqual(tuned?.heap, { applied: '--heap-growing-percent=50' });
+});
+
 test('on an empty data folder the JWKS serves the new RS256 key as soon as the server listens, and a restart keeps it', async (t) => {
   // The key is generated beside building the app and may still be in progress when the server
   // listens: the JWKS waits for it rather than publishing an empty set.

@@ -8,6 +8,7 @@ import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
 import { beginStartupSettings, createAccessControl } from '../access/index.js';
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import { buildServer } from './build-server.js';
+import { tuneHeapForServing } from './heap-tuning.js';
 import { installedPlugins } from './installed-plugins.js';
 import type { WaymarkPlugin } from './plugins.js';
 
@@ -38,6 +39,7 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Opens the configured store, builds the app, listens on `config.host:config.port` and logs the URL.
+ * It first tunes V8's heap growth for serving ({@link tuneHeapForServing}), for the whole process.
  * On SIGINT or SIGTERM it closes the server first (so no request is cut off mid-write), then the store.
  *
  * @throws WaymarkError `WM_CONFIG_INVALID` when the address cannot be bound (port in use, no permission).
@@ -46,6 +48,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   logger.info({ config: describeConfig(config) }, 'Waymark is starting');
+  logger.debug({ heap: tuneHeapForServing() }, 'V8 heap growth set for serving');
 
   const env = options.env ?? process.env;
   const baseStore = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });

@@ -85,6 +85,22 @@ test('secrets one level down in child bindings are redacted too', () => {
   assert.equal((lines[0] as { callbackServer: { url: string } }).callbackServer.url, 'http://cb.local');
 });
 
+test('child bindings lose their secrets at any depth and in any spelling, in children of children too', () => {
+  const { logger, lines } = collectingLogger();
+  logger
+    .child({ callback: { server: { options: { Client_Secret: 'deep-secret', url: 'http://cb.local' } } } })
+    .child({ session: { ACCESS_TOKEN: 'grandchild-token' }, reqId: 'req-1' })
+    .info('ready');
+  const serialized = JSON.stringify(lines);
+  assert.equal(serialized.includes('deep-secret'), false);
+  assert.equal(serialized.includes('grandchild-token'), false);
+  const line = lines[0] as { callback: { server: { options: Record<string, string> } }; session: Record<string, string>; reqId: string };
+  assert.equal(line.callback.server.options.Client_Secret, REDACTED);
+  assert.equal(line.callback.server.options.url, 'http://cb.local');
+  assert.equal(line.session.ACCESS_TOKEN, REDACTED);
+  assert.equal(line.reqId, 'req-1');
+});
+
 test('errors logged directly or nested under other keys keep their type and lose their secrets', () => {
   const { logger, lines } = collectingLogger();
   const failure = Object.assign(new TypeError('bad call'), { password: 'err-pw' });
