@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { WaymarkError } from '../errors/index.js';
 import { MIGRATION_TABLE, storeMigrations } from './migrations.js';
 import { Kysely, Migrator, type Migration } from 'kysely';
-import { createSqliteStore } from './sqlite-store.js';
+import { applyConnectionPragmas, createSqliteStore, SQLITE_PAGE_CACHE_KIB } from './sqlite-store.js';
 import { ConnectionGate, gatedSqliteDialect, StatementCache } from './sqlite-connection.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
@@ -39,6 +39,20 @@ describe('opening a database file', () => {
         assert.ok(tables.some((row) => row.name === table), `table ${table} exists`);
       }
     });
+  });
+
+  it('sets WAL, synchronous commits, foreign keys and the stock 2 MiB page cache on a connection', (t) => {
+    const database = new BetterSqlite3(join(tempDataDir(t), 'pragmas.db'));
+    try {
+      applyConnectionPragmas(database);
+      assert.equal(database.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(database.pragma('synchronous', { simple: true }), 2);
+      assert.equal(database.pragma('foreign_keys', { simple: true }), 1);
+      assert.equal(database.pragma('cache_size', { simple: true }), -SQLITE_PAGE_CACHE_KIB);
+      assert.equal(SQLITE_PAGE_CACHE_KIB, 2000);
+    } finally {
+      database.close();
+    }
   });
 
   it('keeps data across a reopen and runs each migration only once', async (t) => {

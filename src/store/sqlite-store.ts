@@ -30,6 +30,22 @@ export interface SqliteStoreOptions {
 /** The default database file name inside the data directory. */
 export const SQLITE_DEFAULT_FILENAME = 'waymark.db';
 
+/** The page cache of Waymark's SQLite connection, in KiB (SQLite's stock 2 MiB). */
+export const SQLITE_PAGE_CACHE_KIB = 2000;
+
+/**
+ * Durability and memory settings of a Waymark connection: WAL with a synchronous (fsynced) commit,
+ * foreign keys, and SQLite's stock page cache — better-sqlite3 builds SQLite with 16 MiB, which
+ * under load became resident memory with no measurable gain, since missed pages come from the
+ * operating system's file cache (docs/performance.md, "Memory").
+ */
+export function applyConnectionPragmas(database: BetterSqlite3.Database): void {
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
+}
+
 function isSqliteUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -52,9 +68,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   let database: BetterSqlite3.Database;
   try {
     database = new BetterSqlite3(location);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
-    database.pragma('foreign_keys = ON');
+    applyConnectionPragmas(database);
     database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   } catch (error) {
     throw new WaymarkError('WM_CONFIG_INVALID', `Cannot open the SQLite database ${location}: ${(error as Error).message}`, { location }, { cause: error });
