@@ -62,6 +62,10 @@ test('an evenly paced load sends rate × duration requests and sorts the answers
   assert.equal(figures.failed, 10);
   assert.equal(figures.firstFailure, '200 {"success":false,"error":"no"}');
   assert.equal(figures.latency.count, 10);
+  // Latency runs from the send; how late the timer sent each request is reported apart, for every request sent.
+  assert.equal(figures.sendLag?.count, 20);
+  assert.equal(figures.latencyFromDue?.count, 10);
+  assert.ok(figures.latencyFromDue!.max >= figures.latency.max);
   assert.equal(created.length, 10);
   // A fresh context per pass: the second request of every pass sees pass 1, never a count carried over.
   assert.equal(server.seen.filter((line) => line.startsWith('GET /bad')).length, 10);

@@ -66,6 +66,10 @@ export interface LoadFigures {
   readonly firstFailure: string | null;
   /** Milliseconds of the server's CPU time (user + system) per response, when its pid was given. */
   readonly serverCpuMsPerResponse: number | null;
+  /** Evenly paced loads: how late the load generator's timer sent each request after it was due (ms). */
+  readonly sendLag?: Percentiles;
+  /** Evenly paced loads: latency counted from the due moment instead (send lag included). */
+  readonly latencyFromDue?: Percentiles;
 }
 
 /** Throws unless `url` points at the loopback interface: load is never sent elsewhere. */
@@ -158,8 +162,11 @@ const PACED_TIMEOUT_MS = 10_000;
 /**
  * An open-loop load: request i is due at start + i/rate and is sent then, on one of up to
  * `connections` keep-alive sockets, whether or not earlier ones were answered. Latency runs from
- * the due moment, so a request that waited for a free socket (or for this process's own event
- * loop) is charged its wait: the figure cannot hide a stall the way a closed loop does.
+ * the moment the request is sent, so a request that waits for a free socket is charged its
+ * wait, and requests keep going out while the server stalls: the figure cannot hide a stall the
+ * way a closed loop does. How late this process's timer sent each request after it was due
+ * (Node timers have millisecond granularity) is not the server's doing; it is reported apart,
+ * as `sendLag`.
  * Requests cycle through `plan.requests` with a fresh context per pass.
  */
 function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, progress: Progress): Promise<LoadFigures> {
@@ -168,6 +175,8 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
   const target = new URL(plan.baseUrl);
   const samples: number[] = [];
+  const sendLags: number[] = [];
+  const fromDue: number[] = [];
   let succeeded = 0;
   let failed = 0;
   let answered = 0;
@@ -198,14 +207,20 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
         latency: percentilesOf(samples),
         firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
         serverCpuMsPerResponse: cpuBefore !== null && cpuAfter !== null && responses > 0 ? ((cpuAfter - cpuBefore) * 1000) / responses : null,
+        sendLag: percentilesOf(sendLags),
+        latencyFromDue: percentilesOf(fromDue),
       });
     };
-    const settle = (dueAt: number, ok: boolean, failure: string | null): void => {
+    const settle = (dueAt: number, sentAt: number, ok: boolean, failure: string | null): void => {
       if (finished) return;
       answered++;
       if (ok) {
         succeeded++;
-        if (samples.length < SAMPLE_LIMIT) samples.push(performance.now() - dueAt);
+        const now = performance.now();
+        if (samples.length < SAMPLE_LIMIT) {
+          samples.push(now - sentAt);
+          fromDue.push(now - dueAt);
+        }
       } else {
         failed++;
         firstFailure ??= failure;
@@ -214,6 +229,8 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
     };
     const send = (index: number): void => {
       const dueAt = started + index * intervalMs;
+      const sentAt = performance.now();
+      if (sendLags.length < SAMPLE_LIMIT) sendLags.push(sentAt - dueAt);
       const request = plan.requests[index % plan.requests.length]!;
       if (index % plan.requests.length === 0) context = {};
       const passContext = context;
@@ -236,12 +253,12 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
             const text = Buffer.concat(chunks).toString('utf8');
             const ok = response.statusCode === 200 && text.includes('"success":true');
             if (ok) request.onSuccess?.(passContext, text);
-            settle(dueAt, ok, ok ? null : `${response.statusCode ?? 0} ${text.slice(0, 300)}`);
+            settle(dueAt, sentAt, ok, ok ? null : `${response.statusCode ?? 0} ${text.slice(0, 300)}`);
           });
         },
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${PACED_TIMEOUT_MS} ms`)));
-      outgoing.on('error', (error) => settle(dueAt, false, error.message));
+      outgoing.on('error', (error) => settle(dueAt, sentAt, false, error.message));
       outgoing.end(body);
       sent++;
     };
