@@ -177,7 +177,9 @@ function* insertNewInstances(instances: readonly ProcessInstance[], dialect: Sta
     if (taken !== undefined) throw instanceExists(taken);
   }
   // A new instance's first stored step is its revision + 1, like every later step.
-  const rows = instances.map((i) => ({ ...instanceColumns(i), revision: i.revision + 1 }));
+  // Object.assign onto the fresh columns object, not `{ ...columns, revision }`: on Node 20 the
+  // spread-then-add literal gets a hidden class of its own per object, made in old space.
+  const rows = instances.map((i) => Object.assign(instanceColumns(i), { revision: i.revision + 1 }));
   try {
     yield* insertRows('instances', rows);
   } catch (error) {
