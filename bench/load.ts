@@ -82,6 +82,29 @@ export function assertLoopback(url: string): void {
 
 const SAMPLE_LIMIT = 2_000_000;
 
+/**
+ * The server's CPU time per response over a load: call at the start, and the returned function
+ * with the number of responses at the end (null without a server pid or responses).
+ */
+function serverCpuMeter(serverPid: number | undefined): (responses: number) => number | null {
+  const before = serverPid === undefined ? null : cpuSecondsOf(serverPid);
+  return (responses) => {
+    const after = serverPid === undefined ? null : cpuSecondsOf(serverPid);
+    return before !== null && after !== null && responses > 0 ? ((after - before) * 1000) / responses : null;
+  };
+}
+
+/** Updates the progress line every 250 ms until the returned function is called. */
+function progressTicker(plan: LoadPlan, progress: Progress, counts: () => { succeeded: number; failed: number }): () => void {
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    const elapsed = (performance.now() - started) / 1000;
+    const { succeeded, failed } = counts();
+    progress.update(`${plan.label}: ${elapsed.toFixed(0)}/${plan.durationSeconds}s, ${succeeded} ok, ${failed} failed`);
+  }, 250);
+  return () => clearInterval(ticker);
+}
+
 /** Runs one bounded load and returns its figures. */
 export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures> {
   assertLoopback(plan.baseUrl);
@@ -108,7 +131,8 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
     },
   }));
   const started = Date.now();
-  const cpuBefore = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
+  const serverCpuPerResponse = serverCpuMeter(plan.serverPid);
+  const stopTicker = progressTicker(plan, progress, () => ({ succeeded, failed }));
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -122,16 +146,14 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
         ...(plan.overallRate !== undefined ? { overallRate: plan.overallRate } : {}),
       },
       (error, result) => {
-        clearInterval(ticker);
+        stopTicker();
         clearTimeout(stopper);
         if (error) {
           reject(error);
           return;
         }
         const seconds = result.duration > 0 ? result.duration : (Date.now() - started) / 1000;
-        const cpuAfter = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
-        const responses = succeeded + failed;
-        const serverCpuMsPerResponse = cpuBefore !== null && cpuAfter !== null && responses > 0 ? ((cpuAfter - cpuBefore) * 1000) / responses : null;
+        const serverCpuMsPerResponse = serverCpuPerResponse(succeeded + failed);
         resolve({
           requests: result.requests.total,
           succeeded,
@@ -149,10 +171,6 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
     });
     // autocannon lets `amount` override `duration`; the time bound is enforced here.
     const stopper = setTimeout(() => instance.stop(), plan.durationSeconds * 1000);
-    const ticker = setInterval(() => {
-      const elapsed = (Date.now() - started) / 1000;
-      progress.update(`${plan.label}: ${elapsed.toFixed(0)}/${plan.durationSeconds}s, ${succeeded} ok, ${failed} failed`);
-    }, 250);
   });
 }
 
@@ -183,7 +201,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
   let sent = 0;
   let firstFailure: string | null = null;
   let context: Record<string, unknown> = {};
-  const cpuBefore = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
+  const serverCpuPerResponse = serverCpuMeter(plan.serverPid);
   const started = performance.now();
 
   return new Promise((resolve) => {
@@ -191,13 +209,11 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      clearInterval(ticker);
+      stopTicker();
       clearTimeout(pacer);
       clearTimeout(deadline);
       agent.destroy();
       const seconds = (performance.now() - started) / 1000;
-      const cpuAfter = plan.serverPid === undefined ? null : cpuSecondsOf(plan.serverPid);
-      const responses = succeeded + failed;
       resolve({
         requests: sent,
         succeeded,
@@ -206,7 +222,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
         perSecond: succeeded / seconds,
         latency: percentilesOf(samples),
         firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
-        serverCpuMsPerResponse: cpuBefore !== null && cpuAfter !== null && responses > 0 ? ((cpuAfter - cpuBefore) * 1000) / responses : null,
+        serverCpuMsPerResponse: serverCpuPerResponse(succeeded + failed),
         sendLag: percentilesOf(sendLags),
         latencyFromDue: percentilesOf(fromDue),
       });
@@ -270,10 +286,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
       if (sent < total) pacer = setTimeout(pace, Math.max(0, started + sent * intervalMs - performance.now()));
     };
     const deadline = setTimeout(finish, plan.durationSeconds * 1000 + PACED_TIMEOUT_MS);
-    const ticker = setInterval(() => {
-      const elapsed = (performance.now() - started) / 1000;
-      progress.update(`${plan.label}: ${elapsed.toFixed(0)}/${plan.durationSeconds}s, ${succeeded} ok, ${failed} failed`);
-    }, 250);
+    const stopTicker = progressTicker(plan, progress, () => ({ succeeded, failed }));
     if (total === 0) finish();
     else pace();
   });

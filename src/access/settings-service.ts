@@ -3,7 +3,7 @@ import { WaymarkError } from '../errors/index.js';
 import { hashPassword, verifyPassword } from '../services/passwords.js';
 import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
-import { systemClock } from '../services/clock.js';
+import { isWithin, systemClock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
 import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
 
@@ -183,7 +183,7 @@ export class SettingsService {
   private recentSetting<T extends JsonValue>(key: string): Promise<T | null> {
     const now = this.clock.now().getTime();
     const recent = this.recentReads.get(key);
-    if (recent !== undefined && now >= recent.readAt && now - recent.readAt < this.maxAgeMs) return recent.value as Promise<T | null>;
+    if (recent !== undefined && isWithin(recent.readAt, now, this.maxAgeMs)) return recent.value as Promise<T | null>;
     const value = this.store.getSetting<T>(key);
     const read: RecentRead = { value, readAt: now };
     this.recentReads.set(key, read);

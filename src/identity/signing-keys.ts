@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import type { CryptoKey, JWK } from 'jose';
 import type { JsonValue } from '../engine/types.js';
 import { WaymarkError } from '../errors/index.js';
-import type { Clock } from '../services/clock.js';
+import { isWithin, type Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
 import { loadJose } from './jose-module.js';
 
@@ -169,7 +169,7 @@ export class SigningKeyRing {
       latest = this.beginVerificationRead(now);
     } else if (latest.sequence <= readsBegunBefore) {
       const last = this.lastUnknownKidReadAt;
-      if (last !== null && now >= last && now - last < this.unknownKidReadIntervalMs) return null;
+      if (last !== null && isWithin(last, now, this.unknownKidReadIntervalMs)) return null;
       this.lastUnknownKidReadAt = now;
       latest = this.beginVerificationRead(now);
     }
@@ -210,7 +210,7 @@ export class SigningKeyRing {
    */
   private recentVerificationKeys(now: number): VerificationKeysRead {
     const recent = this.verificationKeys;
-    if (recent !== null && now >= recent.readAt && now - recent.readAt < this.maxAgeMs) return recent;
+    if (recent !== null && isWithin(recent.readAt, now, this.maxAgeMs)) return recent;
     return this.beginVerificationRead(now);
   }
 

@@ -24,3 +24,11 @@ export class ManualClock implements Clock {
     this.current = new Date(at).getTime();
   }
 }
+
+/**
+ * True when `now` is less than `ms` milliseconds after `since` (both epoch ms). A `now` before
+ * `since` — a clock set back — is not within: whatever was kept since then counts as expired.
+ */
+export function isWithin(since: number, now: number, ms: number): boolean {
+  return now >= since && now - since < ms;
+}

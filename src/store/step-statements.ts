@@ -86,7 +86,8 @@ function* deleteWhereIn(table: string, column: string, values: readonly string[]
 
 /**
  * Writes one step; throws on a revision conflict or a taken id (the group commit then rolls the
- * batch back and runs it again with a savepoint per step, so only this step is lost). Only the columns that changed are written, so SQLite maintains only their indexes.
+ * batch back and runs it again with a savepoint per step, so only this step is lost). Only the
+ * columns that changed are written, so SQLite maintains only their indexes.
  */
 export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): SqlProgram<void> {
   const { step, expectedRevisions, messages } = write;

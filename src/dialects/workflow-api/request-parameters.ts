@@ -41,11 +41,16 @@ export class RequestParameters {
   /** Later sources win: pass query, then body, then path. */
   constructor(...sources: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>) {
     this.sources = sources;
-    for (const source of sources) {
+    this.forEachGiven((name, value) => this.values.set(name.toLowerCase(), value));
+  }
+
+  /** Calls `visit` with each defined value of every source, in order, under the name the client used. */
+  private forEachGiven(visit: (name: string, value: unknown) => void): void {
+    for (const source of this.sources) {
       if (!source) continue;
       for (const name of Object.keys(source)) {
         const value = source[name];
-        if (value !== undefined) this.values.set(name.toLowerCase(), value);
+        if (value !== undefined) visit(name, value);
       }
     }
   }
@@ -71,10 +76,7 @@ export class RequestParameters {
     const skip = new Set(names.map((n) => n.toLowerCase()));
     // The name the client used is the one of the source whose value won (the last).
     const originalNames = new Map<string, string>();
-    for (const source of this.sources) {
-      if (!source) continue;
-      for (const name of Object.keys(source)) if (source[name] !== undefined) originalNames.set(name.toLowerCase(), name);
-    }
+    this.forEachGiven((name) => originalNames.set(name.toLowerCase(), name));
     const out: Record<string, JsonValue> = {};
     for (const [key, value] of this.values) {
       if (skip.has(key)) continue;
