@@ -6,6 +6,7 @@
 //   dist/cli/main.bundle.js     the `waymark` command (bin/waymark.js, `npm start`)
 //   dist/http/index.bundle.js   startServer & co. (the bench's server process)
 //   dist/config/index.bundle.js loadConfig
+//   dist/store/sqlite-step-writer-thread.bundle.js  the SQLite step writer's worker thread
 //   dist/chunks/*.js            code they share, and what they import on demand
 //
 // Every output stays two folders below the project root, like dist/cli/, because the CLI finds
@@ -23,7 +24,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
 
 /** The compiled modules bundled, relative to dist/. */
-const ENTRIES = ['cli/main.js', 'http/index.js', 'config/index.js'];
+const ENTRIES = ['cli/main.js', 'http/index.js', 'config/index.js', 'store/sqlite-step-writer-thread.js'];
 
 /** The bundle of a compiled entry: `dist/cli/main.js` → `dist/cli/main.bundle.js`. */
 export function bundleOf(entry) {

@@ -50,6 +50,14 @@ export interface SqlDialectFacts extends StatementDialect {
   isTransientConflict?(error: unknown): boolean;
   /** Runs the hot paths (steps, instance and family reads) without the query builder. */
   readonly direct: DirectSql;
+  /**
+   * Commits batches of steps elsewhere (SQLite on a file: a writer thread, sqlite-step-writer.ts),
+   * with DirectSql.writeEach's contract; without it, steps go through `direct`.
+   */
+  readonly stepWriter?: {
+    writeSteps(writes: readonly StepWrite[]): Promise<readonly unknown[]>;
+    close(): Promise<void>;
+  };
 }
 
 type Db = Kysely<WaymarkDatabase>;
@@ -312,7 +320,10 @@ export class SqlStore implements Store {
   private async commitBatch(batch: readonly PendingStep[]): Promise<void> {
     let outcomes: readonly unknown[];
     try {
-      outcomes = await this.dialect.direct.writeEach(batch.map((pending) => () => writeStepProgram(pending.write, this.dialect)));
+      const { stepWriter } = this.dialect;
+      outcomes = stepWriter === undefined
+        ? await this.dialect.direct.writeEach(batch.map((pending) => () => writeStepProgram(pending.write, this.dialect)))
+        : await stepWriter.writeSteps(batch.map((pending) => pending.write));
     } catch (error) {
       for (const pending of batch) pending.reject(this.stepError(error, pending.write));
       return;
@@ -725,6 +736,7 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     // Steps already submitted are committed (and acknowledged) before the connection goes.
     while (this.commitRun !== null) await this.commitRun;
+    await this.dialect.stepWriter?.close();
     await this.db.destroy();
   }
 }

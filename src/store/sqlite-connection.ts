@@ -19,10 +19,10 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
-import { runProgramSync, type DirectSql, type SqlProgram, type SqlStatement, type StatementResult } from './direct-sql.js';
+import type { DirectSql } from './direct-sql.js';
+import { sqliteProgramRunner, StatementCache } from './sqlite-database.js';
 
-/** Prepared statements kept per connection; the SQL text is stable per query shape. */
-const STATEMENT_CACHE_SIZE = 500;
+export { StatementCache };
 
 /** Who holds the connection: nobody, or one holder with others queued behind it. */
 export class ConnectionGate {
@@ -61,31 +61,6 @@ export class ConnectionGate {
         this.release();
       }
     });
-  }
-}
-
-/** Prepares each SQL text once (least recently used statements are dropped past the cache size). */
-export class StatementCache {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
-
-  constructor(private readonly database: BetterSqlite3.Database) {}
-
-  prepare(text: string): BetterSqlite3.Statement {
-    const cached = this.statements.get(text);
-    if (cached !== undefined) {
-      // Re-inserted so the map's order is least-recently-used first.
-      this.statements.delete(text);
-      this.statements.set(text, cached);
-      return cached;
-    }
-    const statement = this.database.prepare(text);
-    this.statements.set(text, statement);
-    if (this.statements.size > STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value as string);
-    return statement;
-  }
-
-  clear(): void {
-    this.statements.clear();
   }
 }
 
@@ -139,62 +114,9 @@ export function gatedSqliteDialect(database: BetterSqlite3.Database, statements:
 
 /** Direct SQL on the SQLite connection: synchronous statements behind the gate. */
 export function sqliteDirectSql(database: BetterSqlite3.Database, statements: StatementCache, gate: ConnectionGate): DirectSql {
-  const execute = (statement: SqlStatement): StatementResult => {
-    const prepared = statements.prepare(statement.text);
-    if (prepared.reader) return { rows: prepared.all(...statement.parameters) as Record<string, unknown>[], changes: 0 };
-    return { rows: [], changes: prepared.run(...statement.parameters).changes };
-  };
-  const run = <T>(program: SqlProgram<T>): T => runProgramSync(program, execute);
-  // better-sqlite3 runs a transaction function called inside another one in a savepoint.
-  const transactionOfOne = database.transaction((program: () => SqlProgram<void>) => run(program()));
-  const transactionOfEach = database.transaction((programs: readonly (() => SqlProgram<void>)[], outcomes: unknown[]) => {
-    programs.forEach((program, index) => {
-      try {
-        transactionOfOne(program);
-      } catch (error) {
-        outcomes[index] = error;
-      }
-    });
-  });
-  // While a savepoint is open SQLite copies every page a statement changes into a sub-journal
-  // first. Most batches fail no step, so they run without savepoints: a program that throws is
-  // noted in `attempt`, and its error rolls the whole transaction back.
-  const transactionOfAll = database.transaction((programs: readonly (() => SqlProgram<void>)[], attempt: { programFailed: boolean }) => {
-    for (const program of programs) {
-      try {
-        run(program());
-      } catch (error) {
-        attempt.programFailed = true;
-        throw error;
-      }
-    }
-  });
+  const runner = sqliteProgramRunner(database, statements);
   return {
-    read: (program) => gate.run(() => run(program)),
-    writeEach: (programs) =>
-      gate.run(() => {
-        const outcomes: unknown[] = programs.map(() => undefined);
-        if (programs.length === 1) {
-          // Alone in its transaction: a failure rolls the whole transaction back.
-          try {
-            transactionOfOne.immediate(programs[0]!);
-          } catch (error) {
-            outcomes[0] = error;
-          }
-          return outcomes;
-        }
-        const attempt = { programFailed: false };
-        try {
-          transactionOfAll.immediate(programs, attempt);
-          return outcomes;
-        } catch (error) {
-          // BEGIN or COMMIT failed: the transaction itself, not one step.
-          if (!attempt.programFailed) throw error;
-        }
-        // Nothing of the batch was written: run it again, each program in its own savepoint, so
-        // the failing one is rolled back alone and the others commit.
-        transactionOfEach.immediate(programs, outcomes);
-        return outcomes;
-      }),
+    read: (program) => gate.run(() => runner.run(program)),
+    writeEach: (programs) => gate.run(() => runner.writeEach(programs)),
   };
 }

@@ -13,7 +13,9 @@ import { Kysely } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
 import { SqlStore } from './sql-store.js';
-import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
+import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql } from './sqlite-connection.js';
+import { applyConnectionPragmas, isSqliteUniqueViolation, StatementCache } from './sqlite-database.js';
+import { SqliteStepWriter } from './sqlite-step-writer.js';
 import type { Store } from './store.js';
 import type { WaymarkDatabase } from './tables.js';
 
@@ -25,31 +27,17 @@ export interface SqliteStoreOptions {
   readonly filename?: string;
   /** How long a write waits for another process's lock before failing, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Commit steps on a writer thread with its own connection (sqlite-step-writer.ts). Default: true
+   * for a file; a `':memory:'` database is private to its connection and always writes in-thread.
+   */
+  readonly stepWriterThread?: boolean;
 }
 
 /** The default database file name inside the data directory. */
 export const SQLITE_DEFAULT_FILENAME = 'waymark.db';
 
-/** The page cache of Waymark's SQLite connection, in KiB (SQLite's stock 2 MiB). */
-export const SQLITE_PAGE_CACHE_KIB = 2000;
-
-/**
- * Durability and memory settings of a Waymark connection: WAL with a synchronous (fsynced) commit,
- * foreign keys, and SQLite's stock page cache — better-sqlite3 builds SQLite with 16 MiB, which
- * under load became resident memory with no measurable gain, since missed pages come from the
- * operating system's file cache (docs/performance.md, "Memory").
- */
-export function applyConnectionPragmas(database: BetterSqlite3.Database): void {
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
-  database.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
-}
-
-function isSqliteUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
+export { applyConnectionPragmas, SQLITE_PAGE_CACHE_KIB } from './sqlite-database.js';
 
 /** Opens (creating and migrating when needed) a SQLite store. */
 export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
@@ -65,11 +53,12 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     location = join(directory, filename);
   }
 
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   let database: BetterSqlite3.Database;
   try {
     database = new BetterSqlite3(location);
     applyConnectionPragmas(database);
-    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (error) {
     throw new WaymarkError('WM_CONFIG_INVALID', `Cannot open the SQLite database ${location}: ${(error as Error).message}`, { location }, { cause: error });
   }
@@ -83,9 +72,16 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     await db.destroy();
     throw error;
   }
+  let stepWriter: SqliteStepWriter | undefined;
+  if (location !== ':memory:' && options.stepWriterThread !== false) {
+    // Started now, after the migrations, so it boots while the server finishes starting.
+    stepWriter = new SqliteStepWriter({ location, busyTimeoutMs });
+    stepWriter.start();
+  }
   return new SqlStore(db, {
     kind: 'sqlite',
     isUniqueViolation: isSqliteUniqueViolation,
     direct: sqliteDirectSql(database, statements, gate),
+    ...(stepWriter === undefined ? {} : { stepWriter }),
   });
 }
