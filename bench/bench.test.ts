@@ -13,6 +13,8 @@ import { renderMarkdown } from './report.js';
 import { runBench } from './run.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { measureStorageCeiling } from './storage-ceiling.js';
+import { cpuSecondsOf } from './server-process.js';
+import { Worker } from 'node:worker_threads';
 
 const NAMES = SCENARIOS.map((scenario) => scenario.name);
 
@@ -33,6 +35,17 @@ test('an unknown scenario or flag, or a bad number, is refused with WM_INPUT_INV
 test('load is only ever sent to the loopback interface', () => {
   assert.doesNotThrow(() => assertLoopback('http://127.0.0.1:8077'));
   assert.throws(() => assertLoopback('http://10.0.0.5:8077'), (error: unknown) => error instanceof WaymarkError && error.code === 'WM_INPUT_INVALID');
+});
+
+test("a process's CPU counts every thread's; its main thread's leaves out another thread's work", async () => {
+  const processBefore = cpuSecondsOf(process.pid)!;
+  const mainBefore = cpuSecondsOf(process.pid, true)!;
+  // A thread that keeps a core busy for half a second (this thread waits, idle).
+  const busy = new Worker('const end = Date.now() + 500; while (Date.now() < end);', { eval: true });
+  await new Promise((resolve) => busy.once('exit', resolve));
+  const processSpent = cpuSecondsOf(process.pid)! - processBefore;
+  const mainSpent = cpuSecondsOf(process.pid, true)! - mainBefore;
+  assert.ok(processSpent - mainSpent >= 0.1, `process ${processSpent} s, main thread ${mainSpent} s`);
 });
 
 test('percentiles are nearest-rank over the samples', () => {

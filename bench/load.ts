@@ -66,6 +66,8 @@ export interface LoadFigures {
   readonly firstFailure: string | null;
   /** Milliseconds of the server's CPU time (user + system) per response, when its pid was given. */
   readonly serverCpuMsPerResponse: number | null;
+  /** The same for the server's main thread alone. */
+  readonly serverMainThreadCpuMsPerResponse: number | null;
   /** Evenly paced loads: how late the load generator's timer sent each request after it was due (ms). */
   readonly sendLag?: Percentiles;
   /** Evenly paced loads: latency counted from the due moment instead (send lag included). */
@@ -86,10 +88,10 @@ const SAMPLE_LIMIT = 2_000_000;
  * The server's CPU time per response over a load: call at the start, and the returned function
  * with the number of responses at the end (null without a server pid or responses).
  */
-function serverCpuMeter(serverPid: number | undefined): (responses: number) => number | null {
-  const before = serverPid === undefined ? null : cpuSecondsOf(serverPid);
+function serverCpuMeter(serverPid: number | undefined, mainThreadOnly = false): (responses: number) => number | null {
+  const before = serverPid === undefined ? null : cpuSecondsOf(serverPid, mainThreadOnly);
   return (responses) => {
-    const after = serverPid === undefined ? null : cpuSecondsOf(serverPid);
+    const after = serverPid === undefined ? null : cpuSecondsOf(serverPid, mainThreadOnly);
     return before !== null && after !== null && responses > 0 ? ((after - before) * 1000) / responses : null;
   };
 }
@@ -132,6 +134,7 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
   }));
   const started = Date.now();
   const serverCpuPerResponse = serverCpuMeter(plan.serverPid);
+  const serverMainThreadCpuPerResponse = serverCpuMeter(plan.serverPid, true);
   const stopTicker = progressTicker(plan, progress, () => ({ succeeded, failed }));
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -163,6 +166,7 @@ export function runLoad(plan: LoadPlan, progress: Progress): Promise<LoadFigures
           latency: percentilesOf(samples),
           firstFailure,
           serverCpuMsPerResponse,
+          serverMainThreadCpuMsPerResponse: serverMainThreadCpuPerResponse(succeeded + failed),
         });
       },
     );
@@ -202,6 +206,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
   let firstFailure: string | null = null;
   let context: Record<string, unknown> = {};
   const serverCpuPerResponse = serverCpuMeter(plan.serverPid);
+  const serverMainThreadCpuPerResponse = serverCpuMeter(plan.serverPid, true);
   const started = performance.now();
 
   return new Promise((resolve) => {
@@ -223,6 +228,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
         latency: percentilesOf(samples),
         firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
         serverCpuMsPerResponse: serverCpuPerResponse(succeeded + failed),
+        serverMainThreadCpuMsPerResponse: serverMainThreadCpuPerResponse(succeeded + failed),
         sendLag: percentilesOf(sendLags),
         latencyFromDue: percentilesOf(fromDue),
       });

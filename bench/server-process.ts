@@ -53,11 +53,14 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * CPU seconds (user + system) a process has used so far, or null when it cannot be read.
- * Unlike throughput, CPU per request hardly depends on what else the machine runs.
+ * Unlike throughput, CPU per request hardly depends on what else the machine runs. With
+ * `mainThreadOnly`, only its main thread's (Linux gives the main thread the process's id): the
+ * thread that serves every request, which bounds the throughput when other threads (the SQLite
+ * step writer, GC helpers) work beside it.
  */
-export function cpuSecondsOf(pid: number): number | null {
+export function cpuSecondsOf(pid: number, mainThreadOnly = false): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name, which may itself hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const userTicks = Number(fields[11]);

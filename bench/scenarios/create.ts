@@ -36,6 +36,7 @@ export const createScenario: Scenario = {
         againstCeiling('instances created per second', load.perSecond, 'req/s', 'HTTP ceiling', ceiling.perSecond, 0.25),
         againstCeiling('instances created per second', load.perSecond, 'tx/s', 'storage ceiling', storage.perSecond),
         ...present(cpuAgainstCeiling('server CPU per createinstance (ratio: ceiling ÷ ours)', load.serverCpuMsPerResponse, ceiling.serverCpuMsPerResponse)),
+        ...present(cpuAgainstCeiling('server main-thread CPU per createinstance (ratio: ceiling ÷ ours)', load.serverMainThreadCpuMsPerResponse, ceiling.serverMainThreadCpuMsPerResponse)),
         atMost('latency p50', load.latency.p50, 'ms', undefined),
         atMost('latency p95', load.latency.p95, 'ms', undefined),
         atMost('latency p99', load.latency.p99, 'ms', undefined),

@@ -102,6 +102,7 @@ export const executeScenario: Scenario = {
         againstCeiling('commands executed per second', commands.perSecond, 'req/s', 'HTTP ceiling', ceiling.perSecond, 0.25),
         againstCeiling('commands executed per second', commands.perSecond, 'tx/s', 'storage ceiling', storage.perSecond),
         ...present(cpuAgainstCeiling('server CPU per command (ratio: ceiling ÷ ours)', commands.serverCpuMsPerResponse, ceiling.serverCpuMsPerResponse)),
+        ...present(cpuAgainstCeiling('server main-thread CPU per command (ratio: ceiling ÷ ours)', commands.serverMainThreadCpuMsPerResponse, ceiling.serverMainThreadCpuMsPerResponse)),
         atMost('command latency p50', commands.latency.p50, 'ms', undefined),
         atMost('command latency p95', commands.latency.p95, 'ms', undefined),
         atMost('command latency p99', commands.latency.p99, 'ms', undefined),
