@@ -743,7 +743,7 @@ export class WorkflowService {
       if (before) expectedRevisions.set(removedId, before.revision);
     }
     const messages = await this.messagesFor(family.root.id, step);
-    await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances });
+    await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances, timersBefore: family.timers });
     this.rememberRoots(step);
     this.stepApplied(step, messages);
   }

@@ -148,6 +148,64 @@ function storeSuite(factory: StoreFactory): void {
       assert.equal((await store.getInstance('p2'))?.revision, 1);
     });
 
+    it('numbers the history of each process on from its own stored records, several records of several processes in one step', async (t) => {
+      const store = await openStore(t);
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+        history: [fakeTransition('p1', 'A', 'B'), fakeTransition('p2', 'A', 'B'), fakeTransition('p1', 'B', 'C')],
+      })));
+
+      await store.applyStep(fakeWrite(
+        fakeStep({
+          instances: [fakeInstance({ id: 'p1', revision: 1 }), fakeInstance({ id: 'p2', revision: 1 }), fakeInstance({ id: 'p3' })],
+          history: [
+            fakeTransition('p2', 'B', 'C'),
+            fakeTransition('p1', 'C', 'D'),
+            fakeTransition('p3', 'A', 'B'),
+            fakeTransition('p2', 'C', 'D'),
+            fakeTransition('p1', 'D', 'E'),
+            fakeTransition('p3', 'B', 'C'),
+            fakeTransition('p1', 'E', 'F'),
+          ],
+        }),
+        { p1: 1, p2: 1 },
+      ));
+
+      const orders = async (processId: string) => (await store.getHistory(processId)).map((h) => `${h.order}:${h.toActivityName}`);
+      assert.deepEqual(await orders('p1'), ['1:B', '2:C', '3:D', '4:E', '5:F']);
+      assert.deepEqual(await orders('p2'), ['1:B', '2:C', '3:D']);
+      assert.deepEqual(await orders('p3'), ['1:B', '2:C']);
+
+      // More records than one insert holds: the next statement continues from what the first stored.
+      const many = Array.from({ length: 1200 }, (_, index) => fakeTransition(index % 2 === 0 ? 'p1' : 'p4', 'X', `X${index}`));
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 2 }), fakeInstance({ id: 'p4' })], history: many }), { p1: 2 }));
+      assert.deepEqual((await store.getHistory('p1')).map((h) => h.order), Array.from({ length: 605 }, (_, index) => index + 1));
+      assert.deepEqual((await store.getHistory('p4')).map((h) => h.order), Array.from({ length: 600 }, (_, index) => index + 1));
+    });
+
+    it('deletes the timers a step drops of those it read, and reads of an instance the step does not change are not relied on', async (t) => {
+      const store = await openStore(t);
+      const timer = (processId: string, name: string) => ({ processId, name, dueAt: '2026-01-01T00:10:00.000Z' });
+      await store.applyStep(fakeWrite(fakeStep({
+        instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
+        timers: { p1: [timer('p1', 'Kept'), timer('p1', 'Dropped')], p2: [timer('p2', 'Other')] },
+      })));
+
+      await store.applyStep({
+        ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 1 })], timers: { p1: [timer('p1', 'Kept')], p2: [] } }), { p1: 1 }),
+        // p2 as if read without timers: the step does not change it, so this is not trusted.
+        timersBefore: new Map([['p1', [timer('p1', 'Kept'), timer('p1', 'Dropped')]], ['p2', []]]),
+      });
+      assert.deepEqual(await store.getTimers('p1'), [timer('p1', 'Kept')]);
+      assert.deepEqual(await store.getTimers('p2'), []);
+
+      await store.applyStep({
+        ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 2 })], timers: { p1: [] } }), { p1: 2 }),
+        timersBefore: new Map([['p1', [timer('p1', 'Kept')]]]),
+      });
+      assert.deepEqual(await store.getTimers('p1'), []);
+    });
+
     it('leaves each touched instance exactly the inbox and timers of the step: kept, changed, lost and gained items', async (t) => {
       const store = await openStore(t);
       const item = (processId: string, identityId: string, availableCommands: string[], addedAt: string) => ({ processId, identityId, availableCommands, addedAt });

@@ -6,7 +6,8 @@ import type { InboxItem } from '../engine/types.js';
 import { runProgram, runProgramSync, type SqlStatement, type StatementResult } from './direct-sql.js';
 import { migrateToLatest } from './migrations.js';
 import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
-import { writeStepProgram } from './step-statements.js';
+import { instanceColumns } from './rows.js';
+import { familiesProgram, writeStepProgram } from './step-statements.js';
 import type { StepWrite } from './store.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
 
@@ -82,15 +83,39 @@ describe('step programs', () => {
     assert.deepEqual(postgresAsked, ['select']);
   });
 
-  it('history continues the order stored for the process', () => {
-    const step = fakeStep({ history: [fakeTransition('p1', 'A', 'B'), fakeTransition('p1', 'B', 'C')] });
-    const statements = record(writeStepProgram({ step, expectedRevisions: new Map() }, sqliteFacts), (statement) =>
-      statement.text.startsWith('select') ? { rows: [{ process_id: 'p1', last: 7 }], changes: 0 } : { rows: [], changes: 1 },
-    );
-    const insert = statements.find((s) => s.text.startsWith('insert into "history"'))!;
-    // Two rows of 14 columns; "order" is the second column of each.
-    assert.equal(insert.parameters[1], 8);
-    assert.equal(insert.parameters[15], 9);
+  it('history continues the order stored for each process within the insert, with no statement before it', () => {
+    const step = fakeStep({
+      instances: [fakeInstance({ id: 'p1', revision: 3 })],
+      history: [fakeTransition('p1', 'A', 'B'), fakeTransition('p2', 'A', 'B'), fakeTransition('p1', 'B', 'C')],
+    });
+    const statements = record(writeStepProgram({ step, expectedRevisions: new Map([['p1', 3]]) }, sqliteFacts));
+    assert.deepEqual(statements.map((s) => s.text.split(' ').slice(0, 3).join(' ')), ['update "instances" set', 'insert into "history"']);
+    const insert = statements[1]!;
+    const storedOrder = '(select coalesce(max("order"), 0) from "history" where "process_id" = ?) + ?';
+    assert.equal(insert.text.split(storedOrder).length - 1, 3, 'each row numbered from its process\'s stored last');
+    // Rows of 15 parameters: the process id, then the subquery's process id and the offset.
+    assert.deepEqual([0, 15, 30].map((row) => insert.parameters.slice(row, row + 3)), [['p1', 'p1', 1], ['p2', 'p2', 1], ['p1', 'p1', 2]]);
+  });
+
+  it('timers: no statement for an instance that was read without timers and arms none, only the insert when it arms one, the delete when it drops one', () => {
+    const timer = { processId: 'p1', name: 'Reminder', dueAt: 'x' };
+    const timerStatements = (timers: typeof timer[], timersBefore: typeof timer[]) => {
+      const step = fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 1 })], timers: { p1: timers } });
+      const write = { step, expectedRevisions: new Map([['p1', 1]]), timersBefore: new Map([['p1', timersBefore]]) };
+      return record(writeStepProgram(write, sqliteFacts)).filter((s) => s.text.includes('"timers"')).map((s) => s.text.split(' ').slice(0, 3).join(' '));
+    };
+    assert.deepEqual(timerStatements([], []), []);
+    assert.deepEqual(timerStatements([timer], []), ['insert into "timers"']);
+    assert.deepEqual(timerStatements([timer], [timer]), ['insert into "timers"'], 'a kept timer is still written: the step ends its lease');
+    assert.deepEqual(timerStatements([], [timer]), ['delete from "timers"']);
+    assert.deepEqual(timerStatements([{ ...timer, name: 'Other' }], [timer]), ['delete from "timers"', 'insert into "timers"']);
+  });
+
+  it('timers read of an instance the step does not update are not relied on: its timer rows are deleted as without them', () => {
+    const step = fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 1 })], timers: { p1: [], p2: [] } });
+    const write = { step, expectedRevisions: new Map([['p1', 1]]), timersBefore: new Map([['p1', []], ['p2', []]]) };
+    const deletes = record(writeStepProgram(write, sqliteFacts)).filter((s) => s.text.startsWith('delete from "timers"'));
+    assert.deepEqual(deletes.map((s) => s.parameters), [['p2']]);
   });
 
   it('a new instance has no rows yet: its history, inbox and timers are inserted without looking for old ones', () => {
@@ -103,6 +128,28 @@ describe('step programs', () => {
     const statements = record(writeStepProgram({ step, expectedRevisions: new Map() }, sqliteFacts));
     assert.deepEqual(statements.map((s) => s.text.slice(0, s.text.indexOf(' ('))), ['insert into "instances"', 'insert into "history"', 'insert into "inbox"', 'insert into "timers"']);
     assert.equal(statements[1]!.parameters[1], 1, 'history starts at order 1');
+  });
+
+  it('a family read asks for timers only when one of its instances has any', () => {
+    const row = (id: string, hasTimers: boolean | number) => ({ ...instanceColumns(fakeInstance({ id })), revision: 1, has_timers: hasTimers });
+    const read = (rows: Record<string, unknown>[]) => {
+      const statements: string[] = [];
+      const families = runProgramSync(familiesProgram(rows.map((r) => r.id as string)), (statement) => {
+        const table = statement.text.includes('from "instances"') ? 'instances' : 'timers';
+        statements.push(table);
+        return { rows: table === 'instances' ? rows : [{ process_id: 'p2', name: 'T', due_at: 'x' }], changes: 0 };
+      });
+      return { statements, families };
+    };
+    const without = read([row('p1', 0)]);
+    assert.deepEqual(without.statements, ['instances']);
+    assert.deepEqual(without.families.get('p1')?.timers, []);
+    // SQLite answers 1 or 0, PostgreSQL a boolean.
+    for (const hasTimers of [1, true]) {
+      const withTimers = read([row('p1', 0), row('p2', hasTimers)]);
+      assert.deepEqual(withTimers.statements, ['instances', 'timers']);
+      assert.deepEqual(withTimers.families.get('p2')?.timers, [{ processId: 'p2', name: 'T', dueAt: 'x' }]);
+    }
   });
 
   it('refuses a step that gives one instance two inbox items of one identity', () => {

@@ -4,7 +4,7 @@
  */
 import { WaymarkError } from '../errors/index.js';
 import type { ArmedTimer, InboxItem, OutboxItem, ProcessInstance } from '../engine/types.js';
-import { placeholders, type SqlProgram, type SqlValue } from './direct-sql.js';
+import { placeholders as buildPlaceholders, type SqlProgram, type SqlValue } from './direct-sql.js';
 import { historyColumns, instanceColumns, instanceFromRow, timerFromRow } from './rows.js';
 import type { StepWrite, StoredFamily } from './store.js';
 import type { InstancesTable } from './tables.js';
@@ -30,6 +30,19 @@ export const MAX_PARAMETERS_PER_STATEMENT = 8000;
 
 /** Tables whose rows belong to one process instance. */
 export const INSTANCE_CHILD_TABLES = ['history', 'inbox', 'outbox', 'timers'] as const;
+
+/** Lists of up to this many placeholders are built once and kept. */
+const KEPT_PLACEHOLDER_LISTS = 64;
+const placeholderLists: string[] = [];
+
+/**
+ * `(?, ?, ?)` for `count` values. Every step asks for the same few short lists, and building one
+ * took a quarter of a step program's own time.
+ */
+function placeholders(count: number): string {
+  if (count > KEPT_PLACEHOLDER_LISTS) return buildPlaceholders(count);
+  return (placeholderLists[count] ??= buildPlaceholders(count));
+}
 
 /** `items` in slices of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -93,6 +106,8 @@ export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): 
   const { step, expectedRevisions, messages } = write;
   const newInstances: ProcessInstance[] = [];
   const written = new Set<string>();
+  // Stored instances this step updates, under their revision check.
+  const updated = new Set<string>();
   for (const instance of step.instances) {
     written.add(instance.id);
     const expected = expectedRevisions.get(instance.id);
@@ -114,6 +129,7 @@ export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): 
     parameters.push(expected + 1, instance.id, expected);
     const result = yield { text: `update "instances" set ${assignments.join(', ')} where "id" = ? and "revision" = ?`, parameters };
     if (result.changes === 0) throw instanceConflict(instance.id);
+    updated.add(instance.id);
   }
 
   // Instances the step read but did not change (e.g. the root of a changed subprocess)
@@ -139,7 +155,7 @@ export function* writeStepProgram(write: StepWrite, dialect: StatementDialect): 
   const removedIds = new Set(step.removedInstanceIds);
   yield* appendHistory(step.history, newIds);
   yield* replacePerInstance(INBOX_ROWS, step.inbox, newIds, removedIds);
-  yield* replacePerInstance(TIMER_ROWS, step.timers, newIds, removedIds);
+  yield* replacePerInstance(TIMER_ROWS, step.timers, newIds, removedIds, storedTimerNames(write, updated));
   yield* insertRows('outbox', step.outbox.map((item: OutboxItem) => ({
     process_id: item.processId,
     identity_id: item.identityId,
@@ -199,22 +215,42 @@ function* firstExistingInstance(ids: readonly string[]): SqlProgram<string | und
   return undefined;
 }
 
+/**
+ * Inserts the step's history, each record at the next position of its process. A process the
+ * step creates starts at 1. Any other continues from its stored last position, which the insert
+ * looks up itself (a subquery on the unique (process_id, order) index) instead of a select before
+ * it. Both databases evaluate every row of one insert before they store any (PostgreSQL: one
+ * snapshot per statement; SQLite: an insert that reads its own table materialises its rows
+ * first), so the k-th record of a process in one statement goes at its stored last + k.
+ */
 function* appendHistory(records: StepWrite['step']['history'], newIds: ReadonlySet<string>): SqlProgram<void> {
   if (records.length === 0) return;
-  const processIds = [...new Set(records.map((r) => r.processId))].filter((id) => !newIds.has(id));
-  const nextOrder = new Map<string, number>();
-  for (const ids of chunks(processIds, MAX_PARAMETERS_PER_STATEMENT)) {
-    const { rows } = yield {
-      text: `select "process_id", max("order") as "last" from "history" where "process_id" in ${placeholders(ids.length)} group by "process_id"`,
-      parameters: ids,
-    };
-    for (const row of rows) nextOrder.set(row.process_id as string, Number(row.last) + 1);
+  const columns = Object.keys(historyColumns(records[0]!, 0));
+  const head = `insert into "history" (${columns.map((column) => `"${column}"`).join(', ')}) values `;
+  const newRow = placeholders(columns.length);
+  const storedRow = `(${columns.map((column) => (column === 'order' ? '(select coalesce(max("order"), 0) from "history" where "process_id" = ?) + ?' : '?')).join(', ')})`;
+  // A new process's records are numbered across statements; a stored process's within each
+  // statement, from what the statements before it stored.
+  const newOrders = new Map<string, number>();
+  for (const batch of chunks(records, rowsPerInsert(columns.length + 1))) {
+    const storedOffsets = new Map<string, number>();
+    const rows: string[] = [];
+    const parameters: SqlValue[] = [];
+    for (const record of batch) {
+      const isNew = newIds.has(record.processId);
+      const numbered = isNew ? newOrders : storedOffsets;
+      const order = (numbered.get(record.processId) ?? 0) + 1;
+      numbered.set(record.processId, order);
+      const row: Record<string, SqlValue> = historyColumns(record, order);
+      for (const column of columns) {
+        // The stored row's order is the subquery's process id, then the offset.
+        if (column === 'order' && !isNew) parameters.push(record.processId);
+        parameters.push(row[column] ?? null);
+      }
+      rows.push(isNew ? newRow : storedRow);
+    }
+    yield { text: head + rows.join(', '), parameters };
   }
-  yield* insertRows('history', records.map((record) => {
-    const order = nextOrder.get(record.processId) ?? 1;
-    nextOrder.set(record.processId, order + 1);
-    return historyColumns(record, order);
-  }));
 }
 
 /** A table of rows that a step replaces per instance: the inbox, the armed timers. */
@@ -222,15 +258,24 @@ interface PerInstanceRows<T> {
   readonly table: 'inbox' | 'timers';
   /** The column that, with `process_id`, is the primary key. */
   readonly key: string;
-  /** Every column but `process_id` and the key; a kept row gets these from the step. */
-  readonly values: readonly string[];
+  /** The end of the insert that updates a kept row in place (see `updateKeptRow`). */
+  readonly onConflict: string;
   readonly toRow: (processId: string, item: T) => Record<string, SqlValue>;
+}
+
+/**
+ * `on conflict … do update` for a row the instance keeps: it gets the step's `values` (every
+ * column but `process_id` and the key), and is written only when one of them differs.
+ */
+function updateKeptRow(table: string, key: string, values: readonly string[]): string {
+  const changed = values.map((column) => `"${table}"."${column}" is distinct from excluded."${column}"`).join(' or ');
+  return `on conflict ("process_id", "${key}") do update set ${values.map((column) => `"${column}" = excluded."${column}"`).join(', ')} where ${changed}`;
 }
 
 const INBOX_ROWS: PerInstanceRows<InboxItem> = {
   table: 'inbox',
   key: 'identity_id',
-  values: ['commands', 'added_at'],
+  onConflict: updateKeptRow('inbox', 'identity_id', ['commands', 'added_at']),
   toRow: (processId, item) => ({
     process_id: processId,
     identity_id: item.identityId,
@@ -243,23 +288,37 @@ const TIMER_ROWS: PerInstanceRows<ArmedTimer> = {
   table: 'timers',
   key: 'name',
   // A step that keeps a timer ends its lease, as if the timer were armed anew.
-  values: ['due_at', 'claimed_until'],
+  onConflict: updateKeptRow('timers', 'name', ['due_at', 'claimed_until']),
   toRow: (processId, timer) => ({ process_id: processId, name: timer.name, due_at: timer.dueAt, claimed_until: null }),
 };
+
+/**
+ * The names of the timers each instance had when the step read it, for the instances this step
+ * updated: no other step can have armed one of theirs since (see StepWrite.timersBefore).
+ */
+function storedTimerNames(write: StepWrite, updated: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
+  const names = new Map<string, readonly string[]>();
+  for (const [processId, timers] of write.timersBefore ?? []) {
+    if (updated.has(processId)) names.set(processId, timers.map((timer) => timer.name));
+  }
+  return names;
+}
 
 /**
  * Makes each instance's rows in the table exactly the given items. A row whose key the instance
  * keeps is updated in place, and only when a value differs: deleting and inserting it again would
  * give it a new rowid on SQLite, so the table and both of its indexes would be written on other
- * pages, for a row that did not move. Rows of keys the instance no longer has are deleted.
+ * pages, for a row that did not move. Rows of keys the instance no longer has are deleted; when
+ * `storedKeys` gives the keys an instance's rows have, and it keeps them all, nothing is.
  */
 function* replacePerInstance<T>(
   rows: PerInstanceRows<T>,
   byInstance: ReadonlyMap<string, readonly T[]>,
   newIds: ReadonlySet<string>,
   removedIds: ReadonlySet<string>,
+  storedKeys: ReadonlyMap<string, readonly string[]> = new Map(),
 ): SqlProgram<void> {
-  const { table, key, values } = rows;
+  const { table, key } = rows;
   const emptied: string[] = [];
   const written: Record<string, SqlValue>[] = [];
   for (const [processId, items] of byInstance) {
@@ -273,7 +332,7 @@ function* replacePerInstance<T>(
       seen.add(value);
     }
     written.push(...instanceRows);
-    if (newIds.has(processId)) continue;
+    if (newIds.has(processId) || storedKeys.get(processId)?.every((stored) => seen.has(stored)) === true) continue;
     // More keys than a statement binds: delete every row and insert them all again.
     if (keys.length === 0 || keys.length >= MAX_PARAMETERS_PER_STATEMENT) emptied.push(processId);
     else {
@@ -284,10 +343,7 @@ function* replacePerInstance<T>(
     }
   }
   yield* deleteWhereIn(table, 'process_id', emptied);
-  const changed = values.map((column) => `"${table}"."${column}" is distinct from excluded."${column}"`).join(' or ');
-  yield* insertRows(table, written, {
-    onConflict: `on conflict ("process_id", "${key}") do update set ${values.map((column) => `"${column}" = excluded."${column}"`).join(', ')} where ${changed}`,
-  });
+  yield* insertRows(table, written, { onConflict: rows.onConflict });
 }
 
 /** Deletes instances and every row that belongs to them (not their descendants); returns how many instances. */
@@ -308,21 +364,29 @@ export function* instanceProgram(id: string): SqlProgram<ProcessInstance | null>
  * The families of the instances `ids` (each family its root first, then its subprocesses by
  * creation) with their timers, keyed by each given id; an id that does not exist, or a
  * subprocess whose root is gone, has none. Given roots bring their subprocesses in the same
- * query; the roots of given subprocesses are read in a second one.
+ * query; the roots of given subprocesses are read in a second one. Each instance row says whether
+ * the instance has timers, so their query runs only for families that have some: outside a
+ * transaction every SQLite statement first takes the database's read locks, which costs more
+ * than such a query's own work.
  */
 export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap<string, StoredFamily>> {
   const wanted = [...new Set(ids)];
   const byId = new Map<string, ProcessInstance>();
+  const withTimers = new Set<string>();
   function* read(batchIds: readonly string[]): SqlProgram<void> {
     for (const batch of chunks(batchIds, MAX_PARAMETERS_PER_STATEMENT / 2)) {
       const list = placeholders(batch.length);
       // Subprocesses through their partial index (without `parent_process_id is not null` the
       // term could not use it, and would scan every instance).
       const { rows } = yield {
-        text: `select * from "instances" where "id" in ${list} or ("root_process_id" in ${list} and "parent_process_id" is not null)`,
+        text: `select "instances".*, exists (select 1 from "timers" where "timers"."process_id" = "instances"."id") as "has_timers" from "instances" where "id" in ${list} or ("root_process_id" in ${list} and "parent_process_id" is not null)`,
         parameters: [...batch, ...batch],
       };
-      for (const row of rows) byId.set(row.id as string, instanceFromRow(row as unknown as InstancesTable));
+      for (const row of rows) {
+        byId.set(row.id as string, instanceFromRow(row as unknown as InstancesTable));
+        // PostgreSQL answers a boolean, SQLite 1 or 0.
+        if (row.has_timers === true || row.has_timers === 1) withTimers.add(row.id as string);
+      }
     }
   }
   yield* read(wanted);
@@ -344,7 +408,7 @@ export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap
     members.set(rootId, list);
   }
   const timers = new Map<string, ArmedTimer[]>();
-  const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id));
+  const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id)).filter((id) => withTimers.has(id));
   for (const batch of chunks(memberIds, MAX_PARAMETERS_PER_STATEMENT)) {
     const { rows } = yield {
       text: `select "process_id", "name", "due_at" from "timers" where "process_id" in ${placeholders(batch.length)} order by "due_at", "process_id", "name"`,

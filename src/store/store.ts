@@ -128,6 +128,15 @@ export interface StepWrite {
    * columns that differ, which spares the indexes of the others.
    */
   readonly before?: ReadonlyMap<string, ProcessInstance>;
+  /**
+   * The armed timers of the step's instances as the step read them (optional), an entry (maybe
+   * empty) for each instance whose timers were read. The store then deletes no timer rows of an
+   * instance that had none the step drops. Used only for instances the step changes under their
+   * revision check: a timer is only ever armed by a step that changes its instance (the engine's
+   * steps write the timers of the instances they create, change or remove, and nothing else), so
+   * none can have been armed since the read without failing this step with WM_INSTANCE_CONFLICT.
+   */
+  readonly timersBefore?: ReadonlyMap<string, readonly ArmedTimer[]>;
 }
 
 /** A process family as stored: the root first, then its subprocesses, and all their timers. */
