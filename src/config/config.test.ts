@@ -29,7 +29,14 @@ test('with nothing set, every setting has its default', () => {
     fileSandbox: null,
     bodyLimit: 1048576,
     maxAutoSteps: 1000,
+    sqliteWriterThread: false,
   });
+});
+
+test('WAYMARK_SQLITE_WRITER_THREAD turns the SQLite writer thread on or off; anything else is refused by name', () => {
+  for (const on of ['true', 'on', '1', ' TRUE ']) assert.equal(loadConfig({ WAYMARK_SQLITE_WRITER_THREAD: on }, {}, CWD).sqliteWriterThread, true);
+  for (const off of ['false', 'off', '0']) assert.equal(loadConfig({ WAYMARK_SQLITE_WRITER_THREAD: off }, {}, CWD).sqliteWriterThread, false);
+  assertInvalid(() => loadConfig({ WAYMARK_SQLITE_WRITER_THREAD: 'yes please' }, {}, CWD), 'WAYMARK_SQLITE_WRITER_THREAD must be true or false');
 });
 
 test('the config is frozen', () => {

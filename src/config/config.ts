@@ -27,6 +27,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** Upper bound on Auto transitions in one engine step. */
   readonly maxAutoSteps: number;
+  /** SQLite on a file: commit steps on a writer thread with its own connection (docs/performance.md). */
+  readonly sqliteWriterThread: boolean;
 }
 
 /** Settings given on the command line; each one overrides its environment variable. */
@@ -47,6 +49,7 @@ export const CONFIG_DEFAULTS = {
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   maxAutoSteps: 1000,
+  sqliteWriterThread: false,
 } as const;
 
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -86,6 +89,7 @@ export function loadConfig(
     fileSandbox: readFileSandbox(pick('file-sandbox', undefined, 'WAYMARK_FILE_SANDBOX'), cwd),
     bodyLimit: readInteger(pick('body-limit', undefined, 'WAYMARK_BODY_LIMIT'), 1, MAX_BODY_LIMIT, CONFIG_DEFAULTS.bodyLimit, 'a number of bytes'),
     maxAutoSteps: readInteger(pick('max-auto-steps', undefined, 'WAYMARK_MAX_AUTO_STEPS'), 1, MAX_AUTO_STEPS_LIMIT, CONFIG_DEFAULTS.maxAutoSteps, 'an integer'),
+    sqliteWriterThread: readSwitch(pick('sqlite-writer-thread', undefined, 'WAYMARK_SQLITE_WRITER_THREAD'), CONFIG_DEFAULTS.sqliteWriterThread),
   };
   return Object.freeze(config);
 }
@@ -123,6 +127,14 @@ function readInteger(setting: RawSetting | null, min: number, max: number, fallb
     throw invalid(setting, `${what} from ${min} to ${max}`);
   }
   return value;
+}
+
+function readSwitch(setting: RawSetting | null, fallback: boolean): boolean {
+  if (setting === null) return fallback;
+  const text = setting.value.trim().toLowerCase();
+  if (text === 'true' || text === 'on' || text === '1') return true;
+  if (text === 'false' || text === 'off' || text === '0') return false;
+  throw invalid(setting, 'true or false (on/off, 1/0)');
 }
 
 function readPort(setting: RawSetting | null): number {

@@ -51,7 +51,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
   logger.debug({ heap: tuneHeapForServing() }, 'V8 heap growth set for serving');
 
   const env = options.env ?? process.env;
-  const baseStore = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
+  const baseStore = await createStore({
+    dataDir: config.dataDir,
+    sqliteWriterThread: config.sqliteWriterThread,
+    ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }),
+  });
   // On PostgreSQL this node registers itself, heartbeats, takes over lost nodes' work, and hears
   // other nodes' changes (docs/cluster.md); on SQLite it is the only node and this is a no-op.
   let cluster: Awaited<ReturnType<typeof joinCluster>>;

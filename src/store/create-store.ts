@@ -12,12 +12,14 @@ export interface StoreConfig {
   readonly databaseUrl?: string;
   /** Where the SQLite file `waymark.db` lives (created when missing). */
   readonly dataDir: string;
+  /** SQLite: commit steps on a writer thread (SqliteStoreOptions.stepWriterThread). */
+  readonly sqliteWriterThread?: boolean;
 }
 
 /** Opens the configured store, migrated and ready. */
 export async function createStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl?.trim();
-  if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME });
+  if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME, stepWriterThread: config.sqliteWriterThread === true });
   // Imported here so a SQLite server never loads node-postgres (see pg-driver.ts).
   if (/^postgres(ql)?:\/\//i.test(url)) return (await import('./postgres-store.js')).createPostgresStore({ url });
   // The URL may carry a password: never echo it back.

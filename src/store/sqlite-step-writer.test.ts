@@ -13,7 +13,7 @@ import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js'
 async function migratedDatabase(t: { after(fn: () => void): void }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'waymark-step-writer-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const store = await createSqliteStore({ dataDir, stepWriterThread: false });
+  const store = await createSqliteStore({ dataDir });
   await store.close();
   const location = join(dataDir, 'waymark.db');
   const read = <T>(text: string, ...parameters: unknown[]): T[] => {
@@ -98,7 +98,7 @@ describe('the SQLite step writer thread', () => {
 
   it('a store on a file commits its steps on the thread: the event loop runs on while the commit waits, and reads see the step once acknowledged', async (t) => {
     const { dataDir, location } = await migratedDatabase(t);
-    const store = await createSqliteStore({ dataDir });
+    const store = await createSqliteStore({ dataDir, stepWriterThread: true });
     t.after(() => store.close());
     const other = new BetterSqlite3(location);
     t.after(() => other.close());

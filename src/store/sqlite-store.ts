@@ -28,8 +28,10 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
   /**
-   * Commit steps on a writer thread with its own connection (sqlite-step-writer.ts). Default: true
-   * for a file; a `':memory:'` database is private to its connection and always writes in-thread.
+   * Commit steps on a writer thread with its own connection (sqlite-step-writer.ts). Default
+   * false: on a 2-core machine that also runs the clients it moved CPU rather than saved it
+   * (docs/performance.md, round 4). A `':memory:'` database is private to its connection and
+   * always writes on the calling thread.
    */
   readonly stepWriterThread?: boolean;
 }
@@ -73,7 +75,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     throw error;
   }
   let stepWriter: SqliteStepWriter | undefined;
-  if (location !== ':memory:' && options.stepWriterThread !== false) {
+  if (location !== ':memory:' && options.stepWriterThread === true) {
     // Started now, after the migrations, so it boots while the server finishes starting.
     stepWriter = new SqliteStepWriter({ location, busyTimeoutMs });
     stepWriter.start();

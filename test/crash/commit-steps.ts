@@ -3,6 +3,7 @@
  * and commits steps as fast as it can, forever. After each `applyStep` resolves it prints
  * `ack <instance id> <revision>` — the promise the parent checks after killing it with SIGKILL.
  * Every step appends exactly one history row to its instance, so revision = history length.
+ * With `--writer-thread` the store commits on its SQLite writer thread.
  */
 import { createSqliteStore } from '../../src/store/index.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from '../../src/store/testing.js';
@@ -11,8 +12,8 @@ const WORKING_SET = 5;
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
-  if (!dataDir) throw new Error('usage: commit-steps.ts <data directory>');
-  const store = await createSqliteStore({ dataDir });
+  if (!dataDir) throw new Error('usage: commit-steps.ts <data directory> [--writer-thread]');
+  const store = await createSqliteStore({ dataDir, stepWriterThread: process.argv.includes('--writer-thread') });
   const revisions = new Map<string, number>();
   for (let step = 0; ; step++) {
     // Mostly updates of a small working set, and a brand-new instance every tenth step.
