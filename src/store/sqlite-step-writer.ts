@@ -1,9 +1,11 @@
 /**
- * The step writer of a SQLite store on a file: a worker thread with a connection of its own to
- * the same database runs the group commit of steps, so the main thread goes on serving requests
- * (HTTP, the engine, reads on its own connection) while SQLite executes a batch's statements,
- * writes its WAL frames and waits for the fsync. Under load that was about 40 % of the main
- * thread's time (docs/performance.md, round 4).
+ * The step writer of a SQLite store on a file, when `WAYMARK_SQLITE_WRITER_THREAD` turns it on:
+ * a worker thread with a connection of its own to the same database runs the group commit of
+ * steps, so the main thread goes on serving requests (HTTP, the engine, reads on its own
+ * connection) while SQLite executes a batch's statements, writes its WAL frames and waits for
+ * the fsync. Under load that was about 40 % of the main
+ * thread's time; the process's CPU went up by about as much, so it pays only with a core to spare
+ * (docs/performance.md, round 4).
  *
  * Nothing changes for durability: a step's promise settles when the thread's COMMIT (WAL,
  * `synchronous=FULL`) has returned. Both connections are ordinary SQLite connections to one
