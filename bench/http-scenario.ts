@@ -49,7 +49,8 @@ export interface WaymarkUnderTest {
   readonly readyMs: number;
 }
 
-async function waitForReadiness(baseUrl: string): Promise<void> {
+/** Waits until `baseUrl`'s `/readiness` answers 200 (at most 30 s). */
+export async function waitForReadiness(baseUrl: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

@@ -32,6 +32,8 @@ export interface ServerStart {
   readonly env?: Readonly<Record<string, string>>;
   /** Write a V8 CPU profile of the child here. */
   readonly cpuProfileDir?: string | null;
+  /** Run this script instead of the kind's, e.g. another checkout's `bench/servers/waymark-server.mjs` for an A/B run. */
+  readonly script?: string;
 }
 
 const SCRIPTS: Record<ServerKind, string> = {
@@ -79,7 +81,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
   const nodeArguments: string[] = [];
   if (start.cpuProfileDir) nodeArguments.push('--cpu-prof', `--cpu-prof-dir=${start.cpuProfileDir}`);
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, SCRIPTS[start.kind]], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, start.script ?? SCRIPTS[start.kind]], {
     env: { ...process.env, ...start.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -151,3 +151,28 @@ test('with the start-up secrets still being made, the access control neither cre
   assert.equal((await created.settings.signingKeys.describe()).length, 1, 'by default it creates the key');
   assert.match(plain.logText(), /no admin password is set/);
 });
+
+test('in token mode, calls checked with the settings already in memory get the same answers, and a new token applies at once', async (t) => {
+  const { app, access } = await buildAccessApp({ apiToken: TEST_API_TOKEN });
+  t.after(() => app.close());
+  await access.checkWorkflowApi({ token: TEST_API_TOKEN });
+  assert.equal(access.settings.knownApiToken(), TEST_API_TOKEN, 'the next calls are decided without a read');
+  for (let call = 0; call < 2; call++) {
+    await access.checkWorkflowApi({ token: TEST_API_TOKEN });
+    await assert.rejects(access.checkWorkflowApi({ token: 'wrong-token-aaaaaaaaaaaaaaaa' }), { code: 'WM_UNAUTHORIZED', message: 'The Workflow API access token is not valid.' });
+    await assert.rejects(access.checkWorkflowApi({ token: TEST_API_TOKEN.slice(0, -1) }), { code: 'WM_UNAUTHORIZED' });
+    await assert.rejects(access.checkWorkflowApi({}), { code: 'WM_UNAUTHORIZED', message: 'The Workflow API needs an access token: pass the "token" field.' });
+  }
+  await access.settings.setApiToken('the-new-api-token-0000000000');
+  await access.checkWorkflowApi({ token: 'the-new-api-token-0000000000' });
+  await assert.rejects(access.checkWorkflowApi({ token: TEST_API_TOKEN }), { code: 'WM_UNAUTHORIZED' }, 'the old token is refused with the new one in memory');
+});
+
+test('in OpenID Connect mode the plain token field stays refused once the settings are in memory', async (t) => {
+  const { app, access } = await buildAccessApp({ apiToken: TEST_API_TOKEN, oidc: true });
+  t.after(() => app.close());
+  for (let call = 0; call < 2; call++) {
+    await assert.rejects(access.checkWorkflowApi({ token: TEST_API_TOKEN }), { code: 'WM_UNAUTHORIZED', message: 'OpenId Connect authentication for Workflow API failed' });
+  }
+  assert.equal(access.settings.knownOidcEnabled(), true);
+});

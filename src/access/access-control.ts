@@ -13,7 +13,7 @@ import {
   readCookie,
 } from './admin-sessions.js';
 import { FailureRateLimiter, type RateLimitPolicy } from './rate-limiter.js';
-import { secretsEqual } from './secret-compare.js';
+import { secretDigest, secretMatchesDigest, secretsEqual } from './secret-compare.js';
 import { ADMIN_USER_NAME, SettingsService } from './settings-service.js';
 
 /** The message of every refused OpenID Connect call (deliberately the same for every cause). */
@@ -74,6 +74,9 @@ export interface AccessControlDeps {
   readonly changes?: Pick<ChangeNotifier, 'onChange'>;
 }
 
+/** What an accepted Workflow API call's check answers when it needed no wait. */
+const ACCEPTED: Promise<void> = Promise.resolve();
+
 // Several plugins build their own access control over one store; start-up notices are logged once.
 const announcedStores = new WeakSet<Store>();
 
@@ -107,7 +110,24 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     if (!secretsPending && !(await settings.hasAdminPassword())) logger.warn('no admin password is set; the admin area refuses every sign-in');
   }
 
-  const checkWorkflowApi = async (request: WorkflowApiCredentials): Promise<void> => {
+  // The digest of the API token the calls are compared with, computed again only when the token changes.
+  let apiTokenDigest: { readonly token: string; readonly digest: Buffer } | null = null;
+  const digestOfApiToken = (token: string): Buffer => {
+    if (apiTokenDigest?.token !== token) apiTokenDigest = { token, digest: secretDigest(token) };
+    return apiTokenDigest.digest;
+  };
+
+  /** Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token. */
+  const checkTokenField = (request: WorkflowApiCredentials, token: string): void => {
+    if (request.token === undefined || request.token === '') {
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
+    }
+    if (!secretMatchesDigest(request.token, digestOfApiToken(token))) {
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
+    }
+  };
+
+  const checkAfterReadingSettings = async (request: WorkflowApiCredentials): Promise<void> => {
     const token = await settings.getApiToken();
     if (token === null) return;
     if (await settings.isOidcEnabled()) {
@@ -126,12 +146,25 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
       }
       return;
     }
-    if (request.token === undefined || request.token === '') {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
+    checkTokenField(request, token);
+  };
+
+  // An open API and token mode are decided without waiting when their settings were read within
+  // the last ACCESS_SETTINGS_MAX_AGE_MS (nearly every call under load), so a call does not wait for
+  // reads whose values are already in memory; otherwise, and for OpenID Connect, the settings are
+  // read (or the read under way is waited for) first.
+  const checkWorkflowApi = (request: WorkflowApiCredentials): Promise<void> => {
+    const token = settings.knownApiToken();
+    if (token === null) return ACCEPTED;
+    if (token !== undefined && settings.knownOidcEnabled() === false) {
+      try {
+        checkTokenField(request, token);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return ACCEPTED;
     }
-    if (!secretsEqual(request.token, token)) {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
-    }
+    return checkAfterReadingSettings(request);
   };
 
   const adminGuard: preHandlerAsyncHookHandler = async (request, reply) => {

@@ -214,3 +214,29 @@ test('a failed read is not kept: the next call reads again', async () => {
   await assert.rejects(settings.getApiToken(), /database is locked/);
   assert.equal(await settings.getApiToken(), 'the-first-api-token-0123');
 });
+
+test('the API token and the OpenID Connect switch are known without waiting only while a finished read is fresh', async () => {
+  const { clock, server, cli } = await serverAndCli();
+  await cli.setApiToken('the-first-api-token-0123');
+  assert.equal(server.knownApiToken(), undefined, 'nothing read yet');
+  const reading = server.getApiToken();
+  assert.equal(server.knownApiToken(), undefined, 'the read has not finished');
+  await reading;
+  assert.equal(server.knownApiToken(), 'the-first-api-token-0123');
+  assert.equal(server.knownOidcEnabled(), undefined, 'read separately');
+  await server.isOidcEnabled();
+  assert.equal(server.knownOidcEnabled(), false);
+
+  clock.advance(ACCESS_SETTINGS_MAX_AGE_MS);
+  assert.equal(server.knownApiToken(), undefined, 'too old');
+  assert.equal(server.knownOidcEnabled(), undefined);
+  await server.getApiToken();
+  assert.equal(server.knownApiToken(), 'the-first-api-token-0123');
+
+  await server.setApiToken(null);
+  assert.equal(server.knownApiToken(), undefined, 'a write through the service forgets it');
+  await server.getApiToken();
+  assert.equal(server.knownApiToken(), null, 'an open API is known as null');
+  server.forgetRecentReads();
+  assert.equal(server.knownApiToken(), undefined, 'an announced change forgets it');
+});

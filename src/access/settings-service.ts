@@ -45,6 +45,8 @@ export interface SettingsServiceOptions {
 interface RecentRead {
   readonly value: Promise<JsonValue | null>;
   readonly readAt: number;
+  /** The value, once the read has finished: callers that can go on without waiting use it. */
+  finished?: { readonly value: JsonValue | null };
 }
 
 /** A fresh random secret (URL-safe, 256 bits unless told otherwise). */
@@ -81,6 +83,15 @@ export class SettingsService {
   }
 
   /**
+   * What {@link getApiToken} would answer, when it is known without waiting (a read of it finished
+   * within the last `maxAgeMs`); undefined otherwise. The per-request access check uses it.
+   */
+  knownApiToken(): string | null | undefined {
+    const known = this.finishedRecentRead(ACCESS_SETTINGS.apiToken);
+    return known === undefined ? undefined : apiTokenFrom(known.value as string | null);
+  }
+
+  /**
    * Sets the API access token; null (or an empty string) opens the API.
    * @throws WaymarkError WM_INPUT_INVALID for a token that is too short, too long or has spaces or
    *   control characters, and when clearing it while OpenID Connect mode is on.
@@ -106,6 +117,12 @@ export class SettingsService {
   /** True when "Use OpenID Connect for token access" is on. */
   async isOidcEnabled(): Promise<boolean> {
     return (await this.recentSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true;
+  }
+
+  /** What {@link isOidcEnabled} would answer, when it is known without waiting (see {@link knownApiToken}). */
+  knownOidcEnabled(): boolean | undefined {
+    const known = this.finishedRecentRead(ACCESS_SETTINGS.oidcEnabled);
+    return known === undefined ? undefined : known.value === true;
   }
 
   /**
@@ -187,10 +204,22 @@ export class SettingsService {
     const value = this.store.getSetting<T>(key);
     const read: RecentRead = { value, readAt: now };
     this.recentReads.set(key, read);
-    value.catch(() => {
-      if (this.recentReads.get(key) === read) this.recentReads.delete(key);
-    });
+    value.then(
+      (finished) => {
+        read.finished = { value: finished };
+      },
+      () => {
+        if (this.recentReads.get(key) === read) this.recentReads.delete(key);
+      },
+    );
     return value;
+  }
+
+  /** The finished read of `key` begun less than `maxAgeMs` ago, if there is one (no read is started). */
+  private finishedRecentRead(key: string): { readonly value: JsonValue | null } | undefined {
+    const recent = this.recentReads.get(key);
+    if (recent?.finished === undefined || !isWithin(recent.readAt, this.clock.now().getTime(), this.maxAgeMs)) return undefined;
+    return recent.finished;
   }
 
   /**

@@ -131,6 +131,13 @@ test('a child logger with its own level or no options (as fastify makes one per 
   assert.deepEqual(lines.map((line) => [line.reqId, line.msg]), [['req-1', 'plain'], ['req-2', 'detailed']]);
 });
 
+test('flat child bindings (no objects) are still redacted by name, with their other values kept', () => {
+  const { logger, lines } = collectingLogger();
+  logger.child({ reqId: 'req-1', 'Client-Secret': 'flat-secret', attempt: 2, retried: true, missing: null }, {}).info('flat');
+  assert.equal(JSON.stringify(lines).includes('flat-secret'), false);
+  assert.deepEqual(lines[0], { ...lines[0], reqId: 'req-1', 'Client-Secret': REDACTED, attempt: 2, retried: true, missing: null });
+});
+
 test('objects interpolated into the message lose their secrets', () => {
   const { logger, lines } = collectingLogger();
   logger.info('calling %j', { url: 'http://cb.local', options: { headers: { Authorization: 'Bearer interpolated' } } });

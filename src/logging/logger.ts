@@ -1,6 +1,6 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from '../config/index.js';
-import { redactLogObject, redactSecrets, serializeErrorRedacted } from './redact.js';
+import { isSecretKey, redactLogObject, redactSecrets, serializeErrorRedacted } from './redact.js';
 
 /** Waymark's logger: pino, with secrets removed from every line. */
 export type Logger = PinoLogger;
@@ -53,12 +53,24 @@ function redactChildBindings(logger: Logger): void {
   const child: ChildMethod = function (this, bindings, childOptions) {
     // fastify passes `{}` when a route sets no level or serializers; pino has a quicker path without options.
     const effectiveOptions = childOptions === undefined || isEmpty(childOptions) ? undefined : childOptions;
-    return pinoChild.call(this, redactSecrets(bindings), effectiveOptions);
+    return pinoChild.call(this, holdsNothingToRedact(bindings) ? bindings : redactSecrets(bindings), effectiveOptions);
   };
   logger.child = child as unknown as Logger['child'];
   logger.setBindings = function (this: Logger, bindings: Bindings): void {
     pinoSetBindings.call(this, redactSecrets(bindings));
   };
+}
+
+/**
+ * True when no binding has a secret's name and none is an object (which could hold one deeper):
+ * such bindings, like fastify's `{ reqId }` for every request's logger, are passed on without the copy.
+ */
+function holdsNothingToRedact(bindings: Bindings): boolean {
+  for (const key in bindings) {
+    const value: unknown = bindings[key];
+    if ((typeof value === 'object' && value !== null) || isSecretKey(key)) return false;
+  }
+  return true;
 }
 
 function isEmpty(object: object): boolean {
