@@ -1,10 +1,14 @@
 /**
  * The service and store without HTTP: `WorkflowService.createInstance` N times, then
  * `executeCommand Submit` on each, 100 at a time (so the store group-commits), on a fresh SQLite
- * file with the bench scheme. Prints wall time and this process's CPU time per step; CPU per
- * step moves much less with other load on the machine than throughput does.
+ * file with the bench scheme. Prints wall time and CPU time per step: the whole process's and the
+ * main thread's (the engine, the reads, and the step's statements unless the SQLite writer thread
+ * runs them; /proc's 10 ms ticks, so use N ≥ 10,000). CPU per step moves much less with other load
+ * on the machine than throughput does.
  *
- *   npx tsx bench/service-steps.ts [N=5000] [--statements]
+ *   npx tsx bench/service-steps.ts [N=5000] [--statements] [--writer-thread]
+ *
+ * `--writer-thread` commits the steps on the SQLite writer thread (WAYMARK_SQLITE_WRITER_THREAD).
  *
  * `--statements` also times every SQL statement (by its text) through better-sqlite3, which
  * slows the run: use it to see where SQLite's share goes, not for the totals.
@@ -15,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { WorkflowService } from '../src/services/index.js';
+import { cpuSecondsOf } from './server-process.js';
 import { createSqliteStore } from '../src/store/index.js';
 import { BENCH_SCHEME_CODE } from './workspace.js';
 
@@ -47,7 +52,7 @@ if (timeStatements) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'waymark-service-steps-'));
-const store = await createSqliteStore({ dataDir });
+const store = await createSqliteStore({ dataDir, stepWriterThread: process.argv.includes('--writer-thread') });
 const workflow = new WorkflowService({ store });
 await workflow.saveScheme({ xml: readFileSync(new URL('./schemes/bench-approval.xml', import.meta.url), 'utf8') });
 const actor = { identityId: 'author', impersonatedIdentityId: null };
@@ -55,10 +60,13 @@ const actor = { identityId: 'author', impersonatedIdentityId: null };
 async function measure(label: string, ids: readonly string[], step: (id: string) => Promise<unknown>): Promise<void> {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const mainThreadBefore = cpuSecondsOf(process.pid, true);
   for (let start = 0; start < ids.length; start += 100) await Promise.all(ids.slice(start, start + 100).map(step));
   const cpu = process.cpuUsage(cpuBefore);
+  const mainThreadAfter = cpuSecondsOf(process.pid, true);
   const wallMs = performance.now() - started;
-  console.log(`${label}: ${ids.length} in ${wallMs.toFixed(0)} ms; CPU ${((cpu.user + cpu.system) / ids.length).toFixed(0)} µs each, wall ${((wallMs * 1000) / ids.length).toFixed(0)} µs each`);
+  const mainThread = mainThreadBefore === null || mainThreadAfter === null ? '' : `, main thread ${(((mainThreadAfter - mainThreadBefore) * 1e6) / ids.length).toFixed(0)} µs`;
+  console.log(`${label}: ${ids.length} in ${wallMs.toFixed(0)} ms; CPU ${((cpu.user + cpu.system) / ids.length).toFixed(0)} µs each${mainThread}, wall ${((wallMs * 1000) / ids.length).toFixed(0)} µs each`);
 }
 
 const ids = Array.from({ length: count }, () => randomUUID());
