@@ -247,12 +247,13 @@ export class WorkflowService {
     tenantId?: string | null;
   }): Promise<ProcessInstance> {
     this.requireRunning('createinstance');
-    // Only the id and version: the compiled definition comes from the cache.
-    const stored = await this.store.latestSchemeVersion(input.schemeCode);
-    if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
-    const scheme = await this.compiledScheme(stored.id);
     return this.familyLocks.run(input.processId, () => this.withOutbox(input.processId, async () => {
-      if (await this.store.getInstance(input.processId)) throw alreadyExists(input.processId);
+      // Under the lock, so a create of the same id that is still running is seen once it is
+      // stored. Only the scheme's id and version: the compiled definition comes from the cache.
+      const stored = await this.store.schemeForNewInstance(input.schemeCode, input.processId);
+      if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
+      const scheme = await this.compiledScheme(stored.id);
+      if (stored.instanceExists) throw alreadyExists(input.processId);
       const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
         processId: input.processId,
         schemeId: stored.id,

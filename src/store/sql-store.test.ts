@@ -37,6 +37,19 @@ function storeSuite(factory: StoreFactory): void {
   const openStore = (t: TestContext): Promise<Store> => factory.open(t);
 
   describe('schemes', () => {
+    it('reads the latest version of a code with whether a new instance id is taken, in one answer', async (t) => {
+      const store = await openStore(t);
+      assert.equal(await store.schemeForNewInstance('Vacation', 'p1'), null);
+      await store.saveScheme(fakeScheme('Vacation'), null, NOW);
+      const latest = await store.saveScheme(fakeScheme('Vacation'), null, NOW);
+      await store.saveScheme(fakeScheme('Expense'), null, NOW);
+      assert.deepEqual(await store.schemeForNewInstance('Vacation', 'p1'), { id: latest.id, version: 2, instanceExists: false });
+      await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
+      assert.deepEqual(await store.schemeForNewInstance('Vacation', 'p1'), { id: latest.id, version: 2, instanceExists: true });
+      assert.deepEqual(await store.schemeForNewInstance('Vacation', 'p2'), { id: latest.id, version: 2, instanceExists: false });
+      assert.equal(await store.schemeForNewInstance('Nope', 'p1'), null);
+    });
+
     it('numbers the versions of a code and reads the latest or a given one', async (t) => {
       const store = await openStore(t);
       const first = await store.saveScheme(fakeScheme('Vacation', ['hr']), '<Process/>', NOW);

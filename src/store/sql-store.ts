@@ -165,11 +165,16 @@ export class SqlStore implements Store {
     return row ? schemeFromRow(row) : null;
   }
 
-  async latestSchemeVersion(code: string): Promise<{ readonly id: string; readonly version: number } | null> {
-    const [row] = await this.dialect.direct.read(
-      rowsOf('select "id", "version" from "schemes" where "code" = ? order by "version" desc limit 1', [code]),
-    );
-    return row === undefined ? null : { id: row.id as string, version: Number(row.version) };
+  async schemeForNewInstance(code: string, processId: string): Promise<{ readonly id: string; readonly version: number; readonly instanceExists: boolean } | null> {
+    // One statement, not two: outside a transaction every SQLite statement first takes the
+    // database's read locks, which costs more than either lookup.
+    const [row] = await this.dialect.direct.read(rowsOf(
+      'select "id", "version", exists (select 1 from "instances" where "id" = ?) as "instance_exists" from "schemes" where "code" = ? order by "version" desc limit 1',
+      [processId, code],
+    ));
+    if (row === undefined) return null;
+    // PostgreSQL answers a boolean, SQLite 1 or 0.
+    return { id: row.id as string, version: Number(row.version), instanceExists: row.instance_exists === true || row.instance_exists === 1 };
   }
 
   async listSchemes(): Promise<readonly StoredScheme[]> {

@@ -158,8 +158,12 @@ export interface Store extends LogRecords, FormRecords {
   getScheme(id: string): Promise<StoredScheme | null>;
   /** The latest version, or a given one. */
   getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null>;
-  /** Id and version of the latest version of `code`, without its definition; null when there is none. */
-  latestSchemeVersion(code: string): Promise<{ readonly id: string; readonly version: number } | null>;
+  /**
+   * What creating the instance `processId` of `code` needs, in one statement: the id and number of
+   * the latest version of `code` (without its definition), and whether an instance `processId`
+   * exists already; null when `code` has no version.
+   */
+  schemeForNewInstance(code: string, processId: string): Promise<{ readonly id: string; readonly version: number; readonly instanceExists: boolean } | null>;
   listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
   listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
   /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */

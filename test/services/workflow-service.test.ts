@@ -115,8 +115,9 @@ test('a role given to a user takes effect on the next command check', async (t) 
   assert.deepEqual((await workflow.getAvailableCommands({ processId: PROCESS, actor: bob })).map((c) => c.name).sort(), ['Approve', 'Reject']);
 });
 
-test('a duplicate processId is refused and the first instance is unchanged', async (t) => {
-  const { workflow } = await setUp(t);
+test('a duplicate processId is refused before the scheme runs, and the first instance is unchanged', async (t) => {
+  const backups: string[] = [];
+  const { workflow } = await setUp(t, fakeCallbackServer(backups));
   await workflow.saveScheme({ xml: vacationXml });
   await workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [] });
   await assert.rejects(
@@ -124,6 +125,29 @@ test('a duplicate processId is refused and the first instance is unchanged', asy
     (e) => isWaymarkError(e, 'WM_INSTANCE_EXISTS'),
   );
   assert.equal((await workflow.getInstance(PROCESS)).parameters.Sum, 100);
+  assert.deepEqual(backups, ['JsonBackup:StartBackup'], 'the refused create ran none of the scheme\'s actions');
+});
+
+test('two creates of one processId at once: one instance, the other refused before the scheme runs', async (t) => {
+  const backups: string[] = [];
+  const { workflow } = await setUp(t, fakeCallbackServer(backups));
+  await workflow.saveScheme({ xml: vacationXml });
+  const results = await Promise.allSettled([john, margo].map((actor) => workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor, parameters: [] })));
+  assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected']);
+  assert.ok(isWaymarkError((results[1] as PromiseRejectedResult).reason, 'WM_INSTANCE_EXISTS'));
+  assert.deepEqual(backups, ['JsonBackup:StartBackup']);
+});
+
+test('a create of an unknown scheme is refused as such, even under an id that exists', async (t) => {
+  const { workflow } = await setUp(t);
+  await workflow.saveScheme({ xml: vacationXml });
+  await workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [] });
+  for (const processId of [PROCESS, '22222222-2222-4222-8222-222222222222']) {
+    await assert.rejects(
+      workflow.createInstance({ processId, schemeCode: 'NoSuchScheme', actor: john, parameters: [] }),
+      (e) => isWaymarkError(e, 'WM_SCHEME_NOT_FOUND'),
+    );
+  }
 });
 
 test('concurrent commands on one instance queue: exactly one transition from the state', async (t) => {
