@@ -696,8 +696,9 @@ export class WorkflowService {
 
   /**
    * Loads the family under its lock, runs `work`, and releases. The lock is the root's, so the
-   * root id must be known before the family is read: when it is remembered, the family is read
-   * under the remembered root's lock and used only if that is still its root; otherwise (or when
+   * root id must be known before the family is read: when it is remembered, the remembered root's
+   * family is read under its lock (by the root's id: one statement, where a subprocess's id takes
+   * a second for its root) and used only if the instance is still a member; otherwise (or when
    * not remembered) the instance is read first to learn it. Either way the scope is checked on
    * the instance as loaded under the lock.
    */
@@ -709,7 +710,7 @@ export class WorkflowService {
     const rememberedRoot = this.rootIds.get(processId);
     if (rememberedRoot !== undefined) {
       const done = await this.familyLocks.run(rememberedRoot, () => this.withOutbox(rememberedRoot, async () => {
-        const stored = await this.store.loadFamily(processId);
+        const stored = await this.store.loadFamily(rememberedRoot);
         const loaded = stored?.instances.find((member) => member.id === processId);
         // Gone, or deleted and created again in another family: this is not its lock.
         if (loaded === undefined || loaded.rootProcessId !== rememberedRoot) return null;

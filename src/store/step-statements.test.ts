@@ -2,7 +2,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import type { InboxItem } from '../engine/types.js';
+import type { InboxItem, ProcessInstance } from '../engine/types.js';
 import { runProgram, runProgramSync, type SqlStatement, type StatementResult } from './direct-sql.js';
 import { migrateToLatest } from './migrations.js';
 import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql, StatementCache } from './sqlite-connection.js';
@@ -130,26 +130,32 @@ describe('step programs', () => {
     assert.equal(statements[1]!.parameters[1], 1, 'history starts at order 1');
   });
 
-  it('a family read asks for timers only when one of its instances has any', () => {
-    const row = (id: string, hasTimers: boolean | number) => ({ ...instanceColumns(fakeInstance({ id })), revision: 1, has_timers: hasTimers });
-    const read = (rows: Record<string, unknown>[]) => {
-      const statements: string[] = [];
-      const families = runProgramSync(familiesProgram(rows.map((r) => r.id as string)), (statement) => {
-        const table = statement.text.includes('from "instances"') ? 'instances' : 'timers';
-        statements.push(table);
-        return { rows: table === 'instances' ? rows : [{ process_id: 'p2', name: 'T', due_at: 'x' }], changes: 0 };
-      });
-      return { statements, families };
-    };
-    const without = read([row('p1', 0)]);
-    assert.deepEqual(without.statements, ['instances']);
-    assert.deepEqual(without.families.get('p1')?.timers, []);
-    // SQLite answers 1 or 0, PostgreSQL a boolean.
-    for (const hasTimers of [1, true]) {
-      const withTimers = read([row('p1', 0), row('p2', hasTimers)]);
-      assert.deepEqual(withTimers.statements, ['instances', 'timers']);
-      assert.deepEqual(withTimers.families.get('p2')?.timers, [{ processId: 'p2', name: 'T', dueAt: 'x' }]);
-    }
+  it('a family read is one statement, timers joined: an instance with two timers is one instance', () => {
+    const row = (id: string, timer: { name: string; dueAt: string } | null, parts: Partial<ProcessInstance> = {}) => ({
+      ...instanceColumns(fakeInstance({ id, ...parts })),
+      revision: 1,
+      timer_name: timer?.name ?? null,
+      timer_due_at: timer?.dueAt ?? null,
+    });
+    const statements: string[] = [];
+    const families = runProgramSync(familiesProgram(['p1', 'p2']), (statement) => {
+      statements.push(statement.text);
+      return { rows: [row('p1', null), row('p2', { name: 'Late', dueAt: 'y' }), row('p2', { name: 'Early', dueAt: 'x' })], changes: 0 };
+    });
+    assert.equal(statements.length, 1);
+    assert.deepEqual(families.get('p1'), { instances: [fakeInstance({ id: 'p1', revision: 1 })], timers: [] });
+    assert.deepEqual(families.get('p2')?.instances.map((instance) => instance.id), ['p2']);
+    assert.deepEqual(families.get('p2')?.timers, [{ processId: 'p2', name: 'Early', dueAt: 'x' }, { processId: 'p2', name: 'Late', dueAt: 'y' }], 'by due time');
+  });
+
+  it('a given subprocess read again with its root\'s family keeps its timers once', () => {
+    const sub = { ...instanceColumns(fakeInstance({ id: 's1', parentProcessId: 'r1', rootProcessId: 'r1' })), revision: 1, timer_name: 'T', timer_due_at: 'x' };
+    const root = { ...instanceColumns(fakeInstance({ id: 'r1' })), revision: 1, timer_name: null, timer_due_at: null };
+    const answers = [[sub], [root, sub]];
+    const families = runProgramSync(familiesProgram(['s1']), () => ({ rows: answers.shift()!, changes: 0 }));
+    assert.equal(answers.length, 0, 'the root\'s family was read in a second statement');
+    assert.deepEqual(families.get('s1')?.instances.map((instance) => instance.id), ['r1', 's1']);
+    assert.deepEqual(families.get('s1')?.timers, [{ processId: 's1', name: 'T', dueAt: 'x' }]);
   });
 
   it('refuses a step that gives one instance two inbox items of one identity', () => {

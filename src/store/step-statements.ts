@@ -5,7 +5,7 @@
 import { WaymarkError } from '../errors/index.js';
 import type { ArmedTimer, InboxItem, OutboxItem, ProcessInstance } from '../engine/types.js';
 import { placeholders as buildPlaceholders, type SqlProgram, type SqlValue } from './direct-sql.js';
-import { historyColumns, instanceColumns, instanceFromRow, timerFromRow } from './rows.js';
+import { historyColumns, instanceColumns, instanceFromRow } from './rows.js';
 import type { StepWrite, StoredFamily } from './store.js';
 import type { InstancesTable } from './tables.js';
 
@@ -363,29 +363,41 @@ export function* instanceProgram(id: string): SqlProgram<ProcessInstance | null>
 /**
  * The families of the instances `ids` (each family its root first, then its subprocesses by
  * creation) with their timers, keyed by each given id; an id that does not exist, or a
- * subprocess whose root is gone, has none. Given roots bring their subprocesses in the same
- * query; the roots of given subprocesses are read in a second one. Each instance row says whether
- * the instance has timers, so their query runs only for families that have some: outside a
- * transaction every SQLite statement first takes the database's read locks, which costs more
- * than such a query's own work.
+ * subprocess whose root is gone, has none. Given roots bring their subprocesses, and every
+ * instance its timers (joined: one row per timer), in one statement; only the roots of given
+ * subprocesses take a second one. Outside a transaction every SQLite statement first takes the
+ * database's read locks, which costs more than reading an instance row again for its second
+ * timer; a family read under its root's id (as commands do once the root is known) is one
+ * statement.
  */
 export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap<string, StoredFamily>> {
   const wanted = [...new Set(ids)];
   const byId = new Map<string, ProcessInstance>();
-  const withTimers = new Set<string>();
+  const timersOf = new Map<string, ArmedTimer[]>();
   function* read(batchIds: readonly string[]): SqlProgram<void> {
     for (const batch of chunks(batchIds, MAX_PARAMETERS_PER_STATEMENT / 2)) {
       const list = placeholders(batch.length);
       // Subprocesses through their partial index (without `parent_process_id is not null` the
       // term could not use it, and would scan every instance).
       const { rows } = yield {
-        text: `select "instances".*, exists (select 1 from "timers" where "timers"."process_id" = "instances"."id") as "has_timers" from "instances" where "id" in ${list} or ("root_process_id" in ${list} and "parent_process_id" is not null)`,
+        text: `select "instances".*, "timers"."name" as "timer_name", "timers"."due_at" as "timer_due_at" from "instances" left join "timers" on "timers"."process_id" = "instances"."id" where "instances"."id" in ${list} or ("instances"."root_process_id" in ${list} and "instances"."parent_process_id" is not null)`,
         parameters: [...batch, ...batch],
       };
+      // Instances this statement read: one read by an earlier statement (a given subprocess, read
+      // again with its root's family) already has its timers.
+      const readNow = new Set<string>();
       for (const row of rows) {
-        byId.set(row.id as string, instanceFromRow(row as unknown as InstancesTable));
-        // PostgreSQL answers a boolean, SQLite 1 or 0.
-        if (row.has_timers === true || row.has_timers === 1) withTimers.add(row.id as string);
+        const id = row.id as string;
+        if (!readNow.has(id)) {
+          if (byId.has(id)) continue;
+          readNow.add(id);
+          byId.set(id, instanceFromRow(row as unknown as InstancesTable));
+        }
+        if (row.timer_name !== null) {
+          const timers = timersOf.get(id) ?? [];
+          timers.push({ processId: id, name: row.timer_name as string, dueAt: row.timer_due_at as string });
+          timersOf.set(id, timers);
+        }
       }
     }
   }
@@ -397,31 +409,21 @@ export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap
   if (rootsOfSubprocesses.length > 0) yield* read(rootsOfSubprocesses);
 
   const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
-  const members = new Map<string, ProcessInstance[]>();
+  const families = new Map<string, { instances: ProcessInstance[]; timers: ArmedTimer[] }>();
   const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
   for (const instance of ordered) {
     const rootId = rootIdOf(instance);
     if (!byId.has(rootId)) continue;
-    const list = members.get(rootId) ?? [];
-    if (instance.id === rootId) list.unshift(instance);
-    else list.push(instance);
-    members.set(rootId, list);
+    let family = families.get(rootId);
+    if (family === undefined) families.set(rootId, (family = { instances: [], timers: [] }));
+    if (instance.id === rootId) family.instances.unshift(instance);
+    else family.instances.push(instance);
+    family.timers.push(...(timersOf.get(instance.id) ?? []));
   }
-  const timers = new Map<string, ArmedTimer[]>();
-  const memberIds = [...members.values()].flatMap((list) => list.map((instance) => instance.id)).filter((id) => withTimers.has(id));
-  for (const batch of chunks(memberIds, MAX_PARAMETERS_PER_STATEMENT)) {
-    const { rows } = yield {
-      text: `select "process_id", "name", "due_at" from "timers" where "process_id" in ${placeholders(batch.length)} order by "due_at", "process_id", "name"`,
-      parameters: batch,
-    };
-    for (const row of rows) {
-      const timer = timerFromRow(row as never);
-      const rootId = rootIdOf(byId.get(timer.processId)!);
-      timers.set(rootId, [...(timers.get(rootId) ?? []), timer]);
-    }
+  // The order the timers query had: by due time, then instance and name.
+  for (const { timers } of families.values()) {
+    if (timers.length > 1) timers.sort((a, b) => compareText(a.dueAt, b.dueAt) || compareText(a.processId, b.processId) || compareText(a.name, b.name));
   }
-  const families = new Map<string, StoredFamily>();
-  for (const [rootId, instances] of members) families.set(rootId, { instances, timers: timers.get(rootId) ?? [] });
   const result = new Map<string, StoredFamily>();
   for (const id of wanted) {
     const instance = byId.get(id);

@@ -51,9 +51,10 @@ const FORK_XML = `<Process Name="Fork">
   </Transitions>
 </Process>`;
 
-/** Counts the instance and family reads. */
+/** Counts the instance and family reads, and notes the ids the families were read by. */
 function countingStore(store: Store) {
   const reads = { getInstance: 0, loadFamily: 0 };
+  const familyReadIds: unknown[] = [];
   const proxy = new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -62,6 +63,7 @@ function countingStore(store: Store) {
       if (property !== 'getInstance' && property !== 'loadFamily') return method;
       return (...args: unknown[]) => {
         reads[property] += 1;
+        if (property === 'loadFamily') familyReadIds.push(args[0]);
         return method(...args);
       };
     },
@@ -72,7 +74,7 @@ function countingStore(store: Store) {
     reads.loadFamily = 0;
     return taken;
   };
-  return { store: proxy, take };
+  return { store: proxy, take, familyReadIds };
 }
 
 /** An outbox that notes, for each stored step, its family and the families a call was running for at that moment. */
@@ -107,7 +109,7 @@ async function setUp(t: TestContext, options: { rootIdCacheLimit?: number } = {}
   const subprocessIds: string[] = [];
   const otherNode = new WorkflowService({ store: raw, clock, newId: () => subprocessIds.shift() ?? randomUUID() });
   for (const xml of [LOOP_XML, FORK_XML]) await service.saveScheme({ xml });
-  return { raw, service, otherNode, subprocessIds, reads: counting.take, steps: recording.steps };
+  return { raw, service, otherNode, subprocessIds, reads: counting.take, familyReadIds: counting.familyReadIds, steps: recording.steps };
 }
 
 const poke = (service: WorkflowService, processId: string, tenantId?: string) =>
@@ -136,15 +138,17 @@ describe('WorkflowService: remembered family roots', () => {
   });
 
   it('a subprocess id is remembered with its root: the command runs under the root family', async (t) => {
-    const { raw, service, reads, steps } = await setUp(t);
+    const { raw, service, reads, familyReadIds, steps } = await setUp(t);
     await service.createInstance({ processId: 'fork-1', schemeCode: 'Fork', actor, parameters: [] });
     const [root, subprocess] = await raw.getProcessFamily('fork-1');
     assert.equal(root?.activityName, 'Waiting');
     assert.equal(subprocess?.activityName, 'Branch');
     reads();
     steps.length = 0;
+    familyReadIds.length = 0;
     await poke(service, subprocess!.id);
     assert.deepEqual(reads(), { getInstance: 0, loadFamily: 1 });
+    assert.deepEqual(familyReadIds, ['fork-1'], "the family is read by its root's id (one statement; a subprocess's id takes two)");
     assert.deepEqual(steps, [{ family: 'fork-1', runningFor: ['fork-1'] }]);
   });
 
