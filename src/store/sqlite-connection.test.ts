@@ -65,6 +65,22 @@ describe('the SQLite connection shared by kysely and direct SQL', () => {
     assert.deepEqual(await direct.read(rowsOf('select name from items', [])), [{ name: 'a' }]);
   });
 
+  it('a direct read answers rows keyed by column, and leaves a statement kysely shares answering objects too', async (t) => {
+    const { db, direct } = openConnection();
+    t.after(() => db.destroy());
+    await sql`create table items (name text not null, size integer)`.execute(db);
+    await direct.writeEach([function* () {
+      yield { text: 'insert into items (name, size) values (?, ?), (?, ?)', parameters: ['a', 1, 'b', null] };
+    }]);
+    const repeated = 'select name, size, name || ? as name from items order by name';
+    assert.deepEqual(await direct.read(rowsOf(repeated, ['!'])), [{ name: 'a!', size: 1 }, { name: 'b!', size: null }], 'the last of a repeated name wins');
+    assert.deepEqual(await direct.read(rowsOf('select name from items where size = ?', [2])), []);
+    // kysely prepares the same text from the shared statement cache.
+    const shared = 'select name from items order by name';
+    assert.deepEqual(await direct.read(rowsOf(shared, [])), [{ name: 'a' }, { name: 'b' }]);
+    assert.deepEqual((await sql.raw<{ name: string }>(shared).execute(db)).rows, [{ name: 'a' }, { name: 'b' }]);
+  });
+
   it('writeEach rolls back only the program that failed; alone, a failing program writes nothing', async (t) => {
     const { db, direct } = openConnection();
     t.after(() => db.destroy());
