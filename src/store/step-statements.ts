@@ -374,41 +374,14 @@ export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap
   const wanted = [...new Set(ids)];
   const byId = new Map<string, ProcessInstance>();
   const timersOf = new Map<string, ArmedTimer[]>();
-  function* read(batchIds: readonly string[]): SqlProgram<void> {
-    for (const batch of chunks(batchIds, MAX_PARAMETERS_PER_STATEMENT / 2)) {
-      const list = placeholders(batch.length);
-      // Subprocesses through their partial index (without `parent_process_id is not null` the
-      // term could not use it, and would scan every instance).
-      const { rows } = yield {
-        text: `select "instances".*, "timers"."name" as "timer_name", "timers"."due_at" as "timer_due_at" from "instances" left join "timers" on "timers"."process_id" = "instances"."id" where "instances"."id" in ${list} or ("instances"."root_process_id" in ${list} and "instances"."parent_process_id" is not null)`,
-        parameters: [...batch, ...batch],
-      };
-      // Instances this statement read: one read by an earlier statement (a given subprocess, read
-      // again with its root's family) already has its timers.
-      const readNow = new Set<string>();
-      for (const row of rows) {
-        const id = row.id as string;
-        if (!readNow.has(id)) {
-          if (byId.has(id)) continue;
-          readNow.add(id);
-          byId.set(id, instanceFromRow(row as unknown as InstancesTable));
-        }
-        if (row.timer_name !== null) {
-          const timers = timersOf.get(id) ?? [];
-          timers.push({ processId: id, name: row.timer_name as string, dueAt: row.timer_due_at as string });
-          timersOf.set(id, timers);
-        }
-      }
-    }
-  }
-  yield* read(wanted);
-  const rootsOfSubprocesses = [...new Set(wanted.flatMap((id) => {
+  yield* readFamilyRows(wanted, byId, timersOf);
+  const rootsOfSubprocesses = new Set<string>();
+  for (const id of wanted) {
     const instance = byId.get(id);
-    return instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId) ? [instance.rootProcessId] : [];
-  }))];
-  if (rootsOfSubprocesses.length > 0) yield* read(rootsOfSubprocesses);
+    if (instance !== undefined && instance.parentProcessId !== null && !byId.has(instance.rootProcessId)) rootsOfSubprocesses.add(instance.rootProcessId);
+  }
+  if (rootsOfSubprocesses.size > 0) yield* readFamilyRows([...rootsOfSubprocesses], byId, timersOf);
 
-  const rootIdOf = (instance: ProcessInstance): string => (instance.parentProcessId === null ? instance.id : instance.rootProcessId);
   const families = new Map<string, { instances: ProcessInstance[]; timers: ArmedTimer[] }>();
   const ordered = [...byId.values()].sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.id, b.id));
   for (const instance of ordered) {
@@ -418,7 +391,8 @@ export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap
     if (family === undefined) families.set(rootId, (family = { instances: [], timers: [] }));
     if (instance.id === rootId) family.instances.unshift(instance);
     else family.instances.push(instance);
-    family.timers.push(...(timersOf.get(instance.id) ?? []));
+    const timers = timersOf.get(instance.id);
+    if (timers !== undefined) family.timers.push(...timers);
   }
   // The order the timers query had: by due time, then instance and name.
   for (const { timers } of families.values()) {
@@ -431,6 +405,54 @@ export function* familiesProgram(ids: readonly string[]): SqlProgram<ReadonlyMap
     if (family !== undefined) result.set(id, family);
   }
   return result;
+}
+
+function rootIdOf(instance: ProcessInstance): string {
+  return instance.parentProcessId === null ? instance.id : instance.rootProcessId;
+}
+
+/**
+ * Reads the instances `ids` with their subprocesses into `byId`, and their timers into
+ * `timersOf`. An instance already in `byId` (a given subprocess, read again with its root's
+ * family) is skipped: it has its timers.
+ */
+function* readFamilyRows(ids: readonly string[], byId: Map<string, ProcessInstance>, timersOf: Map<string, ArmedTimer[]>): SqlProgram<void> {
+  for (const batch of chunks(ids, MAX_PARAMETERS_PER_STATEMENT / 2)) {
+    const { rows } = yield { text: familyReadText(batch.length), parameters: [...batch, ...batch] };
+    // Instances this statement read (one row per timer).
+    const readNow = new Set<string>();
+    for (const row of rows) {
+      const id = row.id as string;
+      if (!readNow.has(id)) {
+        if (byId.has(id)) continue;
+        readNow.add(id);
+        byId.set(id, instanceFromRow(row as unknown as InstancesTable));
+      }
+      if (row.timer_name !== null) {
+        const timers = timersOf.get(id);
+        const timer: ArmedTimer = { processId: id, name: row.timer_name as string, dueAt: row.timer_due_at as string };
+        if (timers === undefined) timersOf.set(id, [timer]);
+        else timers.push(timer);
+      }
+    }
+  }
+}
+
+const familyReadTexts: string[] = [];
+
+/**
+ * The family read of `count` ids: the instances and the subprocesses of roots among them, each
+ * with its timers (one row per timer). Built once per count, like the placeholder lists.
+ */
+function familyReadText(count: number): string {
+  const build = (): string => {
+    const list = placeholders(count);
+    // Subprocesses through their partial index (without `parent_process_id is not null` the
+    // term could not use it, and would scan every instance).
+    return `select "instances".*, "timers"."name" as "timer_name", "timers"."due_at" as "timer_due_at" from "instances" left join "timers" on "timers"."process_id" = "instances"."id" where "instances"."id" in ${list} or ("instances"."root_process_id" in ${list} and "instances"."parent_process_id" is not null)`;
+  };
+  if (count > KEPT_PLACEHOLDER_LISTS) return build();
+  return (familyReadTexts[count] ??= build());
 }
 
 /** Orders text by code point, as SQLite and PostgreSQL with C collation do (not by locale). */
