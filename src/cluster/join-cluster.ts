@@ -30,7 +30,7 @@ export function clusterRuntimeTimings(nodeTimeoutMs: number = DEFAULT_NODE_TIMEO
 /** Starts the node; call `bindRuntime` once the service and runtime exist. */
 export async function joinCluster(options: JoinClusterOptions): Promise<{
   readonly node: ClusterNode;
-  /** Wraps the store so this node's changes are announced to the others. */
+  /** Wraps the store so this node's changes are announced to the others (a node alone keeps it as it is). */
   readonly announcing: (store: Store) => Store;
   /** Reports the service's runtime switch and wakes the runtime when another node is lost. */
   readonly bindRuntime: (service: WorkflowService, runtime: WorkflowRuntime) => void;
@@ -50,7 +50,8 @@ export async function joinCluster(options: JoinClusterOptions): Promise<{
   });
   return {
     node,
-    announcing: (store) => notifyingStore(store, node.notifier),
+    // A node alone on its database (SQLite) has no one to announce to.
+    announcing: (store) => (options.databaseUrl === null ? store : notifyingStore(store, node.notifier)),
     bindRuntime: (boundService, boundRuntime) => {
       service = boundService;
       runtime = boundRuntime;

@@ -18,19 +18,29 @@ const ANNOUNCED_WRITES: Partial<Record<keyof Store, { kind: Published; key: (arg
   deleteScheme: { kind: 'schemes', key: (args) => args[0] as string },
 };
 
-/** Wraps `store` so its announced writes are published after they succeed. */
+/**
+ * Wraps `store` so its announced writes are published after they succeed. Each method's wrapper
+ * is made once, on its first access: the store's methods are read a few times per request.
+ */
 export function notifyingStore(store: Store, notifier: ChangeNotifier): Store {
+  const wrappers = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      const made = wrappers.get(property);
+      if (made !== undefined) return made;
       const announced = ANNOUNCED_WRITES[property as keyof Store];
-      if (announced === undefined) return (value as (...args: unknown[]) => unknown).bind(target);
-      return async (...args: unknown[]) => {
-        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        await notifier.publish(announced.kind, announced.key(args));
-        return result;
-      };
+      const wrapper =
+        announced === undefined
+          ? (value as (...args: unknown[]) => unknown).bind(target)
+          : async (...args: unknown[]) => {
+              const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              await notifier.publish(announced.kind, announced.key(args));
+              return result;
+            };
+      wrappers.set(property, wrapper);
+      return wrapper;
     },
   });
 }

@@ -71,10 +71,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await baseStore.close();
     throw error;
   }
-  // A node alone on its database (SQLite) has no one to announce changes to, so it keeps the store
-  // as it is: the announcing wrapper is a Proxy that binds every method on every access, a few
-  // times per request on the hot path.
-  const store = config.databaseUrl === null ? baseStore : cluster.announcing(baseStore);
+  const store = cluster.announcing(baseStore);
   let app: FastifyInstance;
   let url: string;
   let runtime: WorkflowRuntime;

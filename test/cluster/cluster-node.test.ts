@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterNode, nodeTimeoutFromEnvironment, notifyingStore, type Change, type NodeRecord } from '../../src/cluster/index.js';
+import { ClusterNode, joinCluster, nodeTimeoutFromEnvironment, notifyingStore, type Change, type NodeRecord } from '../../src/cluster/index.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { createAccessControl } from '../../src/access/access-control.js';
 import { SettingsService } from '../../src/access/settings-service.js';
 import { capturingLogger } from '../../src/access/testing.js';
@@ -71,6 +72,19 @@ describe('node registry', () => {
     await node.heartbeat();
     await node.notifier.publish('settings', 'x');
     await node.stop();
+  });
+
+  it('on SQLite the store is not wrapped (nothing to announce); on PostgreSQL each method is wrapped once', async (t) => {
+    const store = await createSqliteStore({ filename: ':memory:' });
+    t.after(() => store.close());
+    const alone = await joinCluster({ databaseUrl: null, clock: new ManualClock() });
+    t.after(() => alone.node.stop());
+    assert.equal(alone.announcing(store), store);
+
+    const wrapped = notifyingStore(store, alone.node.notifier);
+    assert.equal(wrapped.getInstance, wrapped.getInstance, 'a plain method, bound once');
+    assert.equal(wrapped.setSetting, wrapped.setSetting, 'an announced write, wrapped once');
+    assert.notEqual(wrapped.setSetting, store.setSetting);
   });
 
   it('reads WAYMARK_NODE_TIMEOUT_MS, refusing nonsense', () => {
