@@ -84,3 +84,35 @@ test('an evenly paced load counts a server error as a failed request', async (t)
   assert.equal(figures.failed, 3);
   assert.equal(figures.firstFailure, '500 boom');
 });
+
+test('an evenly paced load sends its warm-up first and leaves it out of the latency, not out of the failures', async (t) => {
+  let answered = 0;
+  // The first answer fails: it falls in the warm-up, and still counts as a failed request.
+  const server = await startServer(() => (answered++ === 0 ? { status: 500, body: 'cold' } : { status: 200, body: '{"success":true}' }));
+  t.after(server.close);
+  const figures = await runLoad(
+    {
+      baseUrl: server.url,
+      connections: 2,
+      pipelining: 1,
+      durationSeconds: 0.2,
+      warmupSeconds: 0.1,
+      maxRequests: 1000,
+      overallRate: 100,
+      pacing: 'even',
+      label: 'test',
+      requests: [{ method: 'GET', next: () => ({ path: '/x' }) }],
+    },
+    quiet,
+  );
+  // 10 warm-up requests (0.1 s at 100/s), then the 20 measured ones.
+  assert.equal(server.seen.length, 30);
+  assert.equal(figures.requests, 30);
+  assert.equal(figures.failed, 1);
+  assert.equal(figures.firstFailure, '500 cold');
+  assert.equal(figures.succeeded, 29);
+  assert.equal(figures.warmupLatency?.count, 9);
+  assert.equal(figures.latency.count, 20);
+  assert.equal(figures.sendLag?.count, 20);
+  assert.equal(figures.latencyFromDue?.count, 20);
+});

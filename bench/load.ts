@@ -39,6 +39,12 @@ export interface LoadPlan extends LoadShape {
    */
   readonly requests: readonly LoadRequest[];
   readonly label: string;
+  /**
+   * Evenly paced loads: seconds sent first at the same rate on the same connections and left
+   * out of the latency figures (a fresh server's first second runs unoptimised code and opens
+   * its connections). Failures in it still count. Reported apart as `warmupLatency`.
+   */
+  readonly warmupSeconds?: number;
   /** The server's process id, to measure its CPU time per response. */
   readonly serverPid?: number;
 }
@@ -72,6 +78,8 @@ export interface LoadFigures {
   readonly sendLag?: Percentiles;
   /** Evenly paced loads: latency counted from the due moment instead (send lag included). */
   readonly latencyFromDue?: Percentiles;
+  /** Evenly paced loads with `warmupSeconds`: the latency of the warm-up requests, left out of `latency`. */
+  readonly warmupLatency?: Percentiles;
 }
 
 /** Throws unless `url` points at the loopback interface: load is never sent elsewhere. */
@@ -192,22 +200,29 @@ const PACED_TIMEOUT_MS = 10_000;
  * Requests cycle through `plan.requests` with a fresh context per pass.
  */
 function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, progress: Progress): Promise<LoadFigures> {
-  const total = Math.min(plan.maxRequests, Math.ceil(plan.overallRate * plan.durationSeconds));
+  const warmup = Math.ceil(plan.overallRate * (plan.warmupSeconds ?? 0));
+  const measured = Math.min(plan.maxRequests, Math.ceil(plan.overallRate * plan.durationSeconds));
+  const total = warmup + measured;
   const intervalMs = 1000 / plan.overallRate;
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
   const target = new URL(plan.baseUrl);
   const samples: number[] = [];
   const sendLags: number[] = [];
   const fromDue: number[] = [];
+  const warmupSamples: number[] = [];
   let succeeded = 0;
   let failed = 0;
   let answered = 0;
   let sent = 0;
   let firstFailure: string | null = null;
   let context: Record<string, unknown> = {};
-  const serverCpuPerResponse = serverCpuMeter(plan.serverPid);
-  const serverMainThreadCpuPerResponse = serverCpuMeter(plan.serverPid, true);
+  let serverCpuPerResponse = serverCpuMeter(plan.serverPid);
+  let serverMainThreadCpuPerResponse = serverCpuMeter(plan.serverPid, true);
   const started = performance.now();
+  // When the first measured request was sent: the rate and CPU figures cover the measured part.
+  let measuredFrom = started;
+  let answeredInWarmup = 0;
+  let succeededInWarmup = 0;
 
   return new Promise((resolve) => {
     let finished = false;
@@ -218,28 +233,35 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
       clearTimeout(pacer);
       clearTimeout(deadline);
       agent.destroy();
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (performance.now() - measuredFrom) / 1000;
+      const measuredAnswers = answered - answeredInWarmup;
       resolve({
         requests: sent,
         succeeded,
         failed: failed + (sent - answered),
         seconds,
-        perSecond: succeeded / seconds,
+        perSecond: (succeeded - succeededInWarmup) / seconds,
         latency: percentilesOf(samples),
         firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
-        serverCpuMsPerResponse: serverCpuPerResponse(succeeded + failed),
-        serverMainThreadCpuMsPerResponse: serverMainThreadCpuPerResponse(succeeded + failed),
+        serverCpuMsPerResponse: serverCpuPerResponse(measuredAnswers),
+        serverMainThreadCpuMsPerResponse: serverMainThreadCpuPerResponse(measuredAnswers),
         sendLag: percentilesOf(sendLags),
         latencyFromDue: percentilesOf(fromDue),
+        ...(warmup > 0 ? { warmupLatency: percentilesOf(warmupSamples) } : {}),
       });
     };
-    const settle = (dueAt: number, sentAt: number, ok: boolean, failure: string | null): void => {
+    const settle = (index: number, dueAt: number, sentAt: number, ok: boolean, failure: string | null): void => {
       if (finished) return;
       answered++;
+      if (index < warmup) answeredInWarmup++;
       if (ok) {
         succeeded++;
         const now = performance.now();
-        if (samples.length < SAMPLE_LIMIT) {
+        if (index < warmup) {
+          succeededInWarmup++;
+          warmupSamples.push(now - sentAt);
+        }
+        else if (samples.length < SAMPLE_LIMIT) {
           samples.push(now - sentAt);
           fromDue.push(now - dueAt);
         }
@@ -252,7 +274,12 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
     const send = (index: number): void => {
       const dueAt = started + index * intervalMs;
       const sentAt = performance.now();
-      if (sendLags.length < SAMPLE_LIMIT) sendLags.push(sentAt - dueAt);
+      if (index === warmup && warmup > 0) {
+        measuredFrom = sentAt;
+        serverCpuPerResponse = serverCpuMeter(plan.serverPid);
+        serverMainThreadCpuPerResponse = serverCpuMeter(plan.serverPid, true);
+      }
+      if (index >= warmup && sendLags.length < SAMPLE_LIMIT) sendLags.push(sentAt - dueAt);
       const request = plan.requests[index % plan.requests.length]!;
       if (index % plan.requests.length === 0) context = {};
       const passContext = context;
@@ -275,12 +302,12 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
             const text = Buffer.concat(chunks).toString('utf8');
             const ok = response.statusCode === 200 && text.includes('"success":true');
             if (ok) request.onSuccess?.(passContext, text);
-            settle(dueAt, sentAt, ok, ok ? null : `${response.statusCode ?? 0} ${text.slice(0, 300)}`);
+            settle(index, dueAt, sentAt, ok, ok ? null : `${response.statusCode ?? 0} ${text.slice(0, 300)}`);
           });
         },
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${PACED_TIMEOUT_MS} ms`)));
-      outgoing.on('error', (error) => settle(dueAt, sentAt, false, error.message));
+      outgoing.on('error', (error) => settle(index, dueAt, sentAt, false, error.message));
       outgoing.end(body);
       sent++;
     };
@@ -291,7 +318,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
       while (sent < due) send(sent);
       if (sent < total) pacer = setTimeout(pace, Math.max(0, started + sent * intervalMs - performance.now()));
     };
-    const deadline = setTimeout(finish, plan.durationSeconds * 1000 + PACED_TIMEOUT_MS);
+    const deadline = setTimeout(finish, ((plan.warmupSeconds ?? 0) + plan.durationSeconds) * 1000 + PACED_TIMEOUT_MS);
     const stopTicker = progressTicker(plan, progress, () => ({ succeeded, failed }));
     if (total === 0) finish();
     else pace();
