@@ -260,8 +260,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
         if (index < warmup) {
           succeededInWarmup++;
           warmupSamples.push(now - sentAt);
-        }
-        else if (samples.length < SAMPLE_LIMIT) {
+        } else if (samples.length < SAMPLE_LIMIT) {
           samples.push(now - sentAt);
           fromDue.push(now - dueAt);
         }
