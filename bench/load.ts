@@ -222,7 +222,6 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
   // When the first measured request was sent: the rate and CPU figures cover the measured part.
   let measuredFrom = started;
   let answeredInWarmup = 0;
-  let succeededInWarmup = 0;
 
   return new Promise((resolve) => {
     let finished = false;
@@ -240,7 +239,7 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
         succeeded,
         failed: failed + (sent - answered),
         seconds,
-        perSecond: (succeeded - succeededInWarmup) / seconds,
+        perSecond: (succeeded - warmupSamples.length) / seconds,
         latency: percentilesOf(samples),
         firstFailure: firstFailure ?? (sent > answered ? `${sent - answered} requests unanswered after ${PACED_TIMEOUT_MS} ms` : null),
         serverCpuMsPerResponse: serverCpuPerResponse(measuredAnswers),
@@ -257,10 +256,8 @@ function runEvenlyPacedLoad(plan: LoadPlan & { readonly overallRate: number }, p
       if (ok) {
         succeeded++;
         const now = performance.now();
-        if (index < warmup) {
-          succeededInWarmup++;
-          warmupSamples.push(now - sentAt);
-        } else if (samples.length < SAMPLE_LIMIT) {
+        if (index < warmup) warmupSamples.push(now - sentAt);
+        else if (samples.length < SAMPLE_LIMIT) {
           samples.push(now - sentAt);
           fromDue.push(now - dueAt);
         }

@@ -62,19 +62,20 @@ for (let index = 0; index < profile.samples.length; index++) {
   const delta = profile.timeDeltas[index] ?? 0;
   clock += delta;
   const id = profile.samples[index];
+  const stack = stackOf(id);
   if (secondsOf !== undefined) {
     const second = Math.floor(clock / 1e6);
     const entry = perSecond.get(second) ?? { all: 0, under: 0 };
     entry.all += delta;
-    if (stackOf(id).includes(secondsOf)) entry.under += delta;
+    if (stack.includes(secondsOf)) entry.under += delta;
     perSecond.set(second, entry);
   }
   if (clock < from || clock > to) continue;
   total += delta;
   const node = nodes.get(id);
-  add(selfByPlace, placeOf(node), delta);
-  add(selfByFunction, `${node.callFrame.functionName || '(anonymous)'}  ${placeOf(node)}:${node.callFrame.lineNumber + 1}`, delta);
-  const stack = stackOf(id);
+  const place = placeOf(node);
+  add(selfByPlace, place, delta);
+  add(selfByFunction, `${stack[0]}  ${place}:${node.callFrame.lineNumber + 1}`, delta);
   for (const name of new Set(stack)) add(inclusive, name, delta);
   if (callersOf !== undefined) {
     const at = stack.indexOf(callersOf);
