@@ -223,8 +223,11 @@ export class StepRun {
     }
   }
 
-  /** Applies the parameters a caller passed: `persist` or a declared Persistence parameter is stored. */
-  applyInputs(working: WorkingInstance, inputs: readonly ParameterInput[]): void {
+  /**
+   * Applies the parameters a caller passed: `persist` or a declared Persistence parameter is
+   * stored, unless `mayStore` is false (a caller that may only pass values for the step).
+   */
+  applyInputs(working: WorkingInstance, inputs: readonly ParameterInput[], options: { readonly mayStore: boolean } = { mayStore: true }): void {
     const scheme = this.schemeOf(working.instance);
     for (const input of inputs) {
       if (typeof input.name !== 'string' || input.name.trim() === '') {
@@ -232,7 +235,7 @@ export class StepRun {
       }
       this.refuseSystem(input.name);
       const value = convertToDeclaredType(scheme, input.name, input.value);
-      if (input.persist === true || scheme.parameters.get(input.name)?.purpose === 'Persistence') {
+      if (options.mayStore && (input.persist === true || scheme.parameters.get(input.name)?.purpose === 'Persistence')) {
         delete working.temporary[input.name];
         this.update(working, { parameters: { ...working.instance.parameters, [input.name]: value } });
       } else {

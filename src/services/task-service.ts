@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
-import type { InboxItem, JsonValue, ParameterInput, ProcessInstance } from '../engine/types.js';
+import type { InboxItem, JsonValue, ParameterInput, ParameterPolicy, ProcessInstance } from '../engine/types.js';
 import type { AvailableCommand } from '../engine/index.js';
 import type { WorkflowModelRecord } from '../store/tenant-records.js';
 import type { ApiCaller } from './api-token-service.js';
@@ -20,6 +20,9 @@ import type { WorkflowService } from './workflow-service.js';
 
 /** The setting that keeps the task-link signing key. */
 export const TASK_LINK_KEY_SETTING = 'apiV1TaskLinkKey';
+
+/** What the bearer of a task link may pass: the command's declared inputs, never stored. */
+export const TASK_LINK_PARAMETER_POLICY: ParameterPolicy = 'commandInputsOnly';
 
 /** Which tasks `GET /user/{email}/tasks` returns. */
 export type TaskStatusFilter = 'current' | 'completed' | 'all';
@@ -209,7 +212,12 @@ export class TaskService {
     };
   }
 
-  /** Completes a task through its link: executes `command` as the assignee. */
+  /**
+   * Completes a task through its link: executes `command` as the assignee. A link is a
+   * forwardable bearer URL, not a credential of the API, so its bearer may pass only the
+   * command's declared input parameters, for this step ({@link TASK_LINK_PARAMETER_POLICY}):
+   * any other name is refused with WM_INPUT_INVALID and nothing passed is stored.
+   */
   async completeTask(processId: string, token: string, input: { command: unknown; parameters: unknown }): Promise<{ instance: ProcessInstance; taskId: string }> {
     const { claims, instance } = await this.verify(processId, token);
     if (typeof input.command !== 'string' || input.command.trim() === '') {
@@ -221,7 +229,13 @@ export class TaskService {
     if (!available.some((c) => c.name === input.command)) {
       throw new WaymarkError('WM_INPUT_INVALID', `Command '${input.command}' is not one this task offers (${available.map((c) => c.name).join(', ') || 'none'})`, { field: 'command' });
     }
-    const result = await this.workflow.executeCommand({ processId: instance.id, command: input.command, actor, parameters });
+    const result = await this.workflow.executeCommand({
+      processId: instance.id,
+      command: input.command,
+      actor,
+      parameters,
+      parameterPolicy: TASK_LINK_PARAMETER_POLICY,
+    });
     if (!result.wasExecuted) {
       throw new WaymarkError('WM_COMMAND_NOT_AVAILABLE', `Command '${input.command}' could not be executed now`, { command: input.command });
     }

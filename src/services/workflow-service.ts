@@ -18,6 +18,7 @@ import {
   writeParameter,
   type AvailableCommand,
   type ParameterInput,
+  type ParameterPolicy,
   type ProcessFamily,
   type StateToSet,
 } from '../engine/index.js';
@@ -300,12 +301,17 @@ export class WorkflowService {
     return this.store.listInstances(query);
   }
 
-  /** Executes a command for the acting identity. */
+  /**
+   * Executes a command for the acting identity. `parameterPolicy` says what the caller may do with
+   * the parameters it passes (see {@link ParameterPolicy}); it is the caller's to state, from who
+   * its own caller is. Without it, `anyParameter`: the trust of a Workflow API caller.
+   */
   async executeCommand(input: {
     processId: string;
     command: string;
     actor: Actor;
     parameters: readonly ParameterInput[];
+    parameterPolicy?: ParameterPolicy;
     scope?: CallScope;
   }): Promise<{ wasExecuted: boolean; instance: ProcessInstance }> {
     this.requireRunning('executecommand');
@@ -315,6 +321,7 @@ export class WorkflowService {
         command: input.command,
         actor: input.actor,
         parameters: input.parameters,
+        parameterPolicy: input.parameterPolicy ?? 'anyParameter',
       });
       if (wasExecuted) await this.apply(family, step);
       return { wasExecuted, instance: wasExecuted ? await this.instanceAfter(step, family, input.processId) : requireMember(family, input.processId) };

@@ -343,6 +343,8 @@ export const OPERATIONS: readonly Operation[] = [
         command,
         actor: actorOf(params),
         parameters: params.passedParameters(),
+        // The vendor's semantics: a caller holding the API's access may pass and persist any parameter.
+        parameterPolicy: 'anyParameter',
         scope: scopeOf(params),
       });
       return { data: { WasExecuted: result.wasExecuted, ProcessInstance: processInstanceShape(result.instance) } };
