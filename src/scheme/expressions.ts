@@ -119,10 +119,46 @@ function showParameterNames(message: string): string {
   return message.replace(new RegExp(`\\b${INTERNAL_PREFIX}([A-Za-z0-9_]+)`, 'g'), '@$1');
 }
 
-function numericText(text: string): number | undefined {
+/**
+ * Longest text, in characters, that can count as a number in an expression: enough for every
+ * double written out in full (`Number.MAX_VALUE` has 309 digits) with a sign, a fraction, an
+ * exponent and surrounding spaces. A longer text is compared as text, and is not read further.
+ */
+export const MAX_NUMERIC_TEXT_LENGTH = 512;
+
+/**
+ * The number a text holds (`"25"`, `" -1.5e3 "`, `".5"`, `"7."`), or undefined. Parameter values
+ * come from callers, so this reads each character at most once and no text longer than
+ * {@link MAX_NUMERIC_TEXT_LENGTH}: a regular expression here backtracked quadratically on a long
+ * run of digits that ended in something else (issue #17).
+ */
+export function numericText(text: string): number | undefined {
+  if (text.length > MAX_NUMERIC_TEXT_LENGTH) return undefined;
   const trimmed = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
+  let index = 0;
+  const digitsFrom = (start: number): number => {
+    let end = start;
+    while (end < trimmed.length && trimmed.charCodeAt(end) >= 48 && trimmed.charCodeAt(end) <= 57) end += 1;
+    return end;
+  };
+  if (trimmed[index] === '+' || trimmed[index] === '-') index += 1;
+  const integerEnd = digitsFrom(index);
+  let mantissaDigits = integerEnd - index;
+  index = integerEnd;
+  if (trimmed[index] === '.') {
+    const fractionEnd = digitsFrom(index + 1);
+    mantissaDigits += fractionEnd - index - 1;
+    index = fractionEnd;
+  }
+  if (mantissaDigits === 0) return undefined;
+  if (trimmed[index] === 'e' || trimmed[index] === 'E') {
+    let exponentStart = index + 1;
+    if (trimmed[exponentStart] === '+' || trimmed[exponentStart] === '-') exponentStart += 1;
+    const exponentEnd = digitsFrom(exponentStart);
+    if (exponentEnd === exponentStart) return undefined;
+    index = exponentEnd;
+  }
+  return index === trimmed.length ? Number(trimmed) : undefined;
 }
 
 type NumberOperator = '<' | '<=' | '>' | '>=';
@@ -135,7 +171,11 @@ const ORDERING: Readonly<Record<NumberOperator, (left: number, right: number) =>
 
 function stringAsNumber(text: string): number {
   const value = numericText(text);
-  if (value === undefined) throw new Error(`the text "${text}" is not a number and cannot be compared with one`);
+  if (value === undefined) {
+    // The text is caller data of any length: the message shows its start only.
+    const shown = text.length > 40 ? `"${text.slice(0, 40)}…" (${text.length} characters)` : `"${text}"`;
+    throw new Error(`the text ${shown} is not a number and cannot be compared with one`);
+  }
   return value;
 }
 
