@@ -16,7 +16,7 @@ import type {
 } from '../scheme/model.js';
 import { identitiesAllowedFor, type ActorCheckContext } from './actors.js';
 import { runAction, conditionActionHolds } from './built-ins.js';
-import { convertToDeclaredType, isSystemParameter, systemParameters, type CallFacts } from './parameter-values.js';
+import { convertToDeclaredType, isSystemParameter, refusePrototypeKey, systemParameters, type CallFacts } from './parameter-values.js';
 import { armTimersFor } from './timers.js';
 import {
   InstanceStatus,
@@ -182,7 +182,9 @@ export class StepRun {
   /** Everything an expression or action sees: declared defaults, stored, temporary, System. */
   parametersOf(working: WorkingInstance, includeTemporary = true): Record<string, JsonValue> {
     const scheme = this.schemeOf(working.instance);
-    const all: Record<string, JsonValue> = {};
+    // Without a prototype: actions look names up here (`CheckParameter`, loops), and no name may
+    // find an Object.prototype member.
+    const all: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
     for (const declared of scheme.parameters.values()) {
       if (declared.purpose === 'System') continue;
       all[declared.name] = declared.initialValue === undefined ? null : (declared.initialValue as JsonValue);
@@ -198,7 +200,7 @@ export class StepRun {
    * undeclared ones that are only temporary now, stay temporary; everything else is stored.
    */
   setParameter(working: WorkingInstance, name: string, value: JsonValue): void {
-    this.refuseSystem(name);
+    this.refuseReservedName(name);
     const scheme = this.schemeOf(working.instance);
     const converted = convertToDeclaredType(scheme, name, value);
     const purpose = scheme.parameters.get(name)?.purpose;
@@ -215,7 +217,7 @@ export class StepRun {
   }
 
   removeParameter(working: WorkingInstance, name: string): void {
-    this.refuseSystem(name);
+    this.refuseReservedName(name);
     delete working.temporary[name];
     if (Object.hasOwn(working.instance.parameters, name)) {
       const { [name]: _removed, ...rest } = working.instance.parameters;
@@ -233,7 +235,7 @@ export class StepRun {
       if (typeof input.name !== 'string' || input.name.trim() === '') {
         throw new WaymarkError('WM_INPUT_INVALID', 'Every parameter needs a name', {});
       }
-      this.refuseSystem(input.name);
+      this.refuseReservedName(input.name);
       const value = convertToDeclaredType(scheme, input.name, input.value);
       if (options.mayStore && (input.persist === true || scheme.parameters.get(input.name)?.purpose === 'Persistence')) {
         delete working.temporary[input.name];
@@ -244,7 +246,8 @@ export class StepRun {
     }
   }
 
-  private refuseSystem(name: string): void {
+  private refuseReservedName(name: string): void {
+    refusePrototypeKey(name);
     if (isSystemParameter(name)) {
       throw new WaymarkError('WM_PARAMETER_READ_ONLY', `The parameter ${name} is a System parameter and cannot be set`, {
         parameterName: name,

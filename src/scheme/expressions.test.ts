@@ -127,6 +127,9 @@ describe('compileExpression: operators and types', () => {
   it('maps .NET types to CEL types', () => {
     assert.equal(celTypeOf('Int64'), 'int');
     assert.equal(celTypeOf('Byte'), 'int');
+    // Type names are looked up in a Map: Object.prototype's members are no types.
+    assert.equal(celTypeOf('constructor'), 'dyn');
+    assert.equal(celTypeOf('__proto__'), 'dyn');
     assert.equal(celTypeOf('Single'), 'double');
     assert.equal(celTypeOf('System.Boolean'), 'bool');
     assert.equal(celTypeOf('Guid'), 'dyn');

@@ -21,37 +21,37 @@ export const MAX_EXPRESSION_DEPTH = 32;
 /** The CEL type a parameter of a declared .NET type is checked as. */
 export type CelType = 'string' | 'int' | 'double' | 'bool' | 'dyn';
 
-const CEL_TYPE_BY_DOTNET_TYPE: Readonly<Record<string, CelType>> = {
-  string: 'string',
-  char: 'string',
-  int16: 'int',
-  int32: 'int',
-  int64: 'int',
-  byte: 'int',
-  sbyte: 'int',
-  uint16: 'int',
-  uint32: 'int',
-  uint64: 'int',
-  decimal: 'double',
-  double: 'double',
-  single: 'double',
-  float: 'double',
-  boolean: 'bool',
-  bool: 'bool',
-};
+// A Map, not an object: a scheme's type name `constructor` must not find Object.prototype's.
+const CEL_TYPE_BY_DOTNET_TYPE: ReadonlyMap<string, CelType> = new Map([
+  ['string', 'string'],
+  ['char', 'string'],
+  ['int16', 'int'],
+  ['int32', 'int'],
+  ['int64', 'int'],
+  ['byte', 'int'],
+  ['sbyte', 'int'],
+  ['uint16', 'int'],
+  ['uint32', 'int'],
+  ['uint64', 'int'],
+  ['decimal', 'double'],
+  ['double', 'double'],
+  ['single', 'double'],
+  ['float', 'double'],
+  ['boolean', 'bool'],
+  ['bool', 'bool'],
+]);
 
 /** Maps a declared .NET type name (`Int32`, `System.String`, …) to the CEL type used for checking; unknown → `dyn`. */
 export function celTypeOf(dotNetType: string | undefined): CelType {
   if (dotNetType === undefined) return 'dyn';
   const bare = dotNetType.trim().replace(/^System\./i, '').replace(/\?$/, '').toLowerCase();
-  return CEL_TYPE_BY_DOTNET_TYPE[bare] ?? 'dyn';
+  return CEL_TYPE_BY_DOTNET_TYPE.get(bare) ?? 'dyn';
 }
 
 /** Functions refused at compile time, with the reason shown to the scheme author. */
-const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
-  matches:
-    'matches() is refused: a regular expression from a scheme could backtrack catastrophically and stall the server',
-};
+const REFUSED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['matches', 'matches() is refused: a regular expression from a scheme could backtrack catastrophically and stall the server'],
+]);
 
 const INTERNAL_PREFIX = 'wm_p_';
 const PARAMETER_REFERENCE = /@([A-Za-z0-9_]+)/y;
@@ -259,7 +259,7 @@ function createCheckingEnvironment(
 function findRefusedCall(node: ASTNode): { name: string; reason: string } | undefined {
   if (node.op === 'call' || node.op === 'rcall') {
     const name = node.args[0];
-    const reason = REFUSED_FUNCTIONS[name];
+    const reason = REFUSED_FUNCTIONS.get(name);
     if (reason !== undefined) return { name, reason };
   }
   for (const child of childNodes(node)) {

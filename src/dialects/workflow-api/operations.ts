@@ -111,7 +111,8 @@ function userInputOf(params: RequestParameters, id: string): Partial<UserInput> 
   return input;
 }
 
-const STATUS_NAMES: Record<string, number> = { initialized: 0, running: 1, idled: 2, finalized: 3, terminated: 4, error: 5 };
+// Caller-given names are looked up in Maps: a plain object would answer `constructor` with a function.
+const STATUS_NAMES: ReadonlyMap<string, number> = new Map([['initialized', 0], ['running', 1], ['idled', 2], ['finalized', 3], ['terminated', 4], ['error', 5]]);
 
 function statusesOf(params: RequestParameters): number[] | undefined {
   const raw = params.raw('status');
@@ -119,9 +120,9 @@ function statusesOf(params: RequestParameters): number[] | undefined {
   const items =
     typeof raw === 'number' ? [String(raw)] : Array.isArray(raw) ? raw.map((item) => String(item)) : params.stringList('status');
   return items?.map((item) => {
-    const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES[item.toLowerCase()];
+    const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES.get(item.toLowerCase());
     if (status === undefined || status > 5) {
-      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'status' must be 0-5 or one of ${Object.keys(STATUS_NAMES).join(', ')}!`, {
+      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'status' must be 0-5 or one of ${[...STATUS_NAMES.keys()].join(', ')}!`, {
         field: 'status',
       });
     }
@@ -129,22 +130,22 @@ function statusesOf(params: RequestParameters): number[] | undefined {
   });
 }
 
-const SORT_FIELDS: Record<string, NonNullable<InstanceQuery['sort']>['field']> = {
-  creationdate: 'createdAt',
-  lasttransitiondate: 'lastTransitionAt',
-  schemecode: 'schemeCode',
-  activityname: 'activityName',
-  statename: 'stateName',
-  status: 'status',
-  instancestatus: 'status',
-  id: 'id',
-};
+const SORT_FIELDS: ReadonlyMap<string, NonNullable<InstanceQuery['sort']>['field']> = new Map([
+  ['creationdate', 'createdAt'],
+  ['lasttransitiondate', 'lastTransitionAt'],
+  ['schemecode', 'schemeCode'],
+  ['activityname', 'activityName'],
+  ['statename', 'stateName'],
+  ['status', 'status'],
+  ['instancestatus', 'status'],
+  ['id', 'id'],
+]);
 
 function sortOf(params: RequestParameters): InstanceQuery['sort'] {
   const text = params.string('sort');
   if (text === undefined) return { field: 'createdAt', direction: 'desc' };
   const [fieldName = '', direction = 'asc', ...rest] = text.trim().split(/\s+/);
-  const field = SORT_FIELDS[fieldName.toLowerCase()];
+  const field = SORT_FIELDS.get(fieldName.toLowerCase());
   const dir = direction.toLowerCase();
   if (!field || (dir !== 'asc' && dir !== 'desc') || rest.length > 0) {
     throw new WaymarkError(
