@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import { WaymarkError } from '../errors/index.js';
+import { expressionBudget, formatCost, itemCount, MAX_EXPRESSION_COST, valueSize, type BudgetCheck } from './expression-budget.js';
 import type { CompiledExpression } from './model.js';
 
 /** Longest expression text accepted, in characters. */
@@ -361,11 +362,38 @@ export function fromCelValue(value: unknown): unknown {
 }
 
 /**
+ * WM_EXPRESSION_FAILED when the parameter values are too large for the expression's evaluation
+ * budget. Values no larger than the size safe for all cost one bounded walk each; only a larger
+ * one makes the estimate be computed again with the sizes measured.
+ */
+function checkBudget(source: string, check: BudgetCheck, names: readonly string[], parameters: Readonly<Record<string, unknown>>): void {
+  const safe = check.sizeSafeForAll;
+  if (safe === null) return;
+  const valueOf = (name: string): unknown => (Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : undefined);
+  let anyLarge = false;
+  for (const name of names) anyLarge ||= valueSize(valueOf(name), safe) > safe;
+  if (!anyLarge) return;
+  const large = names.filter((name) => valueSize(valueOf(name), safe) > safe);
+  const measures = new Map(
+    names.map((name) => [INTERNAL_PREFIX + name, { size: valueSize(valueOf(name), Number.MAX_SAFE_INTEGER), items: itemCount(valueOf(name)) }]),
+  );
+  const cost = check.costWith(measures);
+  if (cost <= MAX_EXPRESSION_COST) return;
+  const reason =
+    `the value${large.length > 1 ? 's' : ''} of ${large.map((name) => '@' + name).join(', ')} ${large.length > 1 ? 'are' : 'is'} too large for ` +
+    `this expression's evaluation budget (estimated work: ${formatCost(cost)} steps; the budget is ${formatCost(MAX_EXPRESSION_COST)}; ` +
+    'see "Evaluation budget" in docs/schemes.md)';
+  throw new WaymarkError('WM_EXPRESSION_FAILED', `Expression "${source}" failed: ${reason}`, { expression: source, reason });
+}
+
+/**
  * Compiles a scheme expression written with `@Param` references.
  *
  * `parameterTypes` maps declared parameter names to their .NET type names; undeclared parameters
  * are `dyn`. Throws `WaymarkError('WM_EXPRESSION_INVALID')` for text that is too long, does not
- * parse, uses a refused function (`matches`) or does not type-check.
+ * parse, uses a refused function (`matches`), does not type-check, or could exceed the evaluation
+ * budget whatever its parameters (`expression-budget.ts`). Evaluating it with parameter values too
+ * large for the budget fails with WM_EXPRESSION_FAILED before any CEL runs.
  */
 export function compileExpression(source: string, parameterTypes: ReadonlyMap<string, string>): CompiledExpression {
   if (source.trim() === '') throw invalid(source, 'the expression is empty');
@@ -387,6 +415,9 @@ export function compileExpression(source: string, parameterTypes: ReadonlyMap<st
   if (refused) throw invalid(source, refused.reason);
   const check = checking.check(rewritten.text);
   if (!check.valid) throw invalid(source, describeCelError(check.error, rewritten.text));
+  const budget = expressionBudget(ast, (identifier) => identifier.startsWith(INTERNAL_PREFIX));
+  if (!budget.accepted) throw invalid(source, budget.reason);
+  const budgetCheck = budget.check;
 
   const program = createEvaluationEnvironment(rewritten.parameterNames).parse(rewritten.text);
   const celTypes = new Map(rewritten.parameterNames.map((name) => [name, celTypeOf(parameterTypes.get(name))]));
@@ -397,6 +428,7 @@ export function compileExpression(source: string, parameterTypes: ReadonlyMap<st
     parameterNames,
     evaluate(parameters: Readonly<Record<string, unknown>>): unknown {
       const context: Record<string, unknown> = {};
+      checkBudget(source, budgetCheck, parameterNames, parameters);
       for (const [name, type] of celTypes) {
         const value = Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : undefined;
         context[INTERNAL_PREFIX + name] = toCelValue(value, type);
