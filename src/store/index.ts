@@ -16,7 +16,12 @@ export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } f
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {
   ApiTokenRecord,
+  AssigneeUser,
   InstanceModelRecord,
+  ModelInstancePageQuery,
+  ModelInstanceRow,
+  UserTaskPageQuery,
+  UserTaskRow,
   ModelPermission,
   StartFormField,
   StartFormFieldType,
