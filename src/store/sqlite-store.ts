@@ -34,6 +34,11 @@ export interface SqliteStoreOptions {
    * always writes on the calling thread.
    */
   readonly stepWriterThread?: boolean;
+  /**
+   * Called with the text of every statement the connection runs (better-sqlite3's `verbose`), for
+   * tests that count statements and for diagnostics. Not the writer thread's.
+   */
+  readonly onStatement?: (text: string) => void;
 }
 
 /** The default database file name inside the data directory. */
@@ -58,7 +63,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   let database: BetterSqlite3.Database;
   try {
-    database = new BetterSqlite3(location);
+    database = new BetterSqlite3(location, options.onStatement === undefined ? {} : { verbose: (text: unknown) => options.onStatement!(String(text)) });
     applyConnectionPragmas(database);
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (error) {

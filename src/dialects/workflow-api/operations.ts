@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../../engine/types.js';
 import { WaymarkError } from '../../errors/index.js';
-import type { CallScope, UserInput, UserService, WorkflowService } from '../../services/index.js';
+import { MAX_PAGE_SIZE, type CallScope, type UserInput, type UserService, type WorkflowService } from '../../services/index.js';
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
 import type { InstanceQuery } from '../../store/store.js';
@@ -159,6 +159,26 @@ function sortOf(params: RequestParameters): InstanceQuery['sort'] {
 
 const DEFAULT_TAKE = 10;
 
+/** A page size parameter: a whole number up to {@link MAX_PAGE_SIZE} (0 = all), or undefined. */
+function pageSizeOf(params: RequestParameters, name: string): number | undefined {
+  const size = params.count(name);
+  if (size !== undefined && size > MAX_PAGE_SIZE) {
+    throw new WaymarkError('WM_INPUT_INVALID', `Parameter '${name}' must be at most ${MAX_PAGE_SIZE}!`, { field: name, maxPageSize: MAX_PAGE_SIZE });
+  }
+  return size;
+}
+
+/** Refuses an "all" listing (page size 0) that found more than a page can hold. */
+function refuseOverfull(found: number, what: string, pagingParameters: string): void {
+  if (found > MAX_PAGE_SIZE) {
+    throw new WaymarkError(
+      'WM_INPUT_INVALID',
+      `More than ${MAX_PAGE_SIZE} ${what} match: ask for them page by page with ${pagingParameters} (at most ${MAX_PAGE_SIZE} a page)!`,
+      { maxPageSize: MAX_PAGE_SIZE },
+    );
+  }
+}
+
 function logOperation(level: LogLevel): Operation {
   return {
     name: `log${level}`,
@@ -226,7 +246,7 @@ export const OPERATIONS: readonly Operation[] = [
       'counting stops past max(10,000, skip + take) matches: TotalCount is then that bound + 1 and TotalCountIsLowerBound is true.',
     urlId: 'processId',
     parameters: [
-      { name: 'take', type: 'integer', description: 'Page size; default 10, 0 = all.' },
+      { name: 'take', type: 'integer', description: 'Page size; default 10, at most 1000; 0 = all (refused when more than 1000 match).' },
       { name: 'skip', type: 'integer', description: 'Instances to skip.' },
       { name: 'status', type: 'any', description: 'Instance status (0-5 or its name), or several (array or comma-separated).' },
       { name: 'search', type: 'string', description: 'Substring of id, scheme code, activity or state.' },
@@ -240,8 +260,10 @@ export const OPERATIONS: readonly Operation[] = [
     ],
     data: '{ Instances: ProcessInstance[], TotalCount: number, TotalCountIsLowerBound: boolean }',
     async run(params, { workflow }) {
+      const take = pageSizeOf(params, 'take') ?? DEFAULT_TAKE;
       const query: { -readonly [K in keyof InstanceQuery]: InstanceQuery[K] } = {
-        take: params.count('take') ?? DEFAULT_TAKE,
+        // "All" reads one more than a page can hold, to tell when there is more.
+        take: take === 0 ? MAX_PAGE_SIZE + 1 : take,
         skip: params.count('skip') ?? 0,
         sort: sortOf(params),
       };
@@ -256,6 +278,7 @@ export const OPERATIONS: readonly Operation[] = [
         if (value !== undefined) query[name] = value;
       }
       const page = await workflow.listInstances(query);
+      refuseOverfull(take === 0 ? page.items.length : 0, 'instances', 'take and skip');
       return { data: { Instances: page.items.map(processInstanceShape), TotalCount: page.total, TotalCountIsLowerBound: page.totalIsLowerBound } };
     },
   },
@@ -578,7 +601,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A page of users (never with password hashes).',
     urlId: 'id',
     parameters: [
-      { name: 'pageSize', type: 'integer', description: 'Users per page; 0 or absent = all.' },
+      { name: 'pageSize', type: 'integer', description: 'Users per page, at most 1000; 0 or absent = all (refused when more than 1000 match).' },
       { name: 'pageIndex', type: 'integer', description: 'Page number, from 0.' },
       { name: 'role', type: 'string', description: 'Only users in this role.' },
       { name: 'name', type: 'string', description: 'Substring of the name.' },
@@ -589,17 +612,19 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'User[]',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const pageSize = params.count('pageSize') ?? 0;
+        const pageSize = pageSizeOf(params, 'pageSize') ?? 0;
         const pageIndex = params.count('pageIndex') ?? 0;
         const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
           skip: pageSize * pageIndex,
-          take: pageSize,
+          // "All" reads one more than a page can hold, to tell when there is more.
+          take: pageSize === 0 ? MAX_PAGE_SIZE + 1 : pageSize,
         };
         for (const name of ['role', 'name', 'email', 'phone', 'tenantId'] as const) {
           const value = params.string(name);
           if (value !== undefined) filter[name] = value;
         }
         const page = await users.list(filter);
+        refuseOverfull(pageSize === 0 ? page.items.length : 0, 'users', 'pageSize and pageIndex');
         return { data: page.items.map(userShape) };
       });
     },
