@@ -331,21 +331,18 @@ export class ModelService {
         views.push(view);
         continue;
       }
-      const instances = await this.instancesOf(model);
-      let assigned: number | undefined;
-      if (assigneeIdentities !== null) {
-        assigned = 0;
-        for (const instance of instances) {
-          const inbox = await this.workflow.store.getInbox({ processId: instance.id });
-          if (inbox.some((item) => assigneeIdentities.has(item.identityId))) assigned += 1;
-        }
-      }
+      // The listing holds every model of the tenant, oldest first: the first of a scheme is the one
+      // instances started through the Workflow API belong to.
+      const first = models.find((m) => m.tenantId === model.tenantId && m.schemeCode === model.schemeCode);
+      const counted = await this.records.countModelInstances({
+        modelId: model.id,
+        unlinked: first?.id === model.id ? { schemeCode: model.schemeCode, tenantId: model.tenantId } : null,
+        assignees: assigneeIdentities === null ? null : [...assigneeIdentities],
+      });
       views.push({
         ...view,
-        ...(counts.instanceCount === true
-          ? { runningInstances: instances.filter((i) => isRunningStatus(i.status)).length, totalInstances: instances.length }
-          : {}),
-        ...(assigned === undefined ? {} : { assignedWorkflowInstancesCount: assigned }),
+        ...(counts.instanceCount === true ? { runningInstances: counted.running, totalInstances: counted.total } : {}),
+        ...(assigneeIdentities === null ? {} : { assignedWorkflowInstancesCount: counted.assigned }),
       });
     }
     return views;
@@ -483,25 +480,6 @@ export class ModelService {
         ((p.allowedTenantId === caller.token.tenantId || caller.visibleTenantIds.has(p.allowedTenantId)) &&
           (p.requiredPermission === null || callerHas(caller, p.requiredPermission))),
     );
-  }
-
-  /** Root instances of a model, oldest first. */
-  private async instancesOf(model: WorkflowModelRecord): Promise<ProcessInstance[]> {
-    const linked = await this.records.listInstanceModels({ modelId: model.id });
-    const instances: ProcessInstance[] = [];
-    for (const link of linked) {
-      const instance = await this.workflow.store.getInstance(link.instanceId);
-      if (instance) instances.push(instance);
-    }
-    // Instances started through the Workflow API belong to the first model of their scheme and tenant.
-    const [first] = await this.records.listModels({ tenantIds: [model.tenantId], schemeCode: model.schemeCode });
-    if (first?.id === model.id) {
-      const { items } = await this.workflow.store.listInstances({ schemeCode: model.schemeCode, tenantId: model.tenantId, take: 0, rootsOnly: true });
-      for (const instance of items) {
-        if (!instances.some((i) => i.id === instance.id) && !(await this.records.getInstanceModel(instance.id))) instances.push(instance);
-      }
-    }
-    return instances.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 }
 

@@ -18,6 +18,7 @@ export type {
   ApiTokenRecord,
   AssigneeUser,
   InstanceModelRecord,
+  ModelInstanceCounts,
   ModelInstancePageQuery,
   ModelInstanceRow,
   UserTaskPageQuery,

@@ -7,7 +7,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { inboxFromRow, instanceFromRow } from './rows.js';
 import type { TenantTables } from './sql-tenant-records.js';
 import type { WaymarkDatabase } from './tables.js';
-import type { AssigneeUser, ModelInstancePageQuery, ModelInstanceRow, UserTaskPageQuery, UserTaskRow } from './tenant-records.js';
+import { InstanceStatus } from '../engine/types.js';
+import type { AssigneeUser, ModelInstanceCounts, ModelInstancePageQuery, ModelInstanceRow, UserTaskPageQuery, UserTaskRow } from './tenant-records.js';
 
 /** The tables the listings read. */
 export type ListingTables = WaymarkDatabase & TenantTables;
@@ -25,16 +26,12 @@ const MODEL_OF_INSTANCE = sql`coalesce(im.model_id, (
 export class SqlApiV1Listings {
   constructor(private readonly db: Kysely<ListingTables>) {}
 
-  /** The page of instances (one statement), then their inbox items (one more when the page is not empty). */
-  async listModelInstances(query: ModelInstancePageQuery): Promise<readonly ModelInstanceRow[]> {
-    if (query.statuses.length === 0 || query.take <= 0) return [];
-    let page = this.db
+  /** The root instances of a model: linked to it, or (when `unlinked` is given) of its scheme and tenant without a link. */
+  private instancesOfModel(query: Pick<ModelInstancePageQuery, 'modelId' | 'unlinked'>) {
+    return this.db
       .selectFrom('instances as i')
       .leftJoin('instance_models as im', 'im.instance_id', 'i.id')
-      .selectAll('i')
-      .select('im.instance_name as link_instance_name')
       .where('i.parent_process_id', 'is', null)
-      .where('i.status', 'in', [...query.statuses])
       .where((eb) => {
         const linked = eb('im.model_id', '=', query.modelId);
         if (query.unlinked === null) return linked;
@@ -43,6 +40,39 @@ export class SqlApiV1Listings {
           eb.and([eb('im.instance_id', 'is', null), eb('i.scheme_code', '=', query.unlinked.schemeCode), eb('i.tenant_id', '=', query.unlinked.tenantId)]),
         ]);
       });
+  }
+
+  async countModelInstances(query: Pick<ModelInstancePageQuery, 'modelId' | 'unlinked'> & { readonly assignees: readonly string[] | null }): Promise<ModelInstanceCounts> {
+    const assignees = query.assignees === null || query.assignees.length === 0 ? null : [...query.assignees];
+    const ended = [InstanceStatus.Finalized, InstanceStatus.Terminated];
+    const row = await this.instancesOfModel(query)
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('total'),
+        eb.fn.sum<number | string | null>(eb.case().when('i.status', 'not in', ended).then(1).else(0).end()).as('running'),
+        eb.fn
+          .sum<number | string | null>(
+            assignees === null
+              ? eb.val(0)
+              : eb
+                  .case()
+                  .when(eb.exists(eb.selectFrom('inbox').select('inbox.process_id').whereRef('inbox.process_id', '=', 'i.id').where('inbox.identity_id', 'in', assignees)))
+                  .then(1)
+                  .else(0)
+                  .end(),
+          )
+          .as('assigned'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { total: Number(row.total), running: Number(row.running ?? 0), assigned: Number(row.assigned ?? 0) };
+  }
+
+  /** The page of instances (one statement), then their inbox items (one more when the page is not empty). */
+  async listModelInstances(query: ModelInstancePageQuery): Promise<readonly ModelInstanceRow[]> {
+    if (query.statuses.length === 0 || query.take <= 0) return [];
+    let page = this.instancesOfModel(query)
+      .selectAll('i')
+      .select('im.instance_name as link_instance_name')
+      .where('i.status', 'in', [...query.statuses]);
     if (query.participants !== null) {
       const participants = [...query.participants];
       if (participants.length === 0) return [];

@@ -9,6 +9,7 @@ import type {
   ApiTokenRecord,
   AssigneeUser,
   InstanceModelRecord,
+  ModelInstanceCounts,
   ModelInstancePageQuery,
   ModelInstanceRow,
   TenantRecord,
@@ -289,6 +290,10 @@ export class SqlTenantRecords implements TenantRecords {
 
   listModelInstances(query: ModelInstancePageQuery): Promise<readonly ModelInstanceRow[]> {
     return this.listings.listModelInstances(query);
+  }
+
+  countModelInstances(query: Pick<ModelInstancePageQuery, 'modelId' | 'unlinked'> & { readonly assignees: readonly string[] | null }): Promise<ModelInstanceCounts> {
+    return this.listings.countModelInstances(query);
   }
 
   listUserTasks(query: UserTaskPageQuery): Promise<readonly UserTaskRow[]> {

@@ -99,6 +99,15 @@ export interface ModelInstancePageQuery {
   readonly take: number;
 }
 
+/** How many root instances a model has (`GET /workflowModels?expand=instanceCount&taskAssignee=`). */
+export interface ModelInstanceCounts {
+  readonly total: number;
+  /** Not Finalized and not Terminated. */
+  readonly running: number;
+  /** With a current task of one of the assignee identities (0 when none were given). */
+  readonly assigned: number;
+}
+
 /** An instance of a model's page, with its name and current inbox. */
 export interface ModelInstanceRow {
   readonly instance: ProcessInstance;
@@ -172,6 +181,8 @@ export interface TenantRecords {
 
   /** A page of a model's root instances, oldest first, with their inboxes: two statements whatever the page size. */
   listModelInstances(query: ModelInstancePageQuery): Promise<readonly ModelInstanceRow[]>;
+  /** A model's instance counts: one statement however many instances it has. */
+  countModelInstances(query: Pick<ModelInstancePageQuery, 'modelId' | 'unlinked'> & { readonly assignees: readonly string[] | null }): Promise<ModelInstanceCounts>;
   /** A page of tasks, newest first: one statement whatever the page size. */
   listUserTasks(query: UserTaskPageQuery): Promise<readonly UserTaskRow[]>;
   /** The users whose id, or whose email (any letter case), is one of these identities: one statement. */

@@ -74,7 +74,7 @@ async function addInstances(f: Fixture, count: number): Promise<void> {
   });
 }
 
-async function statementsOfListings(f: Fixture, page: { skip: number; take: number }): Promise<{ instances: number; participants: number; tasks: number; listed: number }> {
+async function statementsOfListings(f: Fixture, page: { skip: number; take: number }): Promise<{ instances: number; participants: number; tasks: number; models: number; listed: number; counted: number }> {
   // The first task listing creates the task-link key: not part of what is measured.
   await f.services.tasks.listUserTasks(f.caller, JANE.email, { status: 'current', skip: 0, take: 1 }, 'https://waymark.example');
   f.statementsSince();
@@ -84,20 +84,22 @@ async function statementsOfListings(f: Fixture, page: { skip: number; take: numb
   const participants = f.statementsSince();
   await f.services.tasks.listUserTasks(f.caller, JANE.email, { status: 'all', ...page }, 'https://waymark.example');
   const tasks = f.statementsSince();
-  return { instances, participants, tasks, listed: listed.length };
+  const [counted] = await f.services.models.listModels([f.model.tenantId], { instanceCount: true, taskAssignee: 'boss@acme.com' });
+  const models = f.statementsSince();
+  return { instances, participants, tasks, models, listed: listed.length, counted: counted?.totalInstances ?? -1 };
 }
 
-test('given 4 or 32 instances, listing all of them takes the same statements', async (t) => {
+test('given 4 or 32 instances, listing all of them (and counting them per model) takes the same statements', async (t) => {
   const f = await fixture(t);
   await addInstances(f, 3);
   const few = await statementsOfListings(f, { skip: 0, take: 1000 });
   await addInstances(f, 27);
   const many = await statementsOfListings(f, { skip: 0, take: 1000 });
 
-  assert.deepEqual([few.listed, many.listed], [4, 32]);
+  assert.deepEqual([few.listed, many.listed, few.counted, many.counted], [4, 32, 4, 32]);
   assert.deepEqual(
-    { instances: many.instances, participants: many.participants, tasks: many.tasks },
-    { instances: few.instances, participants: few.participants, tasks: few.tasks },
+    { instances: many.instances, participants: many.participants, tasks: many.tasks, models: many.models },
+    { instances: few.instances, participants: few.participants, tasks: few.tasks, models: few.models },
   );
   // And few in absolute terms: the model, its first model, the page, its inboxes, the assignees.
   assert.ok(many.instances <= 8, `listing instances took ${many.instances} statements`);
@@ -110,7 +112,7 @@ test('a page of 2 and a page of 20 take the same statements', async (t) => {
   const large = await statementsOfListings(f, { skip: 0, take: 20 });
   assert.deepEqual([small.listed, large.listed], [2, 20]);
   assert.deepEqual(
-    { instances: large.instances, participants: large.participants, tasks: large.tasks },
-    { instances: small.instances, participants: small.participants, tasks: small.tasks },
+    { instances: large.instances, participants: large.participants, tasks: large.tasks, models: large.models },
+    { instances: small.instances, participants: small.participants, tasks: small.tasks, models: small.models },
   );
 });
