@@ -42,6 +42,9 @@ import { systemClock, type Clock } from './clock.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
+/** How many instances `recalculateInbox` of all reads at once. */
+const RECALCULATION_PAGE = 1000;
+
 /** What the service needs from outside. */
 export interface WorkflowServiceOptions {
   readonly store: Store;
@@ -584,11 +587,19 @@ export class WorkflowService {
 
   /** Recomputes the inbox of the given instances (all root instances when none are given). */
   async recalculateInbox(processIds?: readonly string[]): Promise<number> {
-    const ids = processIds && processIds.length > 0
-      ? [...processIds]
-      : (await this.store.listInstances({ take: 0 })).items.map((i) => i.id);
+    if (processIds && processIds.length > 0) return this.recalculateInboxOf(processIds);
+    // Every root instance, a page at a time (by id, which recalculating does not change): never all in memory.
     let done = 0;
-    for (const id of ids) {
+    for (let skip = 0; ; skip += RECALCULATION_PAGE) {
+      const { items } = await this.store.listInstances({ take: RECALCULATION_PAGE, skip, sort: { field: 'id', direction: 'asc' } });
+      done += await this.recalculateInboxOf(items.map((i) => i.id));
+      if (items.length < RECALCULATION_PAGE) return done;
+    }
+  }
+
+  private async recalculateInboxOf(processIds: readonly string[]): Promise<number> {
+    let done = 0;
+    for (const id of processIds) {
       const instance = await this.store.getInstance(id);
       if (!instance) continue;
       await this.withFamily(id, undefined, async (family, ctx) => {
