@@ -30,7 +30,7 @@ export {
   type AvailableCommand,
 } from './operations.js';
 export { getAvailableStatesToSet, localize, type StateToSet } from './localization.js';
-export { readParameter, writeParameter, isSystemParameter, isPrototypeKey } from './parameter-values.js';
+export { readParameter, writeParameter, isSystemParameter } from './parameter-values.js';
 export { armTimersFor, computeTimerDue, timerNamesOf } from './timers.js';
 export { DEFAULT_MAX_AUTO_STEPS } from './step.js';
 export * from './types.js';

@@ -3,7 +3,7 @@
  * .NET type, and reading/writing a parameter of a stored instance.
  */
 import { WaymarkError } from '../errors/index.js';
-import { SYSTEM_PARAMETER_NAMES, type CompiledScheme } from '../scheme/index.js';
+import { isPrototypeKey, SYSTEM_PARAMETER_NAMES, type CompiledScheme } from '../scheme/index.js';
 import type { JsonValue, ProcessInstance } from './types.js';
 
 const SYSTEM_PARAMETERS = new Set(SYSTEM_PARAMETER_NAMES);
@@ -11,16 +11,6 @@ const SYSTEM_PARAMETERS = new Set(SYSTEM_PARAMETER_NAMES);
 /** True for a built-in, read-only parameter name. */
 export function isSystemParameter(name: string): boolean {
   return SYSTEM_PARAMETERS.has(name);
-}
-
-const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * True for `__proto__`, `constructor` and `prototype`: names that reach JavaScript's object
- * machinery when used as a key, so they are refused as parameter names (and as keys of caller JSON).
- */
-export function isPrototypeKey(name: string): boolean {
-  return PROTOTYPE_KEYS.has(name);
 }
 
 /** WM_INPUT_INVALID for a parameter name that is a prototype key. */

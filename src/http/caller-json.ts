@@ -10,7 +10,7 @@
  * and answers 500; and a `__proto__` key copied with plain assignment changes an object's
  * prototype instead of adding a field.
  */
-import { isPrototypeKey } from '../engine/index.js';
+import { isPrototypeKey } from '../scheme/index.js';
 import { WaymarkError } from '../errors/index.js';
 
 /** Deepest nesting of arrays and objects accepted in caller JSON (`{}` is 1, `{"a":[1]}` is 2). */

@@ -5,6 +5,7 @@
 import { Cron } from 'croner';
 import { SchemeInvalidError, isWaymarkError, type SchemeProblem } from '../errors/index.js';
 import { compileExpression } from './expressions.js';
+import { isPrototypeKey } from './reserved-names.js';
 import { parseInterval, parseTimeOfDay, parseTimerDate } from './timer-values.js';
 import type {
   ActionCall,
@@ -219,6 +220,9 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
   const systemNames = new Set(SYSTEM_PARAMETER_NAMES);
   const parameterTypes = new Map<string, string>();
   definition.parameters.forEach((parameter, index) => {
+    if (isPrototypeKey(parameter.name)) {
+      problem(`parameters[${index}] ${quoted(parameter.name)}`, `parameter name ${quoted(parameter.name)} is not accepted (it names a member of every JavaScript object)`);
+    }
     if (systemNames.has(parameter.name) || parameter.purpose === 'System') {
       problem(
         `parameters[${index}] ${quoted(parameter.name)}`,

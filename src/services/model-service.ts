@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
 import { InstanceStatus, type InboxItem, type JsonValue, type ParameterInput, type ProcessInstance } from '../engine/types.js';
+import { isPrototypeKey } from '../scheme/index.js';
 import type { CompiledScheme } from '../scheme/model.js';
 import type {
   ModelPermission,
@@ -176,7 +177,8 @@ export function checkStartData(form: readonly StartFormField[], wfData: unknown)
     }
   }
   for (const field of form) {
-    const value = data[field.name];
+    // An own property only: a form field named like an Object.prototype member is not "given".
+    const value = Object.hasOwn(data, field.name) ? data[field.name] : undefined;
     if (value === undefined || value === null) {
       if (field.required) {
         throw new WaymarkError('WM_INPUT_MISSING', `A required wfData property was not provided: ${field.name}`, { field: `wfData.${field.name}` });
@@ -198,6 +200,9 @@ export function checkStartForm(form: unknown): StartFormField[] {
     const field = entry as Partial<StartFormField> | null;
     if (typeof field?.name !== 'string' || field.name.trim() === '') {
       throw new WaymarkError('WM_INPUT_INVALID', `startForm[${index}] needs a name`, { field: `startForm[${index}].name` });
+    }
+    if (isPrototypeKey(field.name)) {
+      throw new WaymarkError('WM_INPUT_INVALID', `startForm field name '${field.name}' is not accepted`, { field: `startForm[${index}].name` });
     }
     if (seen.has(field.name)) throw new WaymarkError('WM_INPUT_INVALID', `startForm field '${field.name}' is listed twice`, { field: `startForm[${index}].name` });
     seen.add(field.name);

@@ -72,3 +72,15 @@ test('the admin API refuses a deeply nested scheme with 400 WM_INPUT_INVALID', a
   assert.equal(response.statusCode, 400);
   assert.deepEqual(json(response), { error: 'WM_INPUT_INVALID', message: 'The request body is nested more than 64 levels deep' });
 });
+
+test('a start form may not name a field like an Object.prototype member', async (t) => {
+  const h = await startApiV1Harness(t);
+  const response = await h.admin({
+    method: 'POST',
+    url: '/admin/api/models',
+    payload: { schemeCode: 'TimeOff', tenantId: h.orgA.groups[0].id, startForm: [{ name: 'constructor', type: 'string', required: false }] },
+  });
+  assert.equal(response.statusCode, 400);
+  assert.deepEqual(json(response), { error: 'WM_INPUT_INVALID', message: "startForm field name 'constructor' is not accepted" });
+});
+

@@ -118,3 +118,21 @@ test('prototype keys as parameter names or inside parameter values are refused, 
   assert.equal(setParameter.body.error, 'The parameter name constructor is not accepted');
   assert.deepEqual((await h.workflow.getInstance(ids.process)).parameters, {});
 });
+
+test('multipart parts named __proto__ or constructor are refused, and nothing is created', async (t) => {
+  const h = await harnessWithScheme(t);
+  const boundary = 'waymarkboundary';
+  const part = (name: string, value: string, type?: string) =>
+    [`--${boundary}`, `Content-Disposition: form-data; name="${name}"`, ...(type ? [`Content-Type: ${type}`] : []), '', value];
+  const send = (name: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/workflowapi/createinstance',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: [...part('schemeCode', 'OneStep'), ...part('processId', ids.process), ...part(name, '{"polluted":true}', 'application/json'), `--${boundary}--`, ''].join('\r\n'),
+    });
+  // @fastify/multipart refuses them itself, before the caller-JSON check would.
+  assertRefused(await send('__proto__'), /prototype property is not allowed as field name$/);
+  assertRefused(await send('constructor'), /prototype property is not allowed as field name$/);
+  assert.equal(await h.workflow.instanceExists(ids.process), false);
+});
