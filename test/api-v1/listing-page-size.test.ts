@@ -109,3 +109,15 @@ test('getusers: 1001 users are refused without pageSize, and paged with it', asy
   // Within the bound, "all" still answers everything.
   assert.equal((await workflowApi<unknown[]>(h, 'getusers', { name: 'user-000' })).data.length, 10);
 });
+
+test('the OpenAPI document lists pageSize (at most 1000) and pageIndex for both listings', async (t) => {
+  const h = await startApiV1Harness(t);
+  const document = json<{ paths: Record<string, { get: { parameters: { name: string; schema: { maximum?: number } }[] } }> }>(
+    await h.app.inject({ method: 'GET', url: '/openapi/api-v1.json' }),
+  );
+  for (const path of ['/api/v1/workflowInstances', '/api/v1/user/{emailAddress}/tasks']) {
+    const parameters = document.paths[path]!.get.parameters;
+    assert.equal(parameters.find((p) => p.name === 'pageSize')?.schema.maximum, MAX_PAGE_SIZE, path);
+    assert.ok(parameters.some((p) => p.name === 'pageIndex'), path);
+  }
+});

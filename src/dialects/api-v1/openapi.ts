@@ -100,6 +100,12 @@ const COUNT_PARAMETERS = [
   query('expand', 'instanceCount: adds runningInstances and totalInstances'),
 ];
 
+/** `pageSize` and `pageIndex` of the listings (request-values.ts `listingPage`). */
+const PAGE_PARAMETERS = [
+  { name: 'pageSize', in: 'query', required: false, description: 'Items per page, 1 to 1000. Without pageSize and pageIndex: everything, refused (480) when more than 1000 match.', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+  { name: 'pageIndex', in: 'query', required: false, description: 'Page number, from 0 (pages of 1000 without pageSize).', schema: { type: 'integer', minimum: 0 } },
+];
+
 /** The OpenAPI `paths` object of the dialect. */
 export function apiV1OpenApiPaths(): Record<string, unknown> {
   return {
@@ -145,6 +151,7 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
           query('wfModelId', 'The model', true),
           query('participant', 'Email of a user who took part'),
           query('status', 'running (default), completed or cancelled'),
+          ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Instances', { type: 'array', items: INSTANCE }), ...errors('401', '404', '480') },
       },
@@ -181,6 +188,7 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
           query('tenantId', 'Only this tenant (not with organizationId)'),
           query('organizationId', 'Only this organization and its groups (not with tenantId)'),
           query('status', 'current (default), completed or all'),
+          ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Tasks', { type: 'array', items: TASK }), ...errors('401', '480') },
       },
