@@ -96,6 +96,11 @@ describe('ZIP archives', () => {
     assert.throws(() => readZip(twice, { maxTotalBytes: 100 }), /entry 'a\.txt' appears twice/);
   });
 
+  it('refuses an archive where one name is a file and also the folder of another', () => {
+    const archive = craftedArchive({ 'a/b': text('file'), 'a/b/c.txt': text('below it') });
+    assert.throws(() => readZip(archive, { maxTotalBytes: 100 }), /entry 'a\/b' is a file and also the folder of 'a\/b\/c\.txt'/);
+  });
+
   it('refuses to write an entry with an unsafe name', () => {
     assert.throws(() => writeZip([{ name: '../x.txt', data: text('x') }]), /DirectoryCompress: '\.\.\/x\.txt' cannot be stored in an archive: it contains a \.\. segment/);
   });

@@ -102,6 +102,13 @@ export function readZip(archive: Uint8Array, limits: ZipReadLimits): ZipEntry[] 
     if (error instanceof WaymarkError) throw error;
     throw unreadable(`it is not a ZIP archive Waymark can read (${(error as Error).message})`);
   }
+  const fileNames = new Set(accepted.filter((file) => !file.name.endsWith('/')).map((file) => file.name));
+  for (const name of fileNames) {
+    // `a` and `a/b` cannot both be unpacked; finding out halfway would leave half an archive behind.
+    for (let slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+      if (fileNames.has(name.slice(0, slash))) throw unreadable(`entry '${name.slice(0, slash)}' is a file and also the folder of '${name}'`);
+    }
+  }
   const entries: ZipEntry[] = [];
   for (const file of accepted) {
     if (file.name.endsWith('/')) continue;
