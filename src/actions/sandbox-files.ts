@@ -8,7 +8,8 @@
  *
  * What stays open: someone who can change the sandbox folder on the server's machine while an
  * action runs could swap a folder higher up the path for a link between the check and the open
- * (Node has no `openat`). Keep the sandbox folder writable only by the server's user.
+ * (Node has no `openat`), or make a hard link to a file elsewhere. Keep the sandbox folder writable
+ * only by the server's user.
  */
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { fileActionFailure, resolveInSandbox, sandboxParts } from './sandbox-path.js';

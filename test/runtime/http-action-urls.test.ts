@@ -50,4 +50,13 @@ describe('HTTPRequest URLs', () => {
       /Host status\.example\.com resolves to 169\.254\.169\.254, a link-local address \(a cloud metadata service\)/,
     );
   });
+
+  it('a bad allowlist entry stops the runtime from being built, naming the entry', async (t) => {
+    const h = await openHarness(t);
+    await assert.rejects(createRuntimeParts({ store: h.store, clock: h.clock, env: { WAYMARK_HTTP_ALLOWLIST: 'api.example.com,api.example.com:https' } }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'WM_CONFIG_INVALID');
+      assert.match(error.message, /^Outbound allowlist entry 'api\.example\.com:https' has port 'https', not 1 to 65535 or \*/);
+      return true;
+    });
+  });
 });
