@@ -39,6 +39,8 @@ describe('HostAllowlist', () => {
       ['example.com/8', 'is not a CIDR range'],
       ['*', 'allows every host'],
       ['exa mple.com', 'is not a host name'],
+      ['user@internal.test', 'is not a host name'],
+      ['*.*.example.com', 'is not a host name'],
     ] as const) {
       assert.throws(() => HostAllowlist.parse(entry), (error: Error & { code?: string }) => {
         assert.equal(error.code, 'WM_CONFIG_INVALID');

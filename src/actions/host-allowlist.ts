@@ -90,6 +90,8 @@ function parseEntry(entry: string): AllowlistEntry {
   const address = parseAddress(host);
   if (address) return { kind: 'range', range: [address, address.kind() === 'ipv4' ? 32 : 128], port };
   if (host === '*') throw invalidEntry(entry, 'allows every host, which is not supported');
+  // The URL parser would quietly read `user@host` as `host`: an entry names a host and nothing else.
+  if (/[@?#\\]/.test(host)) throw invalidEntry(entry, 'is not a host name');
   const subdomains = host.startsWith('*.');
   let name: string;
   try {
