@@ -58,6 +58,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
   const outbox = new RuntimeStepOutbox(async () => ({
     statusChanged: await callbacks.anyServerHandles('processstatuschanged'),
     activityChanged: await callbacks.anyServerHandles('processactivitychanged'),
+    processLog: await callbacks.anyServerHandles('processlog'),
   }));
   const external = new RoutedExternalCalls({
     callbacks,
@@ -73,6 +74,8 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
         return callbacks.notify('processstatuschanged', message.payload);
       case OutboxMessageKind.ProcessActivityChanged:
         return callbacks.notify('processactivitychanged', message.payload);
+      case OutboxMessageKind.ProcessLog:
+        return callbacks.notify('processlog', message.payload);
       case OutboxMessageKind.Webhook:
         return deliverWebhook(message.payload as unknown as WebhookPayload, (await settings.get()).allowlist, options.httpTimeoutMs);
       default:

@@ -67,7 +67,17 @@ export interface WorkflowServiceOptions {
 export interface StepOutbox {
   /** Runs `work` for the process family whose root is `familyId`, while it holds that family's lock. */
   run<T>(familyId: string, work: () => Promise<T>): Promise<T>;
-  messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]>;
+  messagesFor(familyId: string, step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]>;
+}
+
+/** What a StepOutbox knows of a step beyond its result. */
+export interface StepFacts {
+  /** The family's members before the step (none for a new instance). */
+  readonly before: ReadonlyMap<string, ProcessInstance>;
+  /** Whether the scheme of `instance` has LogEnabled (its steps go to the callback servers' process log). */
+  readonly logEnabled: (instance: ProcessInstance) => boolean;
+  /** The step's time (ISO 8601). */
+  readonly now: string;
 }
 
 /** What became of one timer of a batch: fired, no longer applicable (`fired: false`), or the error that stopped it. */
@@ -262,7 +272,7 @@ export class WorkflowService {
         actor: input.actor,
         parameters: input.parameters,
       });
-      const messages = await this.messagesFor(input.processId, step);
+      const messages = await this.messagesFor(input.processId, step, new Map());
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.rememberRoots(step);
       this.stepApplied(step, messages);
@@ -604,8 +614,14 @@ export class WorkflowService {
     return this.outbox ? this.outbox.run(familyId, work) : work();
   }
 
-  private async messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]> {
-    return this.outbox ? this.outbox.messagesFor(familyId, step) : [];
+  private async messagesFor(familyId: string, step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutboxMessage[]> {
+    if (!this.outbox) return [];
+    return this.outbox.messagesFor(familyId, step, {
+      before,
+      // The step's schemes were compiled for it, so they are in the cache.
+      logEnabled: (instance) => this.compiled.get(instance.schemeId)?.definition.logEnabled === true,
+      now: this.clock.now().toISOString(),
+    });
   }
 
   private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
@@ -744,7 +760,7 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    const messages = await this.messagesFor(family.root.id, step);
+    const messages = await this.messagesFor(family.root.id, step, family.instances);
     await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances, timersBefore: family.timers });
     this.rememberRoots(step);
     this.stepApplied(step, messages);
