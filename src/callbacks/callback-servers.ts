@@ -67,7 +67,8 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 const SERVER_FIELDS = new Set(['name', 'baseUrl', 'token', 'timeoutMs', 'paths', 'tokens']);
 
 function invalid(message: string, index: number): WaymarkError<'WM_CONFIG_INVALID'> {
-  return new WaymarkError('WM_CONFIG_INVALID', `Setting ${CALLBACK_SERVERS_SETTING}[${index}]: ${message}`, { setting: CALLBACK_SERVERS_SETTING, index });
+  // `problem` without the setting's name, for the commands and routes that change one server.
+  return new WaymarkError('WM_CONFIG_INVALID', `Setting ${CALLBACK_SERVERS_SETTING}[${index}]: ${message}`, { setting: CALLBACK_SERVERS_SETTING, index, problem: message });
 }
 
 /** True for a method name of the Callback API. */
