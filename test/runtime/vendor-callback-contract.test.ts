@@ -113,6 +113,9 @@ describe('a callback server written to the vendor contract', () => {
     const listCalls = callback.calls.filter((call) => call.httpMethod === 'GET');
     assert.deepEqual([...new Set(listCalls.map((call) => call.method))].sort(), ['getactions', 'getconditions', 'getparameternames', 'getrules']);
     assert.ok(listCalls.every((call) => call.schemeCode === 'ExpenseClaim' && call.authorization === `Bearer ${TOKEN}`));
+    for (const method of ['getactions', 'getconditions', 'getrules', 'getparameternames']) {
+      assert.equal(listCalls.filter((call) => call.method === method).length, 1, `${method} is asked once and cached`);
+    }
 
     const action = callback.calls.find((call) => call.method === 'executeaction')!;
     assert.equal(action.processInstance?.Id, id);
