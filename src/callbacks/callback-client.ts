@@ -315,6 +315,8 @@ export class CallbackClient {
       throw badAnswer(server, method, name, 'the answer is not JSON');
     }
     if (options.allowRawText && typeof answer === 'string') return { text: answer };
+    const unsafe = unsafeJson(answer, 0);
+    if (unsafe !== null) throw badAnswer(server, method, name, unsafe);
     if (answer === null || typeof answer !== 'object' || typeof (answer as CallbackAnswer).success !== 'boolean') {
       throw badAnswer(server, method, name, 'the answer has no success field');
     }
@@ -337,6 +339,22 @@ function badAnswer(server: CallbackServer, method: CallbackMethod, name: string 
     method,
     name,
   });
+}
+
+/** Deepest nesting accepted in an answer: a value deeper than this is no process parameter. */
+const MAX_ANSWER_DEPTH = 64;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why an answer's JSON is refused (a prototype key, or nesting too deep), or null. */
+function unsafeJson(value: unknown, depth: number): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_ANSWER_DEPTH) return `it is nested deeper than ${MAX_ANSWER_DEPTH} levels`;
+  for (const [key, item] of Object.entries(value)) {
+    if (PROTOTYPE_KEYS.has(key)) return `it holds the key '${key}'`;
+    const inner = unsafeJson(item, depth + 1);
+    if (inner !== null) return inner;
+  }
+  return null;
 }
 
 /** The `processInstance` of a body about the process an action, condition or rule runs for. */

@@ -53,8 +53,11 @@ export interface WorkflowServiceOptions {
   readonly maxAutoSteps?: number;
   /** Whether file actions may run (a sandbox folder is configured). */
   readonly fileActionsSandbox?: boolean;
-  /** Whether a callback server is configured (affects what scheme import accepts). */
-  readonly callbackServerConfigured?: boolean;
+  /**
+   * Whether a callback server is configured (affects what scheme import accepts), or how to ask:
+   * servers added while this service runs then count at the next import.
+   */
+  readonly callbackServerConfigured?: boolean | (() => Promise<boolean>);
   /** Turns steps into outbox messages stored with them (notifications, webhooks); none without it. */
   readonly outbox?: StepOutbox;
   /** How many instance ids the family root is remembered of; default {@link ROOT_ID_CACHE_LIMIT}. */
@@ -176,7 +179,7 @@ export class WorkflowService {
   private readonly newId: () => string;
   private readonly maxAutoSteps: number | undefined;
   private readonly fileActionsSandbox: boolean;
-  private readonly callbackServerConfigured: boolean;
+  private readonly callbackServerConfigured: () => Promise<boolean>;
   private readonly compiled = new Map<string, CompiledScheme>();
   private readonly familyLocks = new KeyedMutex();
   private readonly rootIds: RootIdCache;
@@ -193,7 +196,8 @@ export class WorkflowService {
     this.newId = options.newId ?? randomUUID;
     this.maxAutoSteps = options.maxAutoSteps;
     this.fileActionsSandbox = options.fileActionsSandbox ?? false;
-    this.callbackServerConfigured = options.callbackServerConfigured ?? false;
+    const configured = options.callbackServerConfigured ?? false;
+    this.callbackServerConfigured = typeof configured === 'function' ? configured : async () => configured;
     this.outbox = options.outbox;
     this.externalParameters = new ExternalParameterBridge(options.externalParameters);
     this.schemeGenerator = options.schemeGenerator;
@@ -211,7 +215,7 @@ export class WorkflowService {
   async saveScheme(input: { xml?: string; json?: unknown; code?: string }): Promise<StoredScheme> {
     const compiled = loadScheme(input, {
       fileActionsSandbox: this.fileActionsSandbox,
-      callbackServerConfigured: this.callbackServerConfigured,
+      callbackServerConfigured: await this.callbackServerConfigured(),
     });
     const stored = await this.store.saveScheme(compiled.definition, input.xml ?? null, this.clock.now());
     this.rememberCompiled(stored.id, compiled);
@@ -305,7 +309,7 @@ export class WorkflowService {
         store: this.store,
         generator: this.schemeGenerator,
         now: () => this.clock.now(),
-        loadOptions: { fileActionsSandbox: this.fileActionsSandbox, callbackServerConfigured: this.callbackServerConfigured },
+        loadOptions: { fileActionsSandbox: this.fileActionsSandbox, callbackServerConfigured: await this.callbackServerConfigured() },
       },
       base,
       parameters,

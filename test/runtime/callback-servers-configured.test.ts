@@ -35,6 +35,12 @@ it('a callback server added through the admin API serves Workflow API calls: a g
   t.after(() => server.close());
   const admin = { authorization: basicAuth(PASSWORD) };
 
+  // A scheme with a C# code action is refused while no callback server could run it instead…
+  const codeAction = codeActionScheme();
+  const refused = await server.app.inject({ method: 'POST', url: '/admin/api/schemes', headers: { ...admin, 'content-type': 'application/xml' }, payload: codeAction });
+  assert.equal(refused.statusCode, 400);
+  assert.match(refused.json().message, /AddOne/);
+
   const added = await server.app.inject({ method: 'POST', url: '/admin/api/callback-servers', headers: admin, payload: { name: 'vendor', baseUrl: vendor.baseUrl, token: 'configured-token-1', allMethods: true } });
   assert.equal(added.statusCode, 201, added.body);
   const scheme = readFileSync(new URL('../fixtures/callback-api/ApprovalChain.xml', import.meta.url), 'utf8');
@@ -42,6 +48,9 @@ it('a callback server added through the admin API serves Workflow API calls: a g
   assert.equal(imported.statusCode, 201, imported.body);
   // The runtime reads its settings at most every 5 seconds.
   clock.advance(5_001);
+  // …and accepted once one is configured, without a restart.
+  const accepted = await server.app.inject({ method: 'POST', url: '/admin/api/schemes', headers: { ...admin, 'content-type': 'application/xml' }, payload: codeAction });
+  assert.equal(accepted.statusCode, 201, accepted.body);
 
   const created = await server.app.inject({
     method: 'POST',
@@ -60,3 +69,17 @@ it('a callback server added through the admin API serves Workflow API calls: a g
   assert.deepEqual(vendor.calls.filter((call) => call.method === 'generate').map((call) => call.schemeCode), ['ApprovalChain']);
   assert.deepEqual(vendor.violations, []);
 });
+
+/** A scheme whose only action is C# code (a code action named AddOne). */
+function codeActionScheme(): string {
+  return `<Process Name="CodeActionScheme">
+  <Activities>
+    <Activity Name="Start" State="Start" IsInitial="true" IsFinal="true">
+      <Implementation><ActionRef Order="1" NameRef="AddOne" /></Implementation>
+    </Activity>
+  </Activities>
+  <CodeActions>
+    <CodeAction Name="AddOne" Type="Action" IsGlobal="False" IsAsync="False"><ActionCode><![CDATA[processInstance.SetParameter("N", 1);]]></ActionCode></CodeAction>
+  </CodeActions>
+</Process>`;
+}

@@ -68,7 +68,7 @@ async function serverWithCallbacks(t: TestContext, callback: TestHttpServer, clo
   t.after(() => store.close());
   await store.setSetting('callbackServers', [{ baseUrl: `${callback.origin}/callback`, token: 'secret-token', timeoutMs }]);
   const parts = await createRuntimeParts({ store, clock, env: {} });
-  assert.equal(parts.callbackServerConfigured, true);
+  assert.equal(await parts.callbackServerConfigured(), true);
   return openHarness(t, {
     store,
     clock,
@@ -142,5 +142,25 @@ describe('callback servers', () => {
     callback.handler = (r) => (r.path === '/callback/executeaction' ? new Promise<TestAnswer>((resolve) => setTimeout(() => resolve({ json: { success: true } }), 3000)) : callbackHandler()(r));
     const slow = await h.service.createInstance({ processId: 'u-3', schemeCode: 'Backup', actor: john, parameters: [] });
     assert.match(slow.errorMessage ?? '', /no answer from http:\/\/127\.0\.0\.1:\d+ within 500 ms/);
+  });
+
+  it('refuses an answer with a prototype key or nested too deep, and never shows the token in a reason', async (t) => {
+    const callback = await startTestServer(t, callbackHandler());
+    const h = await serverWithCallbacks(t, callback);
+    await h.service.saveScheme({ xml: backupXml });
+
+    callback.handler = (r) => (r.path === '/callback/executeaction' ? { text: '{"success":true,"data":{"__proto__":{"polluted":true}}}' } : callbackHandler()(r));
+    const proto = await h.service.createInstance({ processId: 'x-1', schemeCode: 'Backup', actor: john, parameters: [] });
+    assert.match(proto.errorMessage ?? '', /gave a bad answer to executeaction 'JsonBackup': it holds the key '__proto__'/);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+
+    const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+    callback.handler = (r) => (r.path === '/callback/executeaction' ? { text: `{"success":true,"data":${deep}}` } : callbackHandler()(r));
+    const nested = await h.service.createInstance({ processId: 'x-2', schemeCode: 'Backup', actor: john, parameters: [] });
+    assert.match(nested.errorMessage ?? '', /it is nested deeper than 64 levels/);
+
+    callback.handler = (r) => (r.path === '/callback/executeaction' ? { json: { success: false, error: 'Denied', message: 'token secret-token is revoked' } } : callbackHandler()(r));
+    const refused = await h.service.createInstance({ processId: 'x-3', schemeCode: 'Backup', actor: john, parameters: [] });
+    assert.equal(refused.errorMessage, "Action JsonBackup failed: WM_ACTION_FAILED: Callback server callback-server-1 refused executeaction 'JsonBackup': Denied: token [Redacted] is revoked");
   });
 });

@@ -18,7 +18,7 @@ it('createServerRuntime + attach: timers fire, failures are logged, stop cancels
   const timers = new FakeTimers(clock);
   const warnings: string[] = [];
   const server = await createServerRuntime({ store, clock, env: {}, fileSandbox: null, setTimer: timers.setTimer, logger: { warn: (_o, m) => warnings.push(m) } });
-  assert.equal(server.serviceOptions.callbackServerConfigured, true);
+  assert.equal(await server.parts.callbackServerConfigured(), true);
   assert.equal(server.serviceOptions.fileActionsSandbox, false);
   const service = new WorkflowService({ store, clock, ...server.serviceOptions });
   const runtime = server.attach(service);
