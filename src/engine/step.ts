@@ -254,7 +254,17 @@ export class StepRun {
   }
 
   externalContext(working: WorkingInstance, includeTemporary = true): ExternalCallContext {
-    return { instance: working.instance, parameters: this.parametersOf(working, includeTemporary), identityId: this.actor.identityId };
+    const liveIds = () => this.liveIds();
+    const member = (id: string) => this.member(id);
+    return {
+      instance: working.instance,
+      parameters: this.parametersOf(working, includeTemporary),
+      identityId: this.actor.identityId,
+      // Worked out only when read (a callback body): every actor check builds a context.
+      get subprocessIds() {
+        return liveIds().filter((id) => member(id).instance.parentProcessId === working.instance.id);
+      },
+    };
   }
 
   actorCheck(working: WorkingInstance, includeTemporary = true): ActorCheckContext {

@@ -124,6 +124,8 @@ export interface ExternalCallContext {
   readonly instance: ProcessInstance;
   readonly parameters: Readonly<Record<string, JsonValue>>;
   readonly identityId: string | null;
+  /** Ids of the live subprocesses this instance started (the engine always sets it; the Callback API sends it). */
+  readonly subprocessIds?: readonly string[];
 }
 
 /**

@@ -6,6 +6,7 @@
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { instanceCountsSchema } from './instance-counts.js';
+import { generatedSchemesSchema } from './sql-generated-schemes.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
 
@@ -244,6 +245,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004-cluster-nodes': clusterSchema(),
     '0006-partial-instance-indexes': rootInstanceIndexes(),
     '0007-root-instance-counters': instanceCountsSchema(dialect),
+    '0008-generated-schemes': generatedSchemesSchema(),
   };
 }
 

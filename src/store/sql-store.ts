@@ -15,6 +15,7 @@ import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
 import { countRootInstances, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
+import { generatedSchemeFromRow } from './sql-generated-schemes.js';
 import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
 import {
   chunks,
@@ -155,7 +156,41 @@ export class SqlStore implements Store {
 
   async getScheme(id: string): Promise<StoredScheme | null> {
     const row = await this.db.selectFrom('schemes').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? schemeFromRow(row) : null;
+    if (row) return schemeFromRow(row);
+    const generated = await this.db.selectFrom('generated_schemes').selectAll().where('id', '=', id).executeTakeFirst();
+    return generated ? generatedSchemeFromRow(generated) : null;
+  }
+
+  async getGeneratedScheme(baseSchemeId: string, parametersKey: string): Promise<StoredScheme | null> {
+    const row = await this.db
+      .selectFrom('generated_schemes')
+      .selectAll()
+      .where('base_scheme_id', '=', baseSchemeId)
+      .where('parameters_key', '=', parametersKey)
+      .executeTakeFirst();
+    return row ? generatedSchemeFromRow(row) : null;
+  }
+
+  async saveGeneratedScheme(input: { readonly base: StoredScheme; readonly parametersKey: string; readonly definition: SchemeDefinition; readonly sourceXml: string | null; readonly now: Date }): Promise<StoredScheme> {
+    const row = {
+      id: randomUUID(),
+      base_scheme_id: input.base.id,
+      parameters_key: input.parametersKey,
+      code: input.base.code,
+      version: input.base.version,
+      definition: JSON.stringify(input.definition),
+      source_xml: input.sourceXml,
+      created_at: input.now.toISOString(),
+    };
+    try {
+      await this.db.insertInto('generated_schemes').values(row).execute();
+    } catch (error) {
+      if (!this.dialect.isUniqueViolation(error)) throw error;
+      const existing = await this.getGeneratedScheme(input.base.id, input.parametersKey);
+      if (existing) return existing;
+      throw error;
+    }
+    return generatedSchemeFromRow(row);
   }
 
   async getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null> {
@@ -211,6 +246,7 @@ export class SqlStore implements Store {
           );
         }
         yield* deleteInstancesWithDescendants(instanceIds);
+        yield { text: 'delete from "generated_schemes" where "code" = ?', parameters: [code] };
         yield { text: 'delete from "schemes" where "code" = ?', parameters: [code] };
       },
     ]);

@@ -166,7 +166,18 @@ export interface Store extends LogRecords, FormRecords {
   schemeForNewInstance(code: string, processId: string): Promise<{ readonly id: string; readonly version: number; readonly instanceExists: boolean } | null>;
   listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
   listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
-  /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
+  /**
+   * The scheme a callback server generated from the version `baseSchemeId` with the scheme
+   * parameters whose digest is `parametersKey`, or null. A generated scheme is found by
+   * `getScheme(id)` like a version, but is never a version of its code.
+   */
+  getGeneratedScheme(baseSchemeId: string, parametersKey: string): Promise<StoredScheme | null>;
+  /**
+   * Stores a generated scheme under the base version's code and number. When one exists for the
+   * same base and parameters (a concurrent creation), that one is returned and nothing is stored.
+   */
+  saveGeneratedScheme(input: { readonly base: StoredScheme; readonly parametersKey: string; readonly definition: SchemeDefinition; readonly sourceXml: string | null; readonly now: Date }): Promise<StoredScheme>;
+  /** Deletes every version of a code (and the schemes generated from it); refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
   deleteScheme(code: string, force: boolean): Promise<void>;
   countInstancesOfScheme(code: string): Promise<number>;
 

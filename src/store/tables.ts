@@ -18,6 +18,9 @@ export interface SchemesTable {
   created_at: string;
 }
 
+export type { GeneratedSchemesTable } from './sql-generated-schemes.js';
+import type { GeneratedSchemesTable } from './sql-generated-schemes.js';
+
 /** One process instance (root or subprocess). */
 export interface InstancesTable {
   id: string;
@@ -175,4 +178,5 @@ export interface WaymarkDatabase {
   settings: SettingsTable;
   logs: LogsTable;
   forms: FormsTable;
+  generated_schemes: GeneratedSchemesTable;
 }

@@ -1,6 +1,7 @@
 /**
  * The scheme management API for tools and the admin panel (`/admin/api`): schemes (native JSON
- * or vendor XML), their versions and forms, one instance with its history, and the process logs.
+ * or vendor XML), their versions and forms, one instance with its history, the process logs, and
+ * the callback servers (callback-server-routes.ts).
  * Every route sits behind the access module's admin guard, added as an `onRequest` hook of this
  * scope, so a route added here later cannot skip it.
  */
@@ -12,7 +13,9 @@ import type { LogService } from '../../services/log-service.js';
 import type { WorkflowService } from '../../services/index.js';
 import { exportVendorXml, toSchemeJson } from '../../scheme/index.js';
 import type { StoredScheme } from '../../store/store.js';
+import type { CallbackServerService } from '../../callbacks/index.js';
 import { toAdminErrorReply } from './admin-error.js';
+import { callbackServerRoutes } from './callback-server-routes.js';
 import {
   boundedCount,
   flag,
@@ -35,6 +38,8 @@ export interface AdminApiOptions {
   readonly access: Pick<AccessControl, 'adminGuard'>;
   /** Largest request body, in bytes (the server's `WAYMARK_BODY_LIMIT`), also for XML bodies. */
   readonly bodyLimit: number;
+  /** Configures callback servers (`/callback-servers`). */
+  readonly callbackServers: CallbackServerService;
 }
 
 /** One row of `GET /admin/api/schemes`. */
@@ -94,6 +99,8 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     const path = request.url.split('?')[0] ?? request.url;
     return reply.code(404).send({ error: 'WM_NOT_FOUND', message: `No admin API route for ${request.method} ${path}` });
   });
+
+  await app.register(callbackServerRoutes, { callbackServers: options.callbackServers });
 
   // ------------------------------------------------------------------ schemes
 

@@ -4,6 +4,7 @@
  * `/admin/logout`) whose sessions the guard accepts, and the admin API under `/admin/api`.
  */
 import { adminSessionPlugin } from '../../access/index.js';
+import { CallbackServerService } from '../../callbacks/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { FormService } from '../../services/form-service.js';
 import { LogService } from '../../services/log-service.js';
@@ -25,6 +26,8 @@ export const waymarkPlugin: WaymarkPlugin = {
       logs,
       access,
       bodyLimit: context.config.bodyLimit,
+      // The process's environment, as the runtime reads WAYMARK_CALLBACK_URL from it.
+      callbackServers: new CallbackServerService({ store: context.store, env: process.env, clock: context.clock }),
     });
   },
 };

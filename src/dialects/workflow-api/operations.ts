@@ -190,7 +190,7 @@ export const OPERATIONS: readonly Operation[] = [
       { name: 'schemeCode', type: 'string', required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
       P.identityId,
       P.impersonatedIdentityId,
-      { name: 'schemeParameters', type: 'object', description: 'Parameters of a generated scheme: not supported (refused when not empty).' },
+      { name: 'schemeParameters', type: 'object', description: "Parameters of a generated scheme: when not empty, the callback servers' generate method makes the scheme the instance runs (docs/runtime.md)." },
       P.parameters,
       P.tenantId,
     ],
@@ -200,19 +200,13 @@ export const OPERATIONS: readonly Operation[] = [
       const schemeCode = params.string('schemeCode') ?? params.string('schemacode');
       if (!schemeCode) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
       const schemeParameters = params.object('schemeParameters');
-      if (schemeParameters && Object.keys(schemeParameters).length > 0) {
-        throw new WaymarkError(
-          'WM_SCHEME_UNSUPPORTED',
-          `Parameter 'schemeParameters' asks for a generated scheme; Waymark has no scheme generator: save the scheme and create the instance without it`,
-          { field: 'schemeParameters' },
-        );
-      }
       await workflow.createInstance({
         processId,
         schemeCode,
         actor: actorOf(params),
         parameters: params.passedParameters(),
         tenantId: params.string('tenantId') ?? null,
+        ...(schemeParameters === undefined ? {} : { schemeParameters }),
       });
       return {};
     },

@@ -3,37 +3,14 @@
  * fields. Dates are ISO 8601 text. Nothing here decides anything; it only renames.
  */
 import type { AvailableCommand, StateToSet } from '../../engine/index.js';
-import type { InboxItem, OutboxItem, ProcessInstance } from '../../engine/types.js';
+import type { InboxItem, OutboxItem } from '../../engine/types.js';
 import type { InstanceInfo, PublicUser } from '../../services/index.js';
 import type { FormRecord } from '../../services/form-service.js';
 import type { StoredTransition } from '../../store/store.js';
+import { processInstanceShape } from '../../vendor/index.js';
 
-/** ProcessInstance as the vendor names its fields. */
-export function processInstanceShape(instance: ProcessInstance) {
-  return {
-    Id: instance.id,
-    StateName: instance.stateName,
-    ActivityName: instance.activityName,
-    SchemeId: instance.schemeId,
-    SchemeCode: instance.schemeCode,
-    SchemeVersion: instance.schemeVersion,
-    PreviousState: instance.previousStateName,
-    PreviousStateForDirect: instance.previousStateForDirect,
-    PreviousStateForReverse: instance.previousStateForReverse,
-    PreviousActivity: instance.previousActivityName,
-    PreviousActivityForDirect: instance.previousActivityForDirect,
-    PreviousActivityForReverse: instance.previousActivityForReverse,
-    ParentProcessId: instance.parentProcessId,
-    RootProcessId: instance.rootProcessId,
-    ProcessParameters: instance.parameters,
-    InstanceStatus: instance.status,
-    IsSubProcess: instance.parentProcessId !== null,
-    TenantId: instance.tenantId,
-    CreationDate: instance.createdAt,
-    LastTransitionDate: instance.lastTransitionAt,
-    ErrorMessage: instance.errorMessage,
-  };
-}
+// Built in one place with the Callback API's processInstance (src/vendor).
+export { processInstanceShape };
 
 /** One executed transition (ProcessInfo.Transitions). */
 export function transitionShape(record: StoredTransition) {
