@@ -8,7 +8,7 @@ import type { CallScope, UserInput, UserService, WorkflowService } from '../../s
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
 import type { InstanceQuery } from '../../store/store.js';
-import { ErrorTexts, type RequestParameters } from './request-parameters.js';
+import { ErrorTexts, SuccessTexts, type RequestParameters } from './request-parameters.js';
 import {
   commandShape,
   formShape,
@@ -283,9 +283,9 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null',
     async run(params, { workflow }) {
       const processId = params.processId();
-      const name = params.requiredString('parameter');
+      const name = params.requiredString('parameter', ErrorTexts.parameterNameRequired);
       const value = params.value('value');
-      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', `Parameter 'value' is required!`, { field: 'value' });
+      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.parameterValueRequired, { field: 'value' });
       await workflow.setParameter(processId, name, value, scopeOf(params));
       return {};
     },
@@ -299,7 +299,7 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'the value',
     async run(params, { workflow }) {
       const processId = params.processId();
-      return { data: await workflow.getParameter(processId, params.requiredString('parameter'), scopeOf(params)) };
+      return { data: await workflow.getParameter(processId, params.requiredString('parameter', ErrorTexts.parameterNameRequired), scopeOf(params)) };
     },
   },
   {
@@ -526,9 +526,9 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [{ ...P.processIds, required: false }],
     data: 'null; message "Inbox recalc was started."',
     async run(params, { workflow, background }) {
-      const ids = params.has('processIds') ? params.processIds() : [];
+      const ids = params.has('processIds') ? params.processIds(ErrorTexts.processIdsInvalid) : [];
       background('inboxrecalc', () => workflow.recalculateInbox(ids));
-      return { message: 'Inbox recalc was started.' };
+      return { message: SuccessTexts.inboxRecalcStarted };
     },
   },
   logOperation('info'),
@@ -610,9 +610,9 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null; message "User was created."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        const input = userInputOf(params, params.userId());
         await users.create({ ...input, name: input.name ?? '' });
-        return { message: 'User was created.' };
+        return { message: SuccessTexts.userCreated };
       });
     },
   },
@@ -631,7 +631,7 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        const input = userInputOf(params, params.userId());
         await users.update(input, params.count('lock'));
         return {};
       });
@@ -646,8 +646,8 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null; message "User was deleted."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.delete(params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
-        return { message: 'User was deleted.' };
+        await users.delete(params.userId());
+        return { message: SuccessTexts.userDeleted };
       });
     },
   },
@@ -657,11 +657,11 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Gives a user a role (admin is refused: it is given in the admin panel only).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was added to role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.addToRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.addToRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userAddedToRole };
       });
     },
   },
@@ -671,11 +671,11 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Takes a role from a user (admin is refused).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was removed from role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.removeFromRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.removeFromRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userRemovedFromRole };
       });
     },
   },
@@ -715,7 +715,7 @@ export const OPERATIONS: readonly Operation[] = [
       const processId = params.optionalProcessId();
       const schemeCode = params.string('schemeCode');
       const form = await forms.getForFlow({
-        name: params.requiredString('name'),
+        name: params.requiredString('name', ErrorTexts.formNameRequired),
         scope: scopeOf(params),
         ...(processId === undefined ? {} : { processId }),
         ...(schemeCode === undefined ? {} : { schemeCode }),

@@ -66,8 +66,23 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
     reply.type('text/html; charset=utf-8').send(docsPage(OPERATIONS, WORKFLOW_API_OPENAPI_PATH)),
   );
 
-  await app.register(operationRoutes, { ...options, prefix: '/workflowapi' });
+  await app.register(operationRoutes, options);
 };
+
+/** The base path; the vendor's routing matches it (and operation names) in any letter case. */
+const BASE_PATH = 'workflowapi';
+
+/**
+ * The base path in any letter case, as a route parameter with a pattern: `/workflowapi` itself is
+ * a static route (the router finds those first), every other spelling (`/WorkflowApi`) this one.
+ */
+const ANY_CASE_BASE = `/:${BASE_PATH}(^${[...BASE_PATH].map((letter) => `[${letter}${letter.toUpperCase()}]`).join('')}$)`;
+
+/** The three URL forms: `/workflowapi`, `/workflowapi/{operation}`, `/workflowapi/{operation}/{id}`. */
+const OPERATION_URLS = ['', '/', '/:operation', '/:operation/:id'];
+
+/** Methods no operation answers: under the base path they get the not-found envelope. */
+const OTHER_METHODS = ['DELETE', 'PATCH', 'PUT', 'OPTIONS'] as const;
 
 const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, options) => {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -102,18 +117,35 @@ const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, opti
     if (failure.status >= 500) request.log.error({ err: error }, 'workflow api request failed');
     return reply.code(failure.status).send(failure.body);
   });
-  app.setNotFoundHandler(async (request, reply) => {
-    const failure = toEnvelopeFailure(
-      new WaymarkError('WM_NOT_FOUND', `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`),
-    );
-    return reply.code(failure.status).send(failure.body);
-  });
-
   const handler = (request: FastifyRequest, reply: FastifyReply) => handleOperation(request, reply, services, options.access);
-  for (const url of ['/', '/:operation', '/:operation/:id']) {
-    app.route({ method: ['GET', 'POST'], url, bodyLimit, handler });
+  // Any other URL or method under the base path is answered in the envelope too (after the access
+  // check, so callers without access learn nothing about the API).
+  const notFound = (request: FastifyRequest) => refuseUnknownUrl(request, options.access);
+  for (const base of [`/${BASE_PATH}`, ANY_CASE_BASE]) {
+    for (const url of OPERATION_URLS.map((suffix) => base + suffix)) {
+      app.route({ method: ['GET', 'POST'], url, bodyLimit, handler });
+      app.route({ method: [...OTHER_METHODS], url, bodyLimit, handler: notFound });
+    }
+    app.route({ method: ['GET', 'POST', ...OTHER_METHODS], url: `${base}/*`, bodyLimit, handler: notFound });
   }
 };
+
+async function refuseUnknownUrl(request: FastifyRequest, access: WorkflowApiAccess | undefined): Promise<never> {
+  if (access) await checkAccess(request, access, new RequestParameters(request.query as Record<string, unknown>, bodyFields(request.body)));
+  throw new WaymarkError(
+    'WM_NOT_FOUND',
+    `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`,
+    { routeNotFound: true },
+  );
+}
+
+function checkAccess(request: FastifyRequest, access: WorkflowApiAccess, params: RequestParameters): Promise<void> {
+  return access.checkWorkflowApi({
+    token: params.string('token'),
+    authorization: request.headers.authorization,
+    origin: `${request.protocol}://${request.host}`,
+  });
+}
 
 async function handleOperation(
   request: FastifyRequest,
@@ -132,13 +164,7 @@ async function handleOperation(
       ? new RequestParameters(query, body)
       : new RequestParameters(query, body, { [pathOperation.urlId]: path.id });
 
-  if (access) {
-    await access.checkWorkflowApi({
-      token: params.string('token'),
-      authorization: request.headers.authorization,
-      origin: `${request.protocol}://${request.host}`,
-    });
-  }
+  if (access) await checkAccess(request, access, params);
 
   const operationName = path.operation ?? params.string('operation');
   if (!operationName) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.operationRequired, { field: 'operation' });
