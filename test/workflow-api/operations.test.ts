@@ -231,3 +231,35 @@ test('getinstanceinfo lists the live subprocesses of a parent waiting for them (
   const merged = (await h.call(`/workflowapi/getinstanceinfo/${ids.process}`)).body.data;
   assert.deepEqual([merged.ActivityName, merged.InstanceStatus, merged.SubProcessIds], ['Final', 3, []]);
 });
+
+test('history entries carry GUID ids, the same on every read and new for a process made again under its id', async (t) => {
+  const h = await startHarness(t);
+  await withRequests(h, ids.process);
+  const moved = await h.call(`/workflowapi/executecommand/${ids.process}`, {
+    command: 'StartSigning',
+    identityId: 'John',
+    parameters: { Comment: 'May' },
+  });
+  assert.equal(moved.body.data?.WasExecuted, true, JSON.stringify(moved.body));
+  assert.equal((await h.call(`/workflowapi/setstate/${ids.process}`, { state: 'AccountingReview', identityId: 'admin' })).body.success, true);
+  const historyIds = async () =>
+    ((await h.call(`/workflowapi/getinstanceinfo/${ids.process}`)).body.data.History as { Id: string }[]).map((entry) => entry.Id);
+
+  // Given the history of a request that moved twice.
+  const first = await historyIds();
+  assert.ok(first.length >= 2, JSON.stringify(first));
+  // Then each id is a GUID a typed .NET client can bind, and the ids differ.
+  for (const id of first) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set(first).size, first.length);
+  // And a second read gives the same ids.
+  assert.deepEqual(await historyIds(), first);
+
+  // When the process is deleted and made again under the same id, its entries get new ids.
+  await h.call(`/workflowapi/deleteinstance/${ids.process}`);
+  h.clock.advance(60_000);
+  await h.call(`/workflowapi/createinstance/${ids.process}`, { schemeCode: 'VacationRequest', identityId: 'John' });
+  await h.call(`/workflowapi/setstate/${ids.process}`, { state: 'AccountingReview', identityId: 'admin' });
+  const again = await historyIds();
+  assert.ok(again.length >= 1);
+  assert.equal(again.some((id) => first.includes(id)), false);
+});

@@ -7,6 +7,7 @@ import type { InboxItem, OutboxItem, ProcessInstance } from '../../engine/types.
 import type { InstanceInfo, PublicUser } from '../../services/index.js';
 import type { FormRecord } from '../../services/form-service.js';
 import type { StoredTransition } from '../../store/store.js';
+import { historyEntryGuid } from './history-entry-id.js';
 
 /** ProcessInstance as the vendor names its fields. */
 export function processInstanceShape(instance: ProcessInstance) {
@@ -57,7 +58,7 @@ export function transitionShape(record: StoredTransition) {
 /** One document-history row (ProcessInfo.History). */
 export function historyShape(record: StoredTransition) {
   return {
-    Id: record.id,
+    Id: historyEntryGuid(record),
     ProcessId: record.processId,
     IdentityId: record.identityId,
     AllowedToEmployeeNames: '',
