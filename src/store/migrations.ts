@@ -8,6 +8,7 @@ import { WaymarkError } from '../errors/index.js';
 import { instanceCountsSchema } from './instance-counts.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
+import { userCredentialsSchema } from './user-credentials.js';
 
 /** Which SQL dialect the migrations are run against. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -244,6 +245,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004-cluster-nodes': clusterSchema(),
     '0006-partial-instance-indexes': rootInstanceIndexes(),
     '0007-root-instance-counters': instanceCountsSchema(dialect),
+    '0008-user-credentials': userCredentialsSchema(),
   };
 }
 

@@ -150,44 +150,6 @@ test('server: stop makes executing operations answer clearly, start resumes, isa
   assert.equal((await h.call(`/workflowapi/createinstance/${ids.process}`, { schemeCode: 'VacationRequest' })).body.success, true);
 });
 
-test('users: create, list without hashes, update with lock, roles (admin refused), credentials, delete, block', async (t) => {
-  const h = await startHarness(t);
-  await h.call('/workflowapi/createuser', { id: ids.john, name: 'John', password: 'pw-1', roles: 'Staff,Author', email: 'john@example.test' });
-  const list = await h.call('/workflowapi/getusers', { role: 'Staff' });
-  assert.equal(list.body.data.length, 1);
-  const john = list.body.data[0];
-  assert.deepEqual([...john.Roles].sort(), ['Author', 'Staff']);
-  assert.equal(john.HasPassword, true);
-  assert.doesNotMatch(JSON.stringify(list.body), /scrypt|passwordHash|pw-1/);
-
-  assert.equal((await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '555', lock: john.Lock })).body.success, true);
-  const stale = await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '556', lock: john.Lock });
-  assert.equal(stale.body.code, 'WM_LOCK_CONFLICT');
-  const admin = await h.call(`/workflowapi/addusertorole/${ids.john}`, { roleName: 'admin' });
-  assert.deepEqual([admin.body.error, admin.body.code], ["The role 'admin' is assigned in the admin panel", 'WM_ROLE_REFUSED']);
-  assert.equal((await h.call(`/workflowapi/removeuserfromrole/${ids.john}`, { roleName: 'Admin' })).body.error, "The role 'admin' is assigned in the admin panel");
-  assert.deepEqual((await h.call(`/workflowapi/addusertorole/${ids.john}`, { roleName: 'Reviewer' })).body, {
-    success: true,
-    data: null,
-    error: null,
-    message: 'User was added to role.',
-  });
-  assert.equal((await h.call(`/workflowapi/removeuserfromrole/${ids.john}`, { roleName: 'Reviewer' })).body.message, 'User was removed from role.');
-  await h.call(`/workflowapi/removeuserfromrole/${ids.john}`, { roleName: 'Staff' });
-  await h.call(`/workflowapi/deletecredential/${ids.john}`);
-  const after = (await h.call('/workflowapi/getusers', { name: 'John' })).body.data[0];
-  assert.deepEqual([after.Phone, after.Roles, after.HasPassword], ['555', ['Author'], false]);
-
-  const idText = "Parameter 'id' is required and must be GUID! Use such URL format: workflowapi/{operation}/{id}.";
-  assert.equal((await h.call('/workflowapi/createuser', { id: 'nope', name: 'X' })).body.error, idText);
-  assert.equal((await h.call('/workflowapi/addusertorole', { roleName: 'Staff' })).body.error, idText);
-  assert.deepEqual((await h.call(`/workflowapi/deleteuser/${ids.john}`)).body.message, 'User was deleted.');
-  assert.equal((await h.call(`/workflowapi/deleteuser/${ids.john}`)).body.code, 'WM_USER_NOT_FOUND');
-
-  await h.store.setSetting('userApiBlocked', true);
-  assert.equal((await h.call('/workflowapi/getusers')).body.error, 'User API blocked. Setting can be changed in configuration file.');
-});
-
 test('getformbyflow finds the form of the current state, else the scheme-wide one; getschemelist filters by tags', async (t) => {
   const h = await startHarness(t);
   await withRequests(h, ids.process);

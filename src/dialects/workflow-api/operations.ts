@@ -75,8 +75,8 @@ const USER_FIELDS: readonly ParameterDoc[] = [
   { name: 'name', type: 'string', description: 'Display name (required on create).' },
   { name: 'email', type: 'string', description: 'E-mail address.' },
   { name: 'phone', type: 'string', description: 'Phone number.' },
-  { name: 'login', type: 'string', description: 'Sign-in name.' },
-  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned).' },
+  { name: 'login', type: 'string', description: 'Sign-in name of the password; given together with password.' },
+  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned); given together with login.' },
   { name: 'roles', type: 'array', description: 'Role names (the role admin is refused).' },
   { name: 'domainLogin', type: 'string', description: 'Domain sign-in name.' },
   { name: 'extensions', type: 'object', description: 'Free-form extra fields.' },
@@ -576,7 +576,7 @@ export const OPERATIONS: readonly Operation[] = [
     urlId: 'id',
     parameters: [
       { name: 'pageSize', type: 'integer', description: 'Users per page; 0 or absent = all.' },
-      { name: 'pageIndex', type: 'integer', description: 'Page number, from 0.' },
+      { name: 'pageIndex', type: 'integer', description: 'Page number, from 1 (0 is read as 1).' },
       { name: 'role', type: 'string', description: 'Only users in this role.' },
       { name: 'name', type: 'string', description: 'Substring of the name.' },
       { name: 'email', type: 'string', description: 'Substring of the e-mail.' },
@@ -587,9 +587,10 @@ export const OPERATIONS: readonly Operation[] = [
     async run(params, { users }) {
       return userOperation(users, async () => {
         const pageSize = params.count('pageSize') ?? 0;
-        const pageIndex = params.count('pageIndex') ?? 0;
+        // Pages count from 1, as in the vendor's admin; 0 (Waymark 0.1's first page) is the first page too.
+        const pageNumber = Math.max(params.count('pageIndex') ?? 1, 1);
         const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
-          skip: pageSize * pageIndex,
+          skip: pageSize * (pageNumber - 1),
           take: pageSize,
         };
         for (const name of ['role', 'name', 'email', 'phone', 'tenantId'] as const) {
@@ -602,9 +603,20 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'getuser',
+    section: 'User',
+    summary: 'One user by id (never with password hashes).',
+    urlId: 'id',
+    parameters: [P.userId],
+    data: 'User',
+    async run(params, { users }) {
+      return userOperation(users, async () => ({ data: userShape(await users.get(params.userId())) }));
+    },
+  },
+  {
     name: 'createuser',
     section: 'User',
-    summary: 'Creates a user.',
+    summary: 'Creates a user. A login and a password are given together or not at all.',
     urlId: 'id',
     parameters: [P.userId, ...USER_FIELDS],
     data: 'null; message "User was created."',
@@ -619,13 +631,14 @@ export const OPERATIONS: readonly Operation[] = [
   {
     name: 'updateuser',
     section: 'User',
-    summary: 'Updates a user; absent fields keep their values. lock, when given, must match (optimistic concurrency).',
+    summary:
+      'Updates a user; absent fields keep their values. The login and the password change together. lock, when given, must match (optimistic concurrency).',
     urlId: 'id',
     parameters: [
       P.userId,
       ...USER_FIELDS,
       { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
-      { name: 'externalLogins', type: 'array', description: 'External sign-ins.' },
+      { name: 'externalLogins', type: 'array', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
       { name: 'lock', type: 'integer', description: 'The stamp read with the user.' },
     ],
     data: 'null',
@@ -683,17 +696,16 @@ export const OPERATIONS: readonly Operation[] = [
     name: 'deletecredential',
     section: 'User',
     summary:
-      "Removes a credential. id = a user's id removes that user's password; an external login's id needs userId as well.",
+      "Removes a credential by its id (a user's Credentials[].Id in getusers): an external account, or the password together with the user's login.",
     urlId: 'id',
     parameters: [
-      { name: 'id', type: 'string', required: true, description: 'The credential id (a user id for the password credential).' },
-      { name: 'userId', type: 'guid', description: 'The owner, when id is an external login id.' },
+      { name: 'id', type: 'guid', required: true, description: 'The credential id (goes in the URL).' },
+      { name: 'userId', type: 'guid', description: 'When given, the credential must be this user\'s.' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const credentialId = params.requiredString('id');
-        await users.deleteCredential(params.string('userId') ?? credentialId, credentialId);
+        await users.deleteCredential(params.userId(), params.string('userId'));
         return {};
       });
     },

@@ -137,6 +137,12 @@ export function userShape(user: PublicUser) {
     Roles: user.roles,
     Extensions: user.extensions,
     ExternalLogins: user.externalLogins,
+    Credentials: user.credentials.map((credential) => ({
+      Id: credential.id,
+      Login: credential.login,
+      AuthType: credential.kind === 'password' ? 'Password' : 'External',
+      ExternalProviderName: credential.provider,
+    })),
     HasPassword: user.hasPassword,
     Lock: user.lock,
     CreationDate: user.createdAt,
