@@ -311,10 +311,10 @@ test('the dialect serves its own OpenAPI 3.1 document and a docs page listing ev
   const document = openapi.json();
   assert.equal(document.openapi, '3.1.0');
   const paths = Object.keys(document.paths);
-  for (const name of ['createinstance', 'getinstances', 'inboxrecalc', 'loginfo', 'isactive', 'createuser', 'getuser', 'getformbyflow', 'getschemelist']) {
+  for (const name of ['createinstance', 'getinstances', 'inboxrecalc', 'loginfo', 'isactive', 'createuser', 'getuser', 'getformbyflow', 'getschememodel', 'getschemelist']) {
     assert.ok(paths.some((p) => p.startsWith(`/workflowapi/${name}`)), name);
   }
-  assert.equal(paths.length, 34);
+  assert.equal(paths.length, 35);
   assert.ok(document.paths['/workflowapi/executecommand/{processId}'].post.requestBody.content['application/json'].schema.required.includes('command'));
 
   const docs = await h.app.inject({ url: '/docs/workflowapi' });

@@ -7,8 +7,9 @@ import { WaymarkError } from '../../errors/index.js';
 import type { CallScope, UserInput, UserService, WorkflowService } from '../../services/index.js';
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
-import type { InstanceQuery } from '../../store/store.js';
+import type { InstanceQuery, StoredScheme } from '../../store/store.js';
 import { ErrorTexts, SuccessTexts, type RequestParameters } from './request-parameters.js';
+import { schemeModel } from './scheme-model.js';
 import {
   commandShape,
   formShape,
@@ -50,7 +51,7 @@ export interface Operation {
   readonly section: 'Instance' | 'Folders' | 'Logs' | 'Server' | 'User' | 'Other';
   readonly summary: string;
   /** The parameter the URL's second segment fills (`/workflowapi/{operation}/{id}`). */
-  readonly urlId: 'processId' | 'id' | 'name';
+  readonly urlId: 'processId' | 'id' | 'name' | 'schemeCode';
   readonly parameters: readonly ParameterDoc[];
   readonly data: string;
   run(params: RequestParameters, services: OperationServices): Promise<OperationResult>;
@@ -736,6 +737,25 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'getschememodel',
+    section: 'Other',
+    summary:
+      "A scheme as the vendor's JSON scheme model: the latest version of schemeCode (or the given version), or the version a process runs.",
+    urlId: 'schemeCode',
+    parameters: [
+      { name: 'schemeCode', type: 'string', description: 'The scheme code (goes in the URL); not needed with processId.' },
+      { name: 'version', type: 'integer', description: 'With schemeCode: this version instead of the latest.' },
+      { ...P.processId, required: false, description: 'The scheme version this process instance runs.' },
+      P.tenantId,
+    ],
+    data: 'SchemeModel { Id, Name, Actors, Parameters, Commands, Timers, Activities, Transitions, Localization, Tags, IsObsolete, … }',
+    async run(params, { workflow }) {
+      const stored = await schemeForModel(params, workflow);
+      const latest = await workflow.getScheme(stored.code);
+      return { data: schemeModel(stored, latest.version > stored.version) };
+    },
+  },
+  {
     name: 'getschemelist',
     section: 'Other',
     summary: 'Codes of the stored schemes, optionally only those with one of the tags.',
@@ -747,6 +767,17 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
 ];
+
+async function schemeForModel(params: RequestParameters, workflow: WorkflowService): Promise<StoredScheme> {
+  const processId = params.optionalProcessId();
+  if (processId !== undefined) {
+    const instance = await workflow.getInstance(processId, scopeOf(params));
+    return workflow.getScheme(instance.schemeCode, instance.schemeVersion);
+  }
+  const schemeCode = params.string('schemeCode');
+  if (schemeCode === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
+  return workflow.getScheme(schemeCode, params.count('version'));
+}
 
 function folderFilter(params: RequestParameters): { processId?: string; identityId?: string } {
   const processId = params.optionalProcessId();

@@ -53,7 +53,7 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
         title: 'Waymark Workflow API',
         version: '1.0.0',
         description:
-          'The vendor-compatible /workflowapi dialect. Every answer is {success, data, error, message}; errors answer HTTP 200 with success:false, except 401 (access refused) and 413 (body too large).',
+          'The vendor-compatible /workflowapi dialect (the base path in any letter case). Every answer is {success, data, error, message}; a failure adds code (WM_…). Errors answer HTTP 200 with success:false, a refused API token included, except 401 (OpenID Connect bearer token refused), 404 (no Workflow API URL) and 413 (body too large).',
       },
     },
     hideUntagged: true,
