@@ -15,7 +15,7 @@ interface UserRow {
   Login: string | null;
   Phone: string | null;
   Roles: string[];
-  Lock: number;
+  Lock: string;
   HasPassword: boolean;
   ExternalLogins: Record<string, unknown>[];
   Credentials: { Id: string; Login: string | null; AuthType: string; ExternalProviderName: string | null }[];
@@ -97,6 +97,29 @@ test('updateuser changes the login and the password together; absent fields keep
   const after = await userById(h, ids.john);
   assert.deepEqual([after.Login, after.Phone, after.Credentials], ['johnny', '555', [{ Id: passwordId, Login: 'johnny', AuthType: 'Password', ExternalProviderName: null }]]);
   assert.doesNotMatch(JSON.stringify(after), /scrypt|pw-2/);
+});
+
+test('Lock is a GUID that changes with every update; updateuser with a stale Lock is refused', async (t) => {
+  const h = await startHarness(t);
+  await h.call('/workflowapi/createuser', { id: ids.john, name: 'John' });
+  const read = await userById(h, ids.john);
+  // Then a typed .NET client can bind Lock as a Guid.
+  assert.match(read.Lock, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal((await userById(h, ids.john)).Lock, read.Lock, 'the same on every read');
+
+  // When it is sent back (in any letter case) the update passes, and the Lock changes.
+  assert.equal((await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '555', lock: read.Lock.toUpperCase() })).body.success, true);
+  const updated = await userById(h, ids.john);
+  assert.notEqual(updated.Lock, read.Lock);
+  // A client still holding the old Lock is refused, and nothing changes.
+  const stale = await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '556', lock: read.Lock });
+  assert.deepEqual([stale.body.success, stale.body.code], [false, 'WM_LOCK_CONFLICT']);
+  assert.equal((await userById(h, ids.john)).Phone, '555');
+  assert.equal((await h.call(`/workflowapi/updateuser/${ids.accountant}`, { lock: read.Lock })).body.code, 'WM_USER_NOT_FOUND');
+
+  // A Waymark 0.1 client sends the number it read: the stamp is 2 after one update.
+  assert.equal((await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '557', lock: 1 })).body.code, 'WM_LOCK_CONFLICT');
+  assert.equal((await h.call(`/workflowapi/updateuser/${ids.john}`, { phone: '557', lock: 2 })).body.success, true);
 });
 
 test('each credential carries an id in getusers, and deletecredential removes the one with that id', async (t) => {

@@ -8,8 +8,9 @@ import type { CallScope, UserInput, UserService, WorkflowService } from '../../s
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
 import type { InstanceQuery, StoredScheme } from '../../store/store.js';
-import { ErrorTexts, SuccessTexts, type RequestParameters } from './request-parameters.js';
+import { ErrorTexts, SuccessTexts, isGuid, type RequestParameters } from './request-parameters.js';
 import { schemeModel } from './scheme-model.js';
+import { userLockGuid } from './vendor-guids.js';
 import {
   commandShape,
   formShape,
@@ -640,13 +641,13 @@ export const OPERATIONS: readonly Operation[] = [
       ...USER_FIELDS,
       { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
       { name: 'externalLogins', type: 'array', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
-      { name: 'lock', type: 'integer', description: 'The stamp read with the user.' },
+      { name: 'lock', type: 'guid', description: 'The Lock read with the user (a Waymark 0.1 client may send the number it read).' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
         const input = userInputOf(params, params.userId());
-        await users.update(input, params.count('lock'));
+        await users.update(input, await expectedLock(params, users, input.id));
         return {};
       });
     },
@@ -767,6 +768,20 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
 ];
+
+/**
+ * updateuser's `lock` as the stored stamp. The client sends back the GUID it read (`User.Lock`,
+ * derived from the stamp); a Waymark 0.1 client the number it read.
+ */
+async function expectedLock(params: RequestParameters, users: UserService, userId: string): Promise<number | undefined> {
+  const given = params.raw('lock');
+  if (!isGuid(given)) return params.count('lock');
+  const current = await users.get(userId);
+  if (given.toLowerCase() !== userLockGuid(current.id, current.lock)) {
+    throw new WaymarkError('WM_LOCK_CONFLICT', `User ${userId} was changed by someone else since it was read; read it again and retry`, { userId });
+  }
+  return current.lock;
+}
 
 async function schemeForModel(params: RequestParameters, workflow: WorkflowService): Promise<StoredScheme> {
   const processId = params.optionalProcessId();

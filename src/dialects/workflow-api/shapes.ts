@@ -7,7 +7,7 @@ import type { InboxItem, OutboxItem, ProcessInstance } from '../../engine/types.
 import type { InstanceInfo, PublicUser } from '../../services/index.js';
 import type { FormRecord } from '../../services/form-service.js';
 import type { StoredTransition } from '../../store/store.js';
-import { historyEntryGuid } from './history-entry-id.js';
+import { historyEntryGuid, userLockGuid } from './vendor-guids.js';
 
 /** ProcessInstance as the vendor names its fields. */
 export function processInstanceShape(instance: ProcessInstance) {
@@ -144,7 +144,7 @@ export function userShape(user: PublicUser) {
       ExternalProviderName: credential.provider,
     })),
     HasPassword: user.hasPassword,
-    Lock: user.lock,
+    Lock: userLockGuid(user.id, user.lock),
     CreationDate: user.createdAt,
   };
 }
