@@ -277,6 +277,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect, lo
     provider: new InCodeMigrationProvider(known),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Each migration runs once whatever ran before it: a database that lacks an earlier migration
+    // (one added beside a later one, or taken back by hand) gets it instead of being refused.
+    // Migrations unknown to this version are still refused above.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
