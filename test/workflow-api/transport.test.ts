@@ -244,6 +244,16 @@ test('token mode: a missing or wrong token answers HTTP 200 with the vendor text
   });
   assert.equal(form.json().data, true);
 
+  // With the token, from a multipart body too, a URL that is no operation's is a 404 envelope.
+  const boundary = 'waymarktoken';
+  const unknownUrl = await h.app.inject({
+    method: 'POST',
+    url: '/WorkflowApi/no/such/url',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipartBody(boundary, [{ name: 'token', value: TOKEN }]),
+  });
+  assert.deepEqual([unknownUrl.statusCode, unknownUrl.json().code], [404, 'WM_NOT_FOUND']);
+
   // Unknown operations and URLs are not revealed to callers without the token.
   for (const url of ['/workflowapi/nosuchthing', '/WorkflowApi/no/such/url']) {
     const hidden = await h.app.inject({ url });

@@ -131,7 +131,7 @@ const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, opti
 };
 
 async function refuseUnknownUrl(request: FastifyRequest, access: WorkflowApiAccess | undefined): Promise<never> {
-  if (access) await checkAccess(request, access, new RequestParameters(request.query as Record<string, unknown>, bodyFields(request.body)));
+  if (access) await checkAccess(request, access, new RequestParameters(request.query as Record<string, unknown>, await requestBodyFields(request)));
   throw new WaymarkError(
     'WM_NOT_FOUND',
     `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`,
@@ -155,7 +155,7 @@ async function handleOperation(
 ): Promise<FastifyReply> {
   const path = request.params as { operation?: string; id?: string };
   const query = request.query as Record<string, unknown>;
-  const body = request.isMultipart() ? await multipartFields(request) : bodyFields(request.body);
+  const body = await requestBodyFields(request);
   // The path's id fills the parameter its operation names, so the operation is looked up first;
   // an unknown operation is still refused only after the access check.
   const pathOperation = path.operation === undefined ? undefined : OPERATIONS_BY_NAME.get(path.operation.toLowerCase());
@@ -174,6 +174,11 @@ async function handleOperation(
   }
   const result = await operation.run(params, services);
   return reply.send(successEnvelope(result.data ?? null, result.message ?? null));
+}
+
+/** The body's named values, whichever of the three body types it came as. */
+function requestBodyFields(request: FastifyRequest): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined {
+  return request.isMultipart() ? multipartFields(request) : bodyFields(request.body);
 }
 
 /**
