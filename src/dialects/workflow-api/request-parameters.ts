@@ -6,7 +6,7 @@
 import type { JsonValue } from '../../engine/types.js';
 import { WaymarkError } from '../../errors/index.js';
 
-/** The vendor's error and message texts, word for word. */
+/** The vendor's error texts, word for word (the login and password texts are the user service's: CredentialTexts). */
 export const ErrorTexts = {
   operationRequired: 'Parameter \'operation\' is required. Use such URL format: workflowapi/{operation}.',
   processIdRequired:
@@ -19,10 +19,6 @@ export const ErrorTexts = {
   parameterValueRequired: 'Parameter \'value\' is required! Add parameter value in \'value\' parameter.',
   processIdsRequired: 'Parameter \'processids\' is required and must be array of GUIDs!',
   processIdsInvalid: 'Parameter \'processids\' must be an array of GUIDs!',
-  passwordRequiredWithLogin: 'Parameter \'password\' is required if parameter \'login\' is set',
-  loginRequiredWithPassword: 'Parameter \'login\' is required if parameter \'password\' is set',
-  passwordNotUpdatedAlone: 'The password cannot be updated without updating the user login.',
-  loginNotUpdatedAlone: 'The user login cannot be updated without updating the password.',
   adminRoleRefused: 'The role \'admin\' is assigned in the admin panel',
   tenantMismatch: 'If tenantId parameter was set then tenantId parameter and process instance TenantId should be equal',
   accessTokenMissing: 'AccessToken is on. Add \'token\' parameter for each workflowapi request!',
