@@ -19,6 +19,19 @@ import { ADMIN_USER_NAME, SettingsService } from './settings-service.js';
 /** The message of every refused OpenID Connect call (deliberately the same for every cause). */
 export const OIDC_FAILURE_MESSAGE = 'OpenId Connect authentication for Workflow API failed';
 
+/**
+ * The context of a refused Workflow API call: which credential was refused (the `token` field, or
+ * an OpenID Connect bearer token) and, for the token, whether it was missing or wrong. A dialect
+ * answers each as its clients expect (the Workflow API: HTTP 200 for the token, 401 for a bearer).
+ */
+export type WorkflowApiRefusal =
+  | { readonly credential: 'token'; readonly reason: 'missing' | 'invalid' }
+  | { readonly credential: 'bearer' };
+
+const TOKEN_MISSING: WorkflowApiRefusal = { credential: 'token', reason: 'missing' };
+const TOKEN_INVALID: WorkflowApiRefusal = { credential: 'token', reason: 'invalid' };
+const BEARER_REFUSED: WorkflowApiRefusal = { credential: 'bearer' };
+
 /** What a Workflow API dialect passes for one call. */
 export interface WorkflowApiCredentials {
   /** The `token` field the dialect parsed from the query, form or JSON body. */
@@ -120,10 +133,10 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   /** Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token. */
   const checkTokenField = (request: WorkflowApiCredentials, token: string): void => {
     if (request.token === undefined || request.token === '') {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.', TOKEN_MISSING);
     }
     if (!secretMatchesDigest(request.token, digestOfApiToken(token))) {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.', TOKEN_INVALID);
     }
   };
 
@@ -132,7 +145,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     if (token === null) return;
     if (await settings.isOidcEnabled()) {
       const bearer = /^Bearer +(\S+) *$/i.exec(request.authorization ?? '')?.[1];
-      if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
+      if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE, BEARER_REFUSED);
       const issuers = publicUrl !== null ? [publicUrl] : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())];
       const verdict = await verifyAccessToken(bearer, {
         keys: settings.signingKeys,
@@ -142,7 +155,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
       });
       if (!verdict.valid) {
         logger.debug({ reason: verdict.reason }, 'refused a Workflow API access token');
-        throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
+        throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE, BEARER_REFUSED);
       }
       return;
     }

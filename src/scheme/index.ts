@@ -20,7 +20,7 @@ export {
   type TimerDate,
 } from './timer-values.js';
 export { parseSchemeJson, toSchemeJson } from './json-format.js';
-export { importVendorXml, exportVendorXml, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
+export { importVendorXml, exportVendorXml, formatTypedValue, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
 export {
   compileScheme,
   BUILT_IN_ACTIONS,

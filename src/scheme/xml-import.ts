@@ -206,8 +206,8 @@ function parseTypedValue(text: string, type: string): { value: unknown } | { err
   }
 }
 
-/** Writes a typed value back to the XML text `parseTypedValue` reads. */
-function formatTypedValue(value: unknown, type: string): string {
+/** Writes a typed value as the vendor writes it (the XML text `parseTypedValue` reads, and the vendor's JSON model). */
+export function formatTypedValue(value: unknown, type: string): string {
   if (isTextType(type) && typeof value === 'string') return value;
   const celType = celTypeOf(type);
   if ((celType === 'int' || celType === 'double') && typeof value === 'number') return String(value);

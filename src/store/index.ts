@@ -7,11 +7,14 @@ export type {
   OutboxMessage,
   StepWrite,
   Store,
+  CredentialKind,
+  StoredCredential,
   StoredScheme,
   StoredTransition,
   StoredUser,
 } from './store.js';
 export { createStore, type StoreConfig } from './create-store.js';
+export { externalCredential, givenCredentialId, passwordCredential } from './user-credentials.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {

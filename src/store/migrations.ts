@@ -9,6 +9,7 @@ import { instanceCountsSchema } from './instance-counts.js';
 import { generatedSchemesSchema } from './sql-generated-schemes.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
+import { userCredentialsSchema } from './user-credentials.js';
 
 /** Which SQL dialect the migrations are run against. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -246,6 +247,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006-partial-instance-indexes': rootInstanceIndexes(),
     '0007-root-instance-counters': instanceCountsSchema(dialect),
     '0008-generated-schemes': generatedSchemesSchema(),
+    '0009-user-credentials': userCredentialsSchema(),
   };
 }
 
@@ -277,6 +279,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect, lo
     provider: new InCodeMigrationProvider(known),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Each migration runs once whatever ran before it: a database that lacks an earlier migration
+    // (one added beside a later one, or taken back by hand) gets it instead of being refused.
+    // Migrations unknown to this version are still refused above.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -8,7 +8,7 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredCredential, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
@@ -36,6 +36,8 @@ import {
   outboxFromRow,
   schemeFromRow,
   timerFromRow,
+  credentialColumns,
+  credentialFromRow,
   userColumns,
   userFromRow,
 } from './rows.js';
@@ -567,8 +569,26 @@ export class SqlStore implements Store {
       roles.push(role);
       rolesByUser.set(user_id, roles);
     }
-    const byId = new Map(rows.map((row) => [row.id, userFromRow(row, rolesByUser.get(row.id) ?? [])]));
+    const credentialRows = await executor
+      .selectFrom('user_credentials')
+      .selectAll()
+      .where('user_id', 'in', [...ids])
+      .orderBy('user_id')
+      .orderBy('position')
+      .execute();
+    const credentialsByUser = new Map<string, StoredCredential[]>();
+    for (const row of credentialRows) {
+      const credentials = credentialsByUser.get(row.user_id) ?? [];
+      credentials.push(credentialFromRow(row));
+      credentialsByUser.set(row.user_id, credentials);
+    }
+    const byId = new Map(rows.map((row) => [row.id, userFromRow(row, rolesByUser.get(row.id) ?? [], credentialsByUser.get(row.id) ?? [])]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async getUserByCredential(credentialId: string): Promise<StoredUser | null> {
+    const owner = await this.db.selectFrom('user_credentials').select('user_id').where('id', '=', credentialId).executeTakeFirst();
+    return owner ? this.getUser(owner.user_id) : null;
   }
 
   async listUsers(filter: {
@@ -614,6 +634,7 @@ export class SqlStore implements Store {
         );
       }
       await insertRoles(trx, user.id, user.roles);
+      await insertCredentials(trx, user.id, user.credentials);
       return (await this.loadUsers(trx, [user.id]))[0]!;
     });
   }
@@ -643,6 +664,8 @@ export class SqlStore implements Store {
       }
       await trx.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
       await insertRoles(trx, user.id, user.roles);
+      await trx.deleteFrom('user_credentials').where('user_id', '=', user.id).execute();
+      await insertCredentials(trx, user.id, user.credentials);
       return (await this.loadUsers(trx, [user.id]))[0]!;
     });
   }
@@ -650,6 +673,7 @@ export class SqlStore implements Store {
   async deleteUser(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
+      await trx.deleteFrom('user_credentials').where('user_id', '=', id).execute();
       const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });
@@ -800,6 +824,11 @@ async function insertRoles(trx: Transaction<WaymarkDatabase>, userId: string, ro
   const unique = [...new Set(roles)];
   if (unique.length === 0) return;
   await trx.insertInto('user_roles').values(unique.map((role) => ({ user_id: userId, role }))).execute();
+}
+
+async function insertCredentials(trx: Transaction<WaymarkDatabase>, userId: string, credentials: readonly StoredCredential[]): Promise<void> {
+  if (credentials.length === 0) return;
+  await trx.insertInto('user_credentials').values(credentials.map((credential, position) => credentialColumns(userId, position, credential))).execute();
 }
 
 /** Narrows a forms query to one (scheme, name, state) key, where a null state matches only null. */

@@ -35,19 +35,38 @@ export interface StoredTransition extends TransitionRecord {
   readonly order: number;
 }
 
+/** How a credential signs its user in: the password (with the user's login), or an external account. */
+export type CredentialKind = 'password' | 'external';
+
+/** One way a user signs in, with an id of its own (the vendor's `deletecredential` takes it). */
+export interface StoredCredential {
+  /** A GUID. */
+  readonly id: string;
+  readonly kind: CredentialKind;
+  /** scrypt hash `scrypt$N$r$p$salt$hash` (base64) of a password credential, never returned by APIs; null for an external one. */
+  readonly passwordHash: string | null;
+  /** The provider of an external account (e.g. `Google`); null for the password. */
+  readonly provider: string | null;
+  /** The account's sign-in name at the provider; null for the password (its login is the user's). */
+  readonly login: string | null;
+  /** An external account as the client described it; {} for the password. */
+  readonly details: Readonly<Record<string, JsonValue>>;
+  readonly createdAt: string;
+}
+
 export interface StoredUser {
   readonly id: string;
   readonly name: string;
   readonly email: string | null;
   readonly phone: string | null;
+  /** The sign-in name of the password credential. */
   readonly login: string | null;
-  /** scrypt hash `scrypt$N$r$p$salt$hash` (base64), never returned by APIs. */
-  readonly passwordHash: string | null;
   readonly domainLogin: string | null;
   readonly isLocked: boolean;
   readonly tenantId: string | null;
   readonly extensions: Readonly<Record<string, JsonValue>>;
-  readonly externalLogins: readonly JsonValue[];
+  /** At most one password credential and any number of external ones, oldest first. */
+  readonly credentials: readonly StoredCredential[];
   readonly roles: readonly string[];
   /** Optimistic-concurrency stamp. */
   readonly lock: number;
@@ -241,6 +260,8 @@ export interface Store extends LogRecords, FormRecords {
   createUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, now: Date): Promise<StoredUser>;
   /** Updates when `expectedLock` matches (or is absent); WM_LOCK_CONFLICT otherwise. */
   updateUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, expectedLock: number | undefined): Promise<StoredUser>;
+  /** The user a credential (by its id) belongs to, or null. */
+  getUserByCredential(credentialId: string): Promise<StoredUser | null>;
   deleteUser(id: string): Promise<boolean>;
   usersInRole(role: string): Promise<readonly string[]>;
   isInRole(identityId: string, role: string): Promise<boolean>;

@@ -104,7 +104,7 @@ export async function startApiV1Harness(t: TestContext): Promise<ApiV1Harness> {
   const services = createApiV1Services(workflow);
   await workflow.saveScheme({ json: timeOffScheme() });
   await store.createUser(
-    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, passwordHash: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, externalLogins: [], roles: [] },
+    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] },
     clock.now(),
   );
   const seedOrganization = async (name: string): Promise<SeededOrganization> => {

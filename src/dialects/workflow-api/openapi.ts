@@ -33,8 +33,9 @@ const ENVELOPE_SCHEMA: JsonSchema = {
   properties: {
     success: { type: 'boolean' },
     data: {},
-    error: { type: ['string', 'null'] },
-    message: { type: ['string', 'null'] },
+    error: { type: ['string', 'null'], description: 'On failure: the text a client shows (the vendor\'s wording).' },
+    message: { type: ['string', 'null'], description: 'On failure: the human detail, or null. On success: the operation\'s message, if any.' },
+    code: { type: 'string', pattern: '^WM_[A-Z_]+$', description: 'On failure only: Waymark\'s stable error code, e.g. WM_INSTANCE_NOT_FOUND.' },
   },
 };
 
@@ -54,7 +55,7 @@ export function openApiPaths(operations: readonly Operation[]): Record<string, u
     const others = operation.parameters.filter((p) => !(withId && p.name === operation.urlId));
     const responses = {
       '200': {
-        description: `Envelope; data: ${operation.data}. Errors also answer 200 with success:false (401 when access is refused, 413 for an oversized body).`,
+        description: `Envelope; data: ${operation.data}. Errors also answer 200 with success:false and a code, a refused API token included (401 when an OpenID Connect bearer token is refused, 413 for an oversized body).`,
         content: { 'application/json': { schema: ENVELOPE_SCHEMA } },
       },
     };

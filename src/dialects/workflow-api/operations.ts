@@ -7,8 +7,10 @@ import { WaymarkError } from '../../errors/index.js';
 import type { CallScope, UserInput, UserService, WorkflowService } from '../../services/index.js';
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
-import type { InstanceQuery } from '../../store/store.js';
-import { ErrorTexts, type RequestParameters } from './request-parameters.js';
+import type { InstanceQuery, StoredScheme } from '../../store/store.js';
+import { ErrorTexts, SuccessTexts, isGuid, type RequestParameters } from './request-parameters.js';
+import { schemeModel } from './scheme-model.js';
+import { userLockGuid } from './vendor-guids.js';
 import {
   commandShape,
   formShape,
@@ -50,7 +52,7 @@ export interface Operation {
   readonly section: 'Instance' | 'Folders' | 'Logs' | 'Server' | 'User' | 'Other';
   readonly summary: string;
   /** The parameter the URL's second segment fills (`/workflowapi/{operation}/{id}`). */
-  readonly urlId: 'processId' | 'id' | 'name';
+  readonly urlId: 'processId' | 'id' | 'name' | 'schemeCode';
   readonly parameters: readonly ParameterDoc[];
   readonly data: string;
   run(params: RequestParameters, services: OperationServices): Promise<OperationResult>;
@@ -75,8 +77,8 @@ const USER_FIELDS: readonly ParameterDoc[] = [
   { name: 'name', type: 'string', description: 'Display name (required on create).' },
   { name: 'email', type: 'string', description: 'E-mail address.' },
   { name: 'phone', type: 'string', description: 'Phone number.' },
-  { name: 'login', type: 'string', description: 'Sign-in name.' },
-  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned).' },
+  { name: 'login', type: 'string', description: 'Sign-in name of the password; given together with password.' },
+  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned); given together with login.' },
   { name: 'roles', type: 'array', description: 'Role names (the role admin is refused).' },
   { name: 'domainLogin', type: 'string', description: 'Domain sign-in name.' },
   { name: 'extensions', type: 'object', description: 'Free-form extra fields.' },
@@ -277,9 +279,9 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null',
     async run(params, { workflow }) {
       const processId = params.processId();
-      const name = params.requiredString('parameter');
+      const name = params.requiredString('parameter', ErrorTexts.parameterNameRequired);
       const value = params.value('value');
-      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', `Parameter 'value' is required!`, { field: 'value' });
+      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.parameterValueRequired, { field: 'value' });
       await workflow.setParameter(processId, name, value, scopeOf(params));
       return {};
     },
@@ -293,7 +295,7 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'the value',
     async run(params, { workflow }) {
       const processId = params.processId();
-      return { data: await workflow.getParameter(processId, params.requiredString('parameter'), scopeOf(params)) };
+      return { data: await workflow.getParameter(processId, params.requiredString('parameter', ErrorTexts.parameterNameRequired), scopeOf(params)) };
     },
   },
   {
@@ -520,9 +522,9 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [{ ...P.processIds, required: false }],
     data: 'null; message "Inbox recalc was started."',
     async run(params, { workflow, background }) {
-      const ids = params.has('processIds') ? params.processIds() : [];
+      const ids = params.has('processIds') ? params.processIds(ErrorTexts.processIdsInvalid) : [];
       background('inboxrecalc', () => workflow.recalculateInbox(ids));
-      return { message: 'Inbox recalc was started.' };
+      return { message: SuccessTexts.inboxRecalcStarted };
     },
   },
   logOperation('info'),
@@ -570,7 +572,7 @@ export const OPERATIONS: readonly Operation[] = [
     urlId: 'id',
     parameters: [
       { name: 'pageSize', type: 'integer', description: 'Users per page; 0 or absent = all.' },
-      { name: 'pageIndex', type: 'integer', description: 'Page number, from 0.' },
+      { name: 'pageIndex', type: 'integer', description: 'Page number, from 1 (0 is read as 1).' },
       { name: 'role', type: 'string', description: 'Only users in this role.' },
       { name: 'name', type: 'string', description: 'Substring of the name.' },
       { name: 'email', type: 'string', description: 'Substring of the e-mail.' },
@@ -581,9 +583,10 @@ export const OPERATIONS: readonly Operation[] = [
     async run(params, { users }) {
       return userOperation(users, async () => {
         const pageSize = params.count('pageSize') ?? 0;
-        const pageIndex = params.count('pageIndex') ?? 0;
+        // Pages count from 1, as in the vendor's admin; 0 (Waymark 0.1's first page) is the first page too.
+        const pageNumber = Math.max(params.count('pageIndex') ?? 1, 1);
         const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
-          skip: pageSize * pageIndex,
+          skip: pageSize * (pageNumber - 1),
           take: pageSize,
         };
         for (const name of ['role', 'name', 'email', 'phone', 'tenantId'] as const) {
@@ -596,37 +599,49 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'getuser',
+    section: 'User',
+    summary: 'One user by id (never with password hashes).',
+    urlId: 'id',
+    parameters: [P.userId],
+    data: 'User',
+    async run(params, { users }) {
+      return userOperation(users, async () => ({ data: userShape(await users.get(params.userId())) }));
+    },
+  },
+  {
     name: 'createuser',
     section: 'User',
-    summary: 'Creates a user.',
+    summary: 'Creates a user. A login and a password are given together or not at all.',
     urlId: 'id',
     parameters: [P.userId, ...USER_FIELDS],
     data: 'null; message "User was created."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        const input = userInputOf(params, params.userId());
         await users.create({ ...input, name: input.name ?? '' });
-        return { message: 'User was created.' };
+        return { message: SuccessTexts.userCreated };
       });
     },
   },
   {
     name: 'updateuser',
     section: 'User',
-    summary: 'Updates a user; absent fields keep their values. lock, when given, must match (optimistic concurrency).',
+    summary:
+      'Updates a user; absent fields keep their values. The login and the password change together. lock, when given, must match (optimistic concurrency).',
     urlId: 'id',
     parameters: [
       P.userId,
       ...USER_FIELDS,
       { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
-      { name: 'externalLogins', type: 'array', description: 'External sign-ins.' },
-      { name: 'lock', type: 'integer', description: 'The stamp read with the user.' },
+      { name: 'externalLogins', type: 'array', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
+      { name: 'lock', type: 'guid', description: 'The Lock read with the user (a Waymark 0.1 client may send the number it read).' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
-        await users.update(input, params.count('lock'));
+        const input = userInputOf(params, params.userId());
+        await users.update(input, await expectedLock(params, users, input.id));
         return {};
       });
     },
@@ -640,8 +655,8 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null; message "User was deleted."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.delete(params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
-        return { message: 'User was deleted.' };
+        await users.delete(params.userId());
+        return { message: SuccessTexts.userDeleted };
       });
     },
   },
@@ -651,11 +666,11 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Gives a user a role (admin is refused: it is given in the admin panel only).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was added to role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.addToRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.addToRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userAddedToRole };
       });
     },
   },
@@ -665,11 +680,11 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Takes a role from a user (admin is refused).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was removed from role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.removeFromRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.removeFromRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userRemovedFromRole };
       });
     },
   },
@@ -677,17 +692,16 @@ export const OPERATIONS: readonly Operation[] = [
     name: 'deletecredential',
     section: 'User',
     summary:
-      "Removes a credential. id = a user's id removes that user's password; an external login's id needs userId as well.",
+      "Removes a credential by its id (a user's Credentials[].Id in getusers): an external account, or the password together with the user's login.",
     urlId: 'id',
     parameters: [
-      { name: 'id', type: 'string', required: true, description: 'The credential id (a user id for the password credential).' },
-      { name: 'userId', type: 'guid', description: 'The owner, when id is an external login id.' },
+      { name: 'id', type: 'guid', required: true, description: 'The credential id (goes in the URL).' },
+      { name: 'userId', type: 'guid', description: 'When given, the credential must be this user\'s.' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const credentialId = params.requiredString('id');
-        await users.deleteCredential(params.string('userId') ?? credentialId, credentialId);
+        await users.deleteCredential(params.userId(), params.string('userId'));
         return {};
       });
     },
@@ -709,12 +723,31 @@ export const OPERATIONS: readonly Operation[] = [
       const processId = params.optionalProcessId();
       const schemeCode = params.string('schemeCode');
       const form = await forms.getForFlow({
-        name: params.requiredString('name'),
+        name: params.requiredString('name', ErrorTexts.formNameRequired),
         scope: scopeOf(params),
         ...(processId === undefined ? {} : { processId }),
         ...(schemeCode === undefined ? {} : { schemeCode }),
       });
       return { data: formShape(form) };
+    },
+  },
+  {
+    name: 'getschememodel',
+    section: 'Other',
+    summary:
+      "A scheme as the vendor's JSON scheme model: the latest version of schemeCode (or the given version), or the version a process runs.",
+    urlId: 'schemeCode',
+    parameters: [
+      { name: 'schemeCode', type: 'string', description: 'The scheme code (goes in the URL); not needed with processId.' },
+      { name: 'version', type: 'integer', description: 'With schemeCode: this version instead of the latest.' },
+      { ...P.processId, required: false, description: 'The scheme version this process instance runs.' },
+      P.tenantId,
+    ],
+    data: 'SchemeModel { Id, Name, Actors, Parameters, Commands, Timers, Activities, Transitions, Localization, Tags, IsObsolete, … }',
+    async run(params, { workflow }) {
+      const stored = await schemeForModel(params, workflow);
+      const latest = await workflow.getScheme(stored.code);
+      return { data: schemeModel(stored, latest.version > stored.version) };
     },
   },
   {
@@ -729,6 +762,31 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
 ];
+
+/**
+ * updateuser's `lock` as the stored stamp. The client sends back the GUID it read (`User.Lock`,
+ * derived from the stamp); a Waymark 0.1 client the number it read.
+ */
+async function expectedLock(params: RequestParameters, users: UserService, userId: string): Promise<number | undefined> {
+  const given = params.raw('lock');
+  if (!isGuid(given)) return params.count('lock');
+  const current = await users.get(userId);
+  if (given.toLowerCase() !== userLockGuid(current.id, current.lock)) {
+    throw new WaymarkError('WM_LOCK_CONFLICT', `User ${userId} was changed by someone else since it was read; read it again and retry`, { userId });
+  }
+  return current.lock;
+}
+
+async function schemeForModel(params: RequestParameters, workflow: WorkflowService): Promise<StoredScheme> {
+  const processId = params.optionalProcessId();
+  if (processId !== undefined) {
+    const instance = await workflow.getInstance(processId, scopeOf(params));
+    return workflow.getScheme(instance.schemeCode, instance.schemeVersion);
+  }
+  const schemeCode = params.string('schemeCode');
+  if (schemeCode === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
+  return workflow.getScheme(schemeCode, params.count('version'));
+}
 
 function folderFilter(params: RequestParameters): { processId?: string; identityId?: string } {
   const processId = params.optionalProcessId();

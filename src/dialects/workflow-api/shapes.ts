@@ -8,6 +8,7 @@ import type { InstanceInfo, PublicUser } from '../../services/index.js';
 import type { FormRecord } from '../../services/form-service.js';
 import type { StoredTransition } from '../../store/store.js';
 import { processInstanceShape } from '../../vendor/index.js';
+import { historyEntryGuid, userLockGuid } from './vendor-guids.js';
 
 // Built in one place with the Callback API's processInstance (src/vendor).
 export { processInstanceShape };
@@ -34,7 +35,7 @@ export function transitionShape(record: StoredTransition) {
 /** One document-history row (ProcessInfo.History). */
 export function historyShape(record: StoredTransition) {
   return {
-    Id: record.id,
+    Id: historyEntryGuid(record),
     ProcessId: record.processId,
     IdentityId: record.identityId,
     AllowedToEmployeeNames: '',
@@ -113,8 +114,14 @@ export function userShape(user: PublicUser) {
     Roles: user.roles,
     Extensions: user.extensions,
     ExternalLogins: user.externalLogins,
+    Credentials: user.credentials.map((credential) => ({
+      Id: credential.id,
+      Login: credential.login,
+      AuthType: credential.kind === 'password' ? 'Password' : 'External',
+      ExternalProviderName: credential.provider,
+    })),
     HasPassword: user.hasPassword,
-    Lock: user.lock,
+    Lock: userLockGuid(user.id, user.lock),
     CreationDate: user.createdAt,
   };
 }

@@ -53,7 +53,7 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
         title: 'Waymark Workflow API',
         version: '1.0.0',
         description:
-          'The vendor-compatible /workflowapi dialect. Every answer is {success, data, error, message}; errors answer HTTP 200 with success:false, except 401 (access refused) and 413 (body too large).',
+          'The vendor-compatible /workflowapi dialect (the base path in any letter case). Every answer is {success, data, error, message}; a failure adds code (WM_…). Errors answer HTTP 200 with success:false, a refused API token included, except 401 (OpenID Connect bearer token refused), 404 (no Workflow API URL) and 413 (body too large).',
       },
     },
     hideUntagged: true,
@@ -66,8 +66,23 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
     reply.type('text/html; charset=utf-8').send(docsPage(OPERATIONS, WORKFLOW_API_OPENAPI_PATH)),
   );
 
-  await app.register(operationRoutes, { ...options, prefix: '/workflowapi' });
+  await app.register(operationRoutes, options);
 };
+
+/** The base path; the vendor's routing matches it (and operation names) in any letter case. */
+const BASE_PATH = 'workflowapi';
+
+/**
+ * The base path in any letter case, as a route parameter with a pattern: `/workflowapi` itself is
+ * a static route (the router finds those first), every other spelling (`/WorkflowApi`) this one.
+ */
+const ANY_CASE_BASE = `/:${BASE_PATH}(^${[...BASE_PATH].map((letter) => `[${letter}${letter.toUpperCase()}]`).join('')}$)`;
+
+/** The three URL forms: `/workflowapi`, `/workflowapi/{operation}`, `/workflowapi/{operation}/{id}`. */
+const OPERATION_URLS = ['', '/', '/:operation', '/:operation/:id'];
+
+/** Methods no operation answers: under the base path they get the not-found envelope. */
+const OTHER_METHODS = ['DELETE', 'PATCH', 'PUT', 'OPTIONS'] as const;
 
 const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, options) => {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -102,18 +117,35 @@ const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, opti
     if (failure.status >= 500) request.log.error({ err: error }, 'workflow api request failed');
     return reply.code(failure.status).send(failure.body);
   });
-  app.setNotFoundHandler(async (request, reply) => {
-    const failure = toEnvelopeFailure(
-      new WaymarkError('WM_NOT_FOUND', `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`),
-    );
-    return reply.code(failure.status).send(failure.body);
-  });
-
   const handler = (request: FastifyRequest, reply: FastifyReply) => handleOperation(request, reply, services, options.access);
-  for (const url of ['/', '/:operation', '/:operation/:id']) {
-    app.route({ method: ['GET', 'POST'], url, bodyLimit, handler });
+  // Any other URL or method under the base path is answered in the envelope too (after the access
+  // check, so callers without access learn nothing about the API).
+  const notFound = (request: FastifyRequest) => refuseUnknownUrl(request, options.access);
+  for (const base of [`/${BASE_PATH}`, ANY_CASE_BASE]) {
+    for (const url of OPERATION_URLS.map((suffix) => base + suffix)) {
+      app.route({ method: ['GET', 'POST'], url, bodyLimit, handler });
+      app.route({ method: [...OTHER_METHODS], url, bodyLimit, handler: notFound });
+    }
+    app.route({ method: ['GET', 'POST', ...OTHER_METHODS], url: `${base}/*`, bodyLimit, handler: notFound });
   }
 };
+
+async function refuseUnknownUrl(request: FastifyRequest, access: WorkflowApiAccess | undefined): Promise<never> {
+  if (access) await checkAccess(request, access, new RequestParameters(request.query as Record<string, unknown>, await requestBodyFields(request)));
+  throw new WaymarkError(
+    'WM_NOT_FOUND',
+    `${request.method} ${request.url.split('?')[0]} is not a Workflow API URL. ${ErrorTexts.operationRequired}`,
+    { routeNotFound: true },
+  );
+}
+
+function checkAccess(request: FastifyRequest, access: WorkflowApiAccess, params: RequestParameters): Promise<void> {
+  return access.checkWorkflowApi({
+    token: params.string('token'),
+    authorization: request.headers.authorization,
+    origin: `${request.protocol}://${request.host}`,
+  });
+}
 
 async function handleOperation(
   request: FastifyRequest,
@@ -123,7 +155,7 @@ async function handleOperation(
 ): Promise<FastifyReply> {
   const path = request.params as { operation?: string; id?: string };
   const query = request.query as Record<string, unknown>;
-  const body = request.isMultipart() ? await multipartFields(request) : bodyFields(request.body);
+  const body = await requestBodyFields(request);
   // The path's id fills the parameter its operation names, so the operation is looked up first;
   // an unknown operation is still refused only after the access check.
   const pathOperation = path.operation === undefined ? undefined : OPERATIONS_BY_NAME.get(path.operation.toLowerCase());
@@ -132,13 +164,7 @@ async function handleOperation(
       ? new RequestParameters(query, body)
       : new RequestParameters(query, body, { [pathOperation.urlId]: path.id });
 
-  if (access) {
-    await access.checkWorkflowApi({
-      token: params.string('token'),
-      authorization: request.headers.authorization,
-      origin: `${request.protocol}://${request.host}`,
-    });
-  }
+  if (access) await checkAccess(request, access, params);
 
   const operationName = path.operation ?? params.string('operation');
   if (!operationName) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.operationRequired, { field: 'operation' });
@@ -148,6 +174,11 @@ async function handleOperation(
   }
   const result = await operation.run(params, services);
   return reply.send(successEnvelope(result.data ?? null, result.message ?? null));
+}
+
+/** The body's named values, whichever of the three body types it came as. */
+function requestBodyFields(request: FastifyRequest): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined {
+  return request.isMultipart() ? multipartFields(request) : bodyFields(request.body);
 }
 
 /**
