@@ -138,13 +138,13 @@ describe('opening a database file', () => {
   });
 });
 
-describe('migration 0008: users\' credentials get ids of their own', () => {
+describe('migration 0009: users\' credentials get ids of their own', () => {
   it('moves a stored password and external logins into credentials, keeping an external login\'s GUID id', async (t) => {
     // Given a database that Waymark 0.1 left at migration 0007, with a user holding both kinds.
     const dataDir = tempDataDir(t);
     const database = new BetterSqlite3(join(dataDir, 'waymark.db'));
     const db = new Kysely<unknown>({ dialect: gatedSqliteDialect(database, new StatementCache(database), new ConnectionGate()) });
-    const before = Object.fromEntries(Object.entries(storeMigrations('sqlite')).filter(([name]) => name < '0008'));
+    const before = Object.fromEntries(Object.entries(storeMigrations('sqlite')).filter(([name]) => name < '0009'));
     const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: 'migrations_lock' });
     assert.equal((await migrator.migrateToLatest()).error, undefined);
     await db.destroy();

@@ -173,13 +173,13 @@ describe('direct SQL on PostgreSQL: group commit', () => {
   });
 });
 
-describe('PostgreSQL migration 0008: users\' credentials get ids of their own', () => {
+describe('PostgreSQL migration 0009: users\' credentials get ids of their own', () => {
   it('moves a stored password and external logins into credentials and drops the old columns', async (t) => {
     // Given a database that Waymark 0.1 left at migration 0007, with a user holding both kinds.
     const url = await createTestDatabase(t);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-    const before = Object.fromEntries(Object.entries(storeMigrations('postgres')).filter(([name]) => name < '0008'));
+    const before = Object.fromEntries(Object.entries(storeMigrations('postgres')).filter(([name]) => name < '0009'));
     const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'migrations', migrationLockTableName: 'migrations_lock' });
     assert.equal((await migrator.migrateToLatest()).error, undefined);
     await sql`insert into users (id, name, login, password_hash, is_locked, extensions, external_logins, lock, created_at)
