@@ -21,7 +21,7 @@ import {
   type TenantService,
 } from '../../services/index.js';
 import { toApiV1ErrorReply } from './api-v1-error.js';
-import { apiV1DocsPage, apiV1OpenApiPaths } from './openapi.js';
+import { apiV1DocsPage, apiV1OpenApiPaths, apiV1OpenApiTags } from './openapi.js';
 import { bodyObject, expandValues, oneOf, optionalQuery, requiredString, type QueryValues } from './request-values.js';
 import { PARAMETER_FIELD_PREFIX, taskDonePage, taskPage, taskRefusedPage } from './task-page.js';
 
@@ -59,7 +59,12 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
     },
     hideUntagged: true,
     transformObject: (document) =>
-      ({ ...('openapiObject' in document ? document.openapiObject : {}), paths: apiV1OpenApiPaths(), components: apiV1Components() }) as ReturnType<SwaggerTransformObject>,
+      ({
+        ...('openapiObject' in document ? document.openapiObject : {}),
+        tags: apiV1OpenApiTags(),
+        paths: apiV1OpenApiPaths(),
+        components: apiV1Components(),
+      }) as ReturnType<SwaggerTransformObject>,
   });
   app.get(API_V1_OPENAPI_PATH, async () => app.swagger());
   app.get(API_V1_DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(apiV1DocsPage(API_V1_OPENAPI_PATH)));
