@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with node:test through tsx.
+// Runs every *.test.ts under src/, test/, bench/ and admin-panel/src/ with node:test through tsx.
 // Node 20's --test does not expand globs, so the files are listed here.
 // Usage: node scripts/run-tests.mjs [--cluster] [substring-filter ...]
 // --cluster runs the multi-process suites (*.cluster-test.ts) instead of the unit and scenario tests.
@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const cluster = args.includes('--cluster');
 const suffix = cluster ? '.cluster-test.ts' : '.test.ts';
 const filters = args.filter((arg) => arg !== '--cluster');
-const files = [...collect('src', []), ...collect('test', []), ...collect('bench', [])]
+const files = [...collect('src', []), ...collect('test', []), ...collect('bench', []), ...collect('admin-panel/src', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

@@ -109,6 +109,13 @@ const COUNT_PARAMETERS = [
   query('expand', 'instanceCount: adds runningInstances and totalInstances', false, choice('instanceCount')),
 ];
 
+/** The document's components: the bearer scheme every `/api/v1` endpoint names. */
+export function apiV1OpenApiComponents(): Record<string, unknown> {
+  return {
+    securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: 'An /api/v1 API token (waymark token create); the raw token is accepted too.' } },
+  };
+}
+
 /** The document's tags, in the order the API explorer and the docs page show them. */
 export function apiV1OpenApiTags(): { name: string; description: string }[] {
   return [
