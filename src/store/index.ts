@@ -1,5 +1,6 @@
 /** Storage: the Store port and its adapters. */
 export type {
+  BoundedCount,
   FolderFilter,
   InstancePage,
   InstanceQuery,
@@ -7,6 +8,7 @@ export type {
   OutboxMessage,
   StepWrite,
   Store,
+  StoreDashboardCounts,
   StoredScheme,
   StoredTransition,
   StoredUser,

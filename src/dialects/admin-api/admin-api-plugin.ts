@@ -13,6 +13,9 @@ import type { WorkflowService } from '../../services/index.js';
 import { exportVendorXml, toSchemeJson } from '../../scheme/index.js';
 import type { StoredScheme } from '../../store/store.js';
 import { toAdminErrorReply } from './admin-error.js';
+import { accessRoutes, type AccessRouteOptions } from './routes/access-routes.js';
+import { dashboardRoutes, type DashboardRouteOptions } from './routes/dashboard-routes.js';
+import { serverRoutes, type ServerRouteOptions } from './routes/server-routes.js';
 import {
   boundedCount,
   flag,
@@ -26,13 +29,13 @@ import {
 /** Where the shell mounts this plugin. */
 export const ADMIN_API_PREFIX = '/admin/api';
 
-/** What the admin API is built from. */
-export interface AdminApiOptions {
+/** What the admin API is built from (each route file names what it needs). */
+export interface AdminApiOptions extends DashboardRouteOptions, ServerRouteOptions {
   readonly workflow: WorkflowService;
   readonly forms: FormService;
   readonly logs: LogService;
   /** The admin guard: HTTP Basic admin credentials, or a session cookie (+ CSRF header for changes). */
-  readonly access: Pick<AccessControl, 'adminGuard'>;
+  readonly access: Pick<AccessControl, 'adminGuard'> & AccessRouteOptions['access'];
   /** Largest request body, in bytes (the server's `WAYMARK_BODY_LIMIT`), also for XML bodies. */
   readonly bodyLimit: number;
 }
@@ -94,6 +97,11 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     const path = request.url.split('?')[0] ?? request.url;
     return reply.code(404).send({ error: 'WM_NOT_FOUND', message: `No admin API route for ${request.method} ${path}` });
   });
+
+  // Routes kept in files of their own (routes/), one line each; they inherit the guard and errors.
+  await app.register(accessRoutes, { access });
+  await app.register(dashboardRoutes, { dashboard: options.dashboard, requestRate: options.requestRate, nodeId: options.nodeId });
+  await app.register(serverRoutes, { server: options.server });
 
   // ------------------------------------------------------------------ schemes
 
