@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { CopyButton } from './copy-button';
 
 /** Languages a {@link CodeBlock} highlights. */
-export type CodeLanguage = 'json' | 'javascript' | 'text';
+export type CodeLanguage = 'json' | 'javascript' | 'csharp' | 'shell' | 'text';
 
 /** Props of {@link CodeBlock}. */
 export interface CodeBlockProps {

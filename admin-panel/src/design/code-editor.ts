@@ -4,7 +4,9 @@
  */
 import { json } from '@codemirror/lang-json';
 import { javascript } from '@codemirror/lang-javascript';
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { defaultHighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
+import { csharp } from '@codemirror/legacy-modes/mode/clike';
+import { shell } from '@codemirror/legacy-modes/mode/shell';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
 import type { CodeLanguage } from './code-block';
@@ -12,6 +14,8 @@ import type { CodeLanguage } from './code-block';
 function languageOf(language: CodeLanguage): Extension[] {
   if (language === 'json') return [json()];
   if (language === 'javascript') return [javascript()];
+  if (language === 'csharp') return [StreamLanguage.define(csharp)];
+  if (language === 'shell') return [StreamLanguage.define(shell)];
   return [];
 }
 
