@@ -34,3 +34,15 @@ export function onSessionLost(listener: SessionLostListener): () => void {
   return () => sessionLostListeners.delete(listener);
 }
 export { fetchReadiness, fetchServerInfo, type Readiness, type ServerInfo } from './server';
+export {
+  adminApi,
+  INSTANCE_STATUSES,
+  type AccessSettings,
+  type BoundedCount,
+  type ClusterNode,
+  type DashboardOverview,
+  type InstanceStatusName,
+  type InstanceSummary,
+  type RequestRate,
+  type SchemeSummary,
+} from './admin';

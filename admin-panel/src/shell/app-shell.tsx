@@ -9,7 +9,9 @@ export function AppShell() {
       <a className="wm-skip-link" href="#main">
         Skip to content
       </a>
-      <SideMenu />
+      <div className="wm-shell__side">
+        <SideMenu />
+      </div>
       <div className="wm-shell__main">
         <Header />
         <main id="main" className="wm-page" tabIndex={-1}>
