@@ -35,6 +35,10 @@ export default defineConfig({
       '/readiness': 'http://localhost:8077',
       '/openapi': 'http://localhost:8077',
       '/.well-known': 'http://localhost:8077',
+      // What the API explorer sends: the two APIs and the OpenID Connect token endpoint.
+      '/workflowapi': 'http://localhost:8077',
+      '/api/v1': 'http://localhost:8077',
+      '/connect': 'http://localhost:8077',
     },
   },
 });

@@ -1,6 +1,6 @@
 import { useNavigate } from '@tanstack/react-router';
 import { useMemo, useState, type FormEvent } from 'react';
-import { Alert, Button, Card, CopyButton, TextField } from '../design';
+import { Alert, Button, Card, copyText, TextField, useToast } from '../design';
 import { accessForCode, accessForPage, workflowApiModeOf, type AccessSettings } from './access-settings';
 import { CodePanel } from './code-panel';
 import { searchFromValues } from './deep-link';
@@ -85,7 +85,7 @@ export function OperationView({ operation, operations, initialValues, settings, 
     <div className="wm-explorer__operation">
       <OperationDetails operation={operation} />
       <div className="wm-explorer__workspace">
-        <Card title="Try it" actions={<CopyButton text={link} what="link to this form" />}>
+        <Card title="Try it" actions={<CopyLinkButton link={link} />}>
           <form className="wm-explorer__form" onSubmit={(event) => void send(event)} aria-label={`${operation.name} form`}>
             {operation.security === 'workflow-api' ? <WorkflowApiAccessField mode={mode} settings={access} token={token} onToken={setToken} /> : null}
             {operation.security === 'bearer' ? (
@@ -120,6 +120,24 @@ export function OperationView({ operation, operations, initialValues, settings, 
         </div>
       </div>
     </div>
+  );
+}
+
+/** Copies the link that opens this form with its values (tokens are never in it). */
+function CopyLinkButton({ link }: { readonly link: string }) {
+  const toast = useToast();
+  const copy = async () => {
+    try {
+      await copyText(link);
+      toast('success', 'Copied the link to this form.');
+    } catch (error) {
+      toast('error', error instanceof Error ? error.message : 'Copying failed.');
+    }
+  };
+  return (
+    <Button size="small" onClick={() => void copy()}>
+      Copy link
+    </Button>
   );
 }
 
