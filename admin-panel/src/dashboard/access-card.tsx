@@ -43,10 +43,8 @@ function AccessForm({ settings }: { readonly settings: AccessSettings }) {
         toast('success', success(result));
         await queryClient.invalidateQueries({ queryKey: queryKeys.access });
       },
-      onError: (caught) => {
-        setError(describeError(caught));
-        toast('error', describeError(caught));
-      },
+      // Shown in the card, beside the control that failed (a toast too would say it twice).
+      onError: (caught) => setError(describeError(caught)),
     });
 
   const setToken = useChange(

@@ -25,7 +25,15 @@ export function LatestInstancesCard() {
           caption="The newest process instances"
           rows={latest.data.items}
           rowKey={(instance) => instance.id}
-          empty="No process instance yet. Create one with the Workflow API's createinstance (try it in the API explorer)."
+          empty={
+            <>
+              No process instance yet. Create one with the Workflow API&apos;s <code>createinstance</code> (try it in the{' '}
+              <Link to="/explorer/$operation" params={{ operation: 'createinstance' }}>
+                API explorer
+              </Link>
+              ).
+            </>
+          }
           columns={[
             {
               header: 'Process id',
@@ -57,7 +65,11 @@ export function SchemesCard() {
           caption="The stored schemes"
           rows={schemes.data}
           rowKey={(scheme) => scheme.code}
-          empty="No scheme yet. Import one with `npx waymark scheme import <file>` or POST /admin/api/schemes."
+          empty={
+            <>
+              No scheme yet. Import one with <code>npx waymark scheme import &lt;file&gt;</code> or <code>POST /admin/api/schemes</code>.
+            </>
+          }
           columns={[
             { header: 'Code', cell: (scheme) => <strong>{scheme.code}</strong> },
             { header: 'Version', cell: (scheme) => scheme.version, numeric: true },

@@ -59,7 +59,12 @@ export function SignInPage() {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           error={error ?? undefined}
-          hint="Set with WAYMARK_ADMIN_PASSWORD or `waymark settings set admin-password`; a first start prints a generated one to the log."
+          hint={
+            <>
+              Set with <code>WAYMARK_ADMIN_PASSWORD</code> or <code>waymark settings set admin-password</code>; a first start prints a generated one to
+              the log.
+            </>
+          }
         />
         <Button type="submit" variant="primary" busy={busy}>
           Sign in
