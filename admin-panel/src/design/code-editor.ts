@@ -44,7 +44,8 @@ export function mountReadOnlyEditor(parent: HTMLElement, code: string, language:
         syntaxHighlighting(highlightStyle),
         EditorState.readOnly.of(true),
         EditorView.editable.of(false),
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // Focusable, so a keyboard can scroll code wider or taller than its box (and reach it at all).
+        EditorView.contentAttributes.of({ 'aria-label': label, 'aria-readonly': 'true', tabindex: '0' }),
         ...languageOf(language),
       ],
     }),

@@ -30,7 +30,7 @@ export interface FieldEditorProps {
 function FieldLabel({ field }: { readonly field: ExplorerField }) {
   return (
     <>
-      <span className="wm-explorer__field-name">{field.name}</span>
+      <span className="wm-explorer__field-name">{field.name}</span>{' '}
       <span className="wm-explorer__field-type">
         {field.typeLabel}
         {field.required ? ', required' : ''}
