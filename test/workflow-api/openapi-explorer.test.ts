@@ -67,6 +67,8 @@ test('given the served document, every operation of the table is there under its
   }
   assert.equal(postOf(document, 'createinstance').summary, 'Create a process instance');
   assert.equal(postOf(document, 'loginfo').summary, 'Write an info entry to the log');
+  assert.equal(postOf(document, 'logerror').summary, 'Write an error entry to the log');
+  assert.equal(postOf(document, 'logdebug').summary, 'Write a debug entry to the log');
 });
 
 test('given an operation that takes an id, then its three URL forms and its id parameter are published; without one, two forms', async (t) => {

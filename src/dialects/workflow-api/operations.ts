@@ -188,7 +188,7 @@ const DEFAULT_TAKE = 10;
 function logOperation(level: LogLevel): Operation {
   return {
     name: `log${level}`,
-    title: `Write ${level === 'info' ? 'an' : 'a'} ${level} entry to the log`,
+    title: `Write ${/^[aeiou]/.test(level) ? 'an' : 'a'} ${level} entry to the log`,
     section: 'Logs',
     summary: `Writes a ${level} entry to the server log; every other named field becomes a property of the entry.`,
     urlId: 'processId',
