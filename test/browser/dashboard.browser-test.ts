@@ -177,9 +177,34 @@ async function focusedControl(page: Page): Promise<string | null> {
   });
 }
 
+/** A small native JSON scheme: Draft —submit→ Done. */
+const DRAFT_SCHEME = {
+  code: 'PurchaseRequest',
+  name: 'Purchase request',
+  commands: [{ name: 'submit' }],
+  activities: [
+    { name: 'Draft', state: 'Draft', isInitial: true },
+    { name: 'Done', state: 'Done', isFinal: true },
+  ],
+  transitions: [{ name: 'Submit', from: 'Draft', to: 'Done', trigger: { type: 'Command', name: 'submit' }, conditions: [{ type: 'Always' }] }],
+};
+
+/** A scheme and a few instances, so the Dashboard has something to show. */
+async function seedSomeWork(h: BrowserHarness): Promise<void> {
+  const imported = await h.fetch('/admin/api/schemes', { admin: true, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DRAFT_SCHEME) });
+  assert.equal(imported.status, 201);
+  for (let n = 1; n <= 4; n++) {
+    const processId = `66666666-0000-4000-8000-00000000000${n}`;
+    const created = (await (await h.fetch(`/workflowapi/createinstance/${processId}?schemeCode=PurchaseRequest`)).json()) as { success: boolean };
+    assert.equal(created.success, true);
+    if (n % 2 === 0) await h.fetch(`/workflowapi/executecommand/${processId}?command=submit&identityId=anna`);
+  }
+}
+
 test('keyboard only: sign in, then Tab reaches every control of the Dashboard; every control is labelled and axe-core finds nothing serious, in light and dark', async (t) => {
   const h = await startBrowserHarness(t);
   const { page } = h;
+  await seedSomeWork(h);
   await page.goto(`${h.baseUrl}/admin/`);
   await page.getByLabel('Admin password').waitFor();
   await h.assertAccessible('the sign-in page');
@@ -187,7 +212,7 @@ test('keyboard only: sign in, then Tab reaches every control of the Dashboard; e
   await page.keyboard.type(ADMIN_PASSWORD);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-  await page.getByRole('region', { name: 'Latest instances' }).waitFor();
+  await page.getByRole('region', { name: 'Latest instances' }).getByRole('link', { name: '66666666-0000-4000-8000-000000000004' }).waitFor();
   await page.getByRole('region', { name: 'Workflow API access' }).getByText('Open: no token').waitFor();
 
   // Every control on the page, each marked so Tab's path can be compared with it.

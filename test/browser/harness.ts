@@ -157,7 +157,8 @@ export async function startBrowserHarness(t: TestContext, options: BrowserHarnes
       await page.evaluate(() => window.scrollTo(0, 0));
       // The docs show the page, not the notifications of the steps before.
       if (screenshotOptions.docs === true) {
-        for (const close of await page.getByRole('button', { name: 'Close notification' }).all()) await close.click();
+        const closeButtons = page.getByRole('button', { name: 'Close notification' });
+        while ((await closeButtons.count()) > 0) await closeButtons.first().click();
       }
       await page.screenshot({ path, fullPage: screenshotOptions.fullPage ?? true, animations: 'disabled' });
       if (screenshotOptions.docs === true) {
@@ -195,8 +196,9 @@ export async function startBrowserHarness(t: TestContext, options: BrowserHarnes
     },
     fetch(path, init = {}) {
       const { admin, headers, ...rest } = init;
-      const authorization = admin === true ? { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` } : {};
-      return fetch(`${baseUrl}${path}`, { ...rest, headers: { ...authorization, ...(headers as Record<string, string> | undefined) } });
+      const merged: Record<string, string> = { ...(headers as Record<string, string> | undefined) };
+      if (admin === true) merged.authorization = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+      return fetch(`${baseUrl}${path}`, { ...rest, headers: merged });
     },
   };
   return harness;

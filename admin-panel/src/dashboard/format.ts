@@ -3,6 +3,7 @@ import type { BoundedCount } from '../api';
 
 const whole = new Intl.NumberFormat('en');
 const oneDecimal = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
 /** 12,345 */
 export function formatCount(value: number): string {
@@ -14,9 +15,9 @@ export function formatBounded(value: BoundedCount): string {
   return value.atLeast ? `more than ${whole.format(value.count - 1)}` : whole.format(value.count);
 }
 
-/** 3.2 */
+/** 3.2, or 0.04 below 1 (a quiet server's average would read 0 otherwise). */
 export function formatRate(value: number): string {
-  return oneDecimal.format(value);
+  return value < 1 ? twoDecimals.format(value) : oneDecimal.format(value);
 }
 
 /** "12 s ago", "5 min ago", "3 h ago", or the date. */

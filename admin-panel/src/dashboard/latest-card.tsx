@@ -77,7 +77,7 @@ export function SchemesCard() {
             {
               header: 'Start',
               cell: (scheme) => (
-                <Link to="/explorer/$operation" params={{ operation: 'createinstance' }} search={{ schemeCode: scheme.code }} aria-label={`Create an instance of ${scheme.code}`}>
+                <Link to="/explorer/$operation" params={{ operation: 'createinstance' }} search={{ schemeCode: scheme.code }} aria-label={`Create instance of ${scheme.code}`}>
                   Create instance
                 </Link>
               ),
