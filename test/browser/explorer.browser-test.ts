@@ -163,13 +163,18 @@ for (const mode of ['token', 'oidc'] as const) {
   });
 }
 
-test('errors are shown as errors: a command the instance does not have, an /api/v1 call without its token, a value that is not JSON', async (t) => {
+test('errors are shown as errors: a required value left out, a command the instance does not have, an /api/v1 call without its token, a value that is not JSON', async (t) => {
   const h = await startBrowserHarness(t, { env: { WAYMARK_API_TOKEN: API_TOKEN } });
   const { page } = h;
   await importFixtureScheme(h);
   await h.signIn();
   const processId = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
   assert.equal((await workflowApi(h, false, 'createinstance', { processId, schemeCode: 'DocumentApproval' })).success, true);
+
+  // A required value left out goes to the server, which says what is missing.
+  await page.goto(`${h.baseUrl}/admin/explorer/createinstance?processId=${processId}`);
+  await sendAndExpect(page, 'HTTP 200');
+  await response(page).getByRole('alert').getByText(/Parameter 'schemecode' is required!/i).waitFor();
 
   await page.goto(`${h.baseUrl}/admin/explorer/executecommand?processId=${processId}&command=archive`);
   await sendAndExpect(page, 'HTTP 200');

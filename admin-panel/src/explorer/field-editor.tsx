@@ -46,7 +46,8 @@ export function FieldEditor({ field, value, onChange, schemeCodes, onLoad, loadi
   const problemId = `${id}-problem`;
   const describedBy = [field.description === '' ? undefined : hintId, problem === undefined ? undefined : problemId].filter(Boolean).join(' ') || undefined;
   const text = typeof value === 'string' ? value : '';
-  const common = { id, 'aria-describedby': describedBy, 'aria-invalid': problem === undefined ? undefined : true, required: field.required } as const;
+  // aria-required, not required: the browser would refuse to send, and the explorer lets the server say what is missing.
+  const common = { id, 'aria-describedby': describedBy, 'aria-invalid': problem === undefined ? undefined : true, 'aria-required': field.required || undefined } as const;
   const setText = (next: string) => onChange(next === '' ? undefined : next);
 
   let control: ReactNode;

@@ -8,7 +8,7 @@ export interface TagsEditorProps {
   readonly onChange: (values: string[]) => void;
   readonly 'aria-describedby'?: string | undefined;
   readonly 'aria-invalid'?: true | undefined;
-  readonly required?: boolean;
+  readonly 'aria-required'?: true | undefined;
 }
 
 /**
@@ -58,6 +58,7 @@ export function TagsEditor({ id, values, suggestions, onChange, ...aria }: TagsE
         onBlur={() => (draft.trim() === '' ? undefined : add(draft))}
         aria-describedby={aria['aria-describedby']}
         aria-invalid={aria['aria-invalid']}
+        aria-required={aria['aria-required']}
       />
       {suggestions.length > 0 ? (
         <datalist id={listId}>
