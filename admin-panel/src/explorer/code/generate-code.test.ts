@@ -245,7 +245,7 @@ test('given any text in the values, then the JavaScript (fetch and jQuery) keeps
         }
       });
     }),
-    { numRuns: 150 },
+    { numRuns: 60 },
   );
 });
 
