@@ -13,8 +13,8 @@ export const DASHBOARD_STATUSES = ['Running', 'Idled', 'Finalized', 'Terminated'
 /** One of {@link DASHBOARD_STATUSES}. */
 export type DashboardStatus = (typeof DASHBOARD_STATUSES)[number];
 
-/** Bounded counts stop after this many rows: the Dashboard then shows "more than 100,000". */
-export const DASHBOARD_COUNT_BOUND = 100_000;
+/** Bounded counts stop after this many rows: the Dashboard then shows "more than 10,000". */
+export const DASHBOARD_COUNT_BOUND = 10_000;
 /** "Errors in the last 24 h" looks back this far. */
 export const ERROR_WINDOW_MS = 24 * 60 * 60_000;
 /** Most instances {@link DashboardService.latestInstances} answers. */

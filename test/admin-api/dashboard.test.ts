@@ -40,7 +40,7 @@ test('given schemes, instances, timers and error logs, then the dashboard counts
   assert.deepEqual(body.pendingTimers, { count: 2, atLeast: false });
   assert.deepEqual(body.openUserTasks, { count: 0, atLeast: false });
   assert.deepEqual(body.errorsLast24h, { count: 1, atLeast: false });
-  assert.equal(body.countBound, 100_000);
+  assert.equal(body.countBound, 10_000);
   assert.equal(body.node.clustered, false);
   assert.equal(typeof body.node.id, 'string');
   assert.deepEqual(body.nodes, [], 'a single node lists no cluster');
