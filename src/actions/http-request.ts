@@ -6,13 +6,15 @@
  */
 import { WaymarkError } from '../errors/index.js';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
-import { sendOutbound, type HostAllowlist, type OutboundResponse } from './outbound-http.js';
+import { sendOutbound, type HostAllowlist, type HostResolver, type OutboundResponse } from './outbound-http.js';
 
 /** The limits HTTP actions run with. */
 export interface HttpActionLimits {
   readonly allowlist: HostAllowlist;
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
+  /** Resolves host names; default: the system's resolver. */
+  readonly resolveHost?: HostResolver;
 }
 
 interface HttpRequestParameter {
@@ -65,17 +67,52 @@ function readParameter(name: string, text: string | null): HttpRequestParameter 
   };
 }
 
-/** `{Name}` in the URL is replaced by the process parameter of that name, when it has one. */
-function expandUrl(url: string, parameters: Readonly<Record<string, JsonValue>>): string {
-  return url.replace(/\{([A-Za-z_][\w.]*)\}/g, (whole, key: string) => {
-    const value = parameters[key];
-    if (value === undefined || value === null) return whole;
-    return encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
-  });
+const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
+/** A whole path segment that URLs treat as `.` or `..`, however it is percent-encoded. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * `{Name}` in the URL is replaced by the process parameter of that name, when it has one, encoded as
+ * one URL component (`encodeURIComponent`): a value cannot add a `/`, a query or a fragment. A value
+ * that makes a whole path segment `.` or `..` is refused, since URLs remove such segments and climb
+ * up the path whatever their encoding.
+ */
+export function expandUrl(action: string, template: string, parameters: Readonly<Record<string, JsonValue>>): string {
+  let url = '';
+  let copied = 0;
+  const substituted: { readonly name: string; readonly start: number; readonly end: number }[] = [];
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    url += template.slice(copied, match.index);
+    copied = match.index + match[0].length;
+    const name = match[1]!;
+    const value = Object.hasOwn(parameters, name) ? parameters[name] : undefined;
+    if (value === undefined || value === null) {
+      url += match[0];
+      continue;
+    }
+    const encoded = encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
+    substituted.push({ name, start: url.length, end: url.length + encoded.length });
+    url += encoded;
+  }
+  url += template.slice(copied);
+  // Encoded values hold no '/', '?' or '#', so the path's bounds come from the template's own text.
+  const authority = url.indexOf('//');
+  const pathStart = url.indexOf('/', authority < 0 ? 0 : authority + 2);
+  const pathEnd = url.search(/[?#]/) < 0 ? url.length : url.search(/[?#]/);
+  for (const part of substituted) {
+    if (pathStart < 0 || part.start < pathStart || part.end > pathEnd) continue;
+    const segmentStart = url.lastIndexOf('/', part.start - 1) + 1;
+    const nextSlash = url.indexOf('/', part.end);
+    const segment = url.slice(segmentStart, nextSlash < 0 || nextSlash > pathEnd ? pathEnd : nextSlash);
+    if (DOT_SEGMENT.test(segment)) {
+      throw invalid(action, `the value of {${part.name}} makes the URL path segment '${segment}', which would climb the path; refused`);
+    }
+  }
+  return url;
 }
 
 async function send(name: string, p: HttpRequestParameter, context: ExternalCallContext, limits: HttpActionLimits): Promise<OutboundResponse> {
-  let url = expandUrl(p.Url, context.parameters);
+  let url = expandUrl(name, p.Url, context.parameters);
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (p.Post) {
@@ -112,6 +149,7 @@ async function send(name: string, p: HttpRequestParameter, context: ExternalCall
     purpose: name,
     ...(limits.timeoutMs === undefined ? {} : { timeoutMs: limits.timeoutMs }),
     ...(limits.maxResponseBytes === undefined ? {} : { maxResponseBytes: limits.maxResponseBytes }),
+    ...(limits.resolveHost === undefined ? {} : { resolveHost: limits.resolveHost }),
   });
   if (response.status < 200 || response.status >= 300) {
     throw new WaymarkError('WM_ACTION_FAILED', `${name}: ${new URL(response.url).origin} answered ${response.status}`, { action: name, status: response.status });

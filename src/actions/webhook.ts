@@ -10,7 +10,7 @@ import { WaymarkError } from '../errors/index.js';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
 import { isSystemParameter } from '../engine/parameter-values.js';
 import type { NewOutboxMessage } from '../store/store.js';
-import { HostAllowlist, hostNotAllowed, sendOutbound } from './outbound-http.js';
+import { HostAllowlist, hostNotAllowed, sendOutbound, type HostResolver } from './outbound-http.js';
 
 /** The name of the built-in action. */
 export const WEBHOOK_ACTION = 'Webhook';
@@ -90,7 +90,7 @@ export function webhookMessage(
 }
 
 /** POSTs a queued webhook; throws (so the dispatcher retries) unless it is answered 2xx. */
-export async function deliverWebhook(payload: WebhookPayload, allowlist: HostAllowlist, timeoutMs?: number): Promise<void> {
+export async function deliverWebhook(payload: WebhookPayload, allowlist: HostAllowlist, timeoutMs?: number, resolveHost?: HostResolver): Promise<void> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (payload.secret) headers[WEBHOOK_SIGNATURE_HEADER] = signWebhookBody(payload.body, payload.secret);
   const url = new URL(payload.url);
@@ -99,9 +99,10 @@ export async function deliverWebhook(payload: WebhookPayload, allowlist: HostAll
     method: 'POST',
     headers,
     body: payload.body,
-    allowlist: payload.configured ? allowlist.with(new HostAllowlist([url.port ? `${url.hostname}:${url.port}` : url.hostname])) : allowlist,
+    allowlist: payload.configured ? allowlist.with(HostAllowlist.configured(url)) : allowlist,
     purpose: `Webhook ${url.origin}`,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(resolveHost === undefined ? {} : { resolveHost }),
   });
   if (response.status < 200 || response.status >= 300) {
     throw new WaymarkError('WM_ACTION_FAILED', `Webhook ${url.origin} answered ${response.status}`, { url: payload.url, status: response.status });

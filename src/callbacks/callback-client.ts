@@ -156,8 +156,8 @@ export class CallbackClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         timeoutMs: server.timeoutMs,
         ...(this.options.maxResponseBytes === undefined ? {} : { maxResponseBytes: this.options.maxResponseBytes }),
-        // A configured callback server is allowed implicitly.
-        allowlist: new HostAllowlist([url.port ? `${url.hostname}:${url.port}` : url.hostname]),
+        // A configured callback server is allowed implicitly, at whatever address it resolves to.
+        allowlist: HostAllowlist.configured(url),
         purpose: `Callback server ${server.baseUrl} (${what})`,
       });
     } catch (error) {

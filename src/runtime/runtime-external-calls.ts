@@ -5,7 +5,7 @@
 import type { ExternalCallContext, ExternalCalls, JsonValue } from '../engine/types.js';
 import { WaymarkError } from '../errors/index.js';
 import { checkHttpRequest, runHttpRequest, type HttpActionLimits } from '../actions/http-request.js';
-import type { HostAllowlist } from '../actions/outbound-http.js';
+import type { HostAllowlist, HostResolver } from '../actions/outbound-http.js';
 import { FILE_ACTIONS, runFileAction } from '../actions/files.js';
 import { WEBHOOK_ACTION, webhookMessage } from '../actions/webhook.js';
 import type { CallbackClient } from '../callbacks/index.js';
@@ -23,6 +23,8 @@ export interface RoutedExternalCallsOptions {
   readonly httpTimeoutMs?: number;
   /** Largest response HTTP actions read. Default 1 MiB. */
   readonly httpMaxResponseBytes?: number;
+  /** Resolves host names for HTTP actions; default: the system's resolver. */
+  readonly resolveHost?: HostResolver;
 }
 
 /** Routes each external name to the built-in action that runs it or to the callback servers. */
@@ -66,6 +68,7 @@ export class RoutedExternalCalls implements ExternalCalls {
       allowlist,
       ...(this.options.httpTimeoutMs === undefined ? {} : { timeoutMs: this.options.httpTimeoutMs }),
       ...(this.options.httpMaxResponseBytes === undefined ? {} : { maxResponseBytes: this.options.httpMaxResponseBytes }),
+      ...(this.options.resolveHost === undefined ? {} : { resolveHost: this.options.resolveHost }),
     };
   }
 }

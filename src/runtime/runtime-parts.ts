@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { deliverWebhook, type WebhookPayload } from '../actions/webhook.js';
+import type { HostResolver } from '../actions/outbound-http.js';
 import { CallbackClient } from '../callbacks/index.js';
 import { WaymarkError } from '../errors/index.js';
 import type { Clock } from '../services/clock.js';
@@ -28,6 +29,8 @@ export interface RuntimePartsOptions {
   readonly settingsCacheMs?: number;
   readonly httpTimeoutMs?: number;
   readonly httpMaxResponseBytes?: number;
+  /** Resolves host names for HTTP actions and webhooks (tests inject one); default: the system's resolver. */
+  readonly resolveHost?: HostResolver;
 }
 
 /** The runtime's shared parts. */
@@ -66,6 +69,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
     clock: options.clock,
     ...(options.httpTimeoutMs === undefined ? {} : { httpTimeoutMs: options.httpTimeoutMs }),
     ...(options.httpMaxResponseBytes === undefined ? {} : { httpMaxResponseBytes: options.httpMaxResponseBytes }),
+    ...(options.resolveHost === undefined ? {} : { resolveHost: options.resolveHost }),
   });
   const deliver: DeliverMessage = async (message) => {
     switch (message.kind) {
@@ -74,7 +78,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
       case OutboxMessageKind.ProcessActivityChanged:
         return callbacks.notify('processactivitychanged', message.payload);
       case OutboxMessageKind.Webhook:
-        return deliverWebhook(message.payload as unknown as WebhookPayload, (await settings.get()).allowlist, options.httpTimeoutMs);
+        return deliverWebhook(message.payload as unknown as WebhookPayload, (await settings.get()).allowlist, options.httpTimeoutMs, options.resolveHost);
       default:
         throw new WaymarkError('WM_INTERNAL', `Outbox message ${message.id} has an unknown kind '${message.kind}'`, { id: message.id, kind: message.kind });
     }
