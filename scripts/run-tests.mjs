@@ -1,7 +1,8 @@
-// Runs every *.test.ts under src/ and test/ with node:test through tsx.
-// Node 20's --test does not expand globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [--cluster] [substring-filter ...]
-// --cluster runs the multi-process suites (*.cluster-test.ts) instead of the unit and scenario tests.
+// Runs every *.test.ts under src/, test/, bench/ and admin-panel/src/ (the panel's pure modules)
+// with node:test through tsx. Node 20's --test does not expand globs, so the files are listed here.
+// Usage: node scripts/run-tests.mjs [--cluster | --browser] [substring-filter ...]
+// --cluster runs the multi-process suites (*.cluster-test.ts) instead of the unit and scenario tests;
+// --browser runs the admin panel in Chromium (*.browser-test.ts, test/browser/), one file at a time.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,9 +22,10 @@ function collect(dir, out) {
 
 const args = process.argv.slice(2);
 const cluster = args.includes('--cluster');
-const suffix = cluster ? '.cluster-test.ts' : '.test.ts';
-const filters = args.filter((arg) => arg !== '--cluster');
-const files = [...collect('src', []), ...collect('test', []), ...collect('bench', [])]
+const browser = args.includes('--browser');
+const suffix = cluster ? '.cluster-test.ts' : browser ? '.browser-test.ts' : '.test.ts';
+const filters = args.filter((arg) => arg !== '--cluster' && arg !== '--browser');
+const files = [...collect('src', []), ...collect('test', []), ...collect('bench', []), ...collect('admin-panel/src', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {
@@ -34,7 +36,8 @@ if (files.length === 0) {
 if (buildIfStale() !== 0) console.error('warning: tsc reported type errors; dist/ was still emitted');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  // Browser suites run one at a time: each drives a Chromium of its own.
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${browser ? 1 : 2}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

@@ -8,6 +8,10 @@ import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerDocsIndex } from './docs-index.js';
 import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
+import { RequestRateCounter } from './request-rate.js';
+import { serverVersion } from './server-version.js';
+import type { NodeDirectory } from '../services/dashboard-service.js';
+import { randomUUID } from 'node:crypto';
 
 /** What the HTTP shell is built from. */
 export interface ServerDeps {
@@ -23,6 +27,8 @@ export interface ServerDeps {
   readonly access?: AccessControl;
   /** This node's id in a cluster, shown by `/readiness`. */
   readonly nodeId?: string;
+  /** This node and its cluster, for the Dashboard; a single node with `nodeId` (or a new id) when not given. */
+  readonly node?: NodeDirectory;
 }
 
 /**
@@ -66,6 +72,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(body.statusCode).send(body);
   });
 
+  // Every finished request counts, the probes included (docs/admin.md, "Request rate").
+  const requestRate = new RequestRateCounter(clock);
+  app.addHook('onResponse', async () => {
+    requestRate.record();
+  });
+
   await registerHealthRoutes(app, { store, services, ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }) });
 
   const plugins = deps.plugins ?? [];
@@ -80,7 +92,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger,
     clock,
   });
-  const context: WaymarkPluginContext = { config, store, services, logger, clock, access };
+  const node: NodeDirectory = deps.node ?? { id: deps.nodeId ?? randomUUID(), clustered: false, listNodes: async () => [] };
+  const context: WaymarkPluginContext = { config, store, services, logger, clock, access, node, requestRate, version: serverVersion() };
   for (const plugin of plugins) {
     await app.register(
       async (scope) => {

@@ -5,3 +5,4 @@ export { toErrorReply, type ErrorReply } from './error-reply.js';
 export { mountFastifyPlugin, type WaymarkPlugin, type WaymarkPluginContext } from './plugins.js';
 export type { ReadinessReport } from './health-routes.js';
 export { installedPlugins } from './installed-plugins.js';
+export { adminPanelFiles, defaultAdminPanelDirectory, ADMIN_PANEL_PATH, ADMIN_PANEL_CONTENT_SECURITY_POLICY, type AdminPanelFilesOptions } from './admin-panel-files.js';

@@ -115,7 +115,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const access = plugins.length === 0
         ? undefined
         : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true, changes: cluster.node.notifier });
-      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
+      const node = { id: cluster.node.id, clustered: config.databaseUrl !== null, listNodes: () => cluster.node.listNodes() };
+      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, node, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };
     ({ app, runtime } = await buildApp());

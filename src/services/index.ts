@@ -24,3 +24,15 @@ export {
   type VariableExpansion,
 } from './model-service.js';
 export { TaskService, TASK_LINK_KEY_SETTING, taskLinkPath, type UserTaskView, type UserTaskQuery, type TaskStatusFilter, type OpenedTask } from './task-service.js';
+export {
+  DashboardService,
+  DASHBOARD_STATUSES,
+  DASHBOARD_COUNT_BOUND,
+  ERROR_WINDOW_MS,
+  MAX_LATEST_INSTANCES,
+  type DashboardOverview,
+  type DashboardNode,
+  type DashboardStatus,
+  type InstanceSummary,
+  type NodeDirectory,
+} from './dashboard-service.js';

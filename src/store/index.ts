@@ -1,5 +1,6 @@
 /** Storage: the Store port and its adapters. */
 export type {
+  BoundedCount,
   FolderFilter,
   InstancePage,
   InstanceQuery,
@@ -9,6 +10,7 @@ export type {
   Store,
   CredentialKind,
   StoredCredential,
+  StoreDashboardCounts,
   StoredScheme,
   StoredTransition,
   StoredUser,

@@ -248,6 +248,19 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0007-root-instance-counters': instanceCountsSchema(dialect),
     '0008-generated-schemes': generatedSchemesSchema(),
     '0009-user-credentials': userCredentialsSchema(),
+    '0010-log-level-time-index': logLevelTimeIndex(),
+  };
+}
+
+/**
+ * Migration `0010-log-level-time-index`: the log entries of one level by time, so the Dashboard's
+ * "errors in the last 24 hours" reads only error entries, however many others the window holds.
+ */
+function logLevelTimeIndex(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createIndex('logs_level_created_at_index').on('logs').columns(['level', 'created_at']).execute();
+    },
   };
 }
 

@@ -8,12 +8,12 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredCredential, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { BoundedCount, FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoreDashboardCounts, StoredFamily, StoredCredential, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
-import { countRootInstances, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
+import { countRootInstances, countRootInstancesByStatus, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
 import { generatedSchemeFromRow } from './sql-generated-schemes.js';
 import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
@@ -253,6 +253,34 @@ export class SqlStore implements Store {
       },
     ]);
     if (failure !== undefined) throw failure;
+  }
+
+  async dashboardCounts(query: { readonly errorsSince: string; readonly bound: number }): Promise<StoreDashboardCounts> {
+    const bound = Math.max(1, Math.floor(query.bound));
+    // One statement, so the figures come from one snapshot; each bounded count stops after
+    // bound + 1 rows of its index (never a scan of the whole table).
+    const countsQuery = sql<{ schemes: number | string; timers: number | string; inbox: number | string; errors: number | string }>`
+      select
+        (select count(distinct code) from schemes) as schemes,
+        (select count(*) from (select 1 from timers limit ${bound + 1}) as counted) as timers,
+        (select count(*) from (select 1 from inbox limit ${bound + 1}) as counted) as inbox,
+        (select count(*) from (select 1 from logs where created_at >= ${query.errorsSince} and level = 'error' limit ${bound + 1}) as counted) as errors`;
+    const [counted, byStatus] = await Promise.all([
+      countsQuery.execute(this.db),
+      countRootInstancesByStatus(this.db as unknown as Kysely<InstanceCountTables>, this.kind),
+    ]);
+    const row = counted.rows[0];
+    const bounded = (value: number | string | undefined): BoundedCount => {
+      const count = Number(value ?? 0);
+      return { count, atLeast: count > bound };
+    };
+    return {
+      schemes: Number(row?.schemes ?? 0),
+      instancesByStatus: Object.fromEntries(byStatus),
+      pendingTimers: bounded(row?.timers),
+      openUserTasks: bounded(row?.inbox),
+      errorLogEntries: bounded(row?.errors),
+    };
   }
 
   async countInstancesOfScheme(code: string): Promise<number> {

@@ -164,6 +164,28 @@ export interface StoredFamily {
   readonly timers: readonly ArmedTimer[];
 }
 
+/** A count that stops at a bound, so it never scans a whole table. */
+export interface BoundedCount {
+  /** The rows counted: exact when `atLeast` is false, otherwise `bound + 1`. */
+  readonly count: number;
+  /** True when more rows exist than were counted: `count` means "more than `count - 1`". */
+  readonly atLeast: boolean;
+}
+
+/** What the admin Dashboard shows of the store, read without a full scan ({@link Store.dashboardCounts}). */
+export interface StoreDashboardCounts {
+  /** Scheme codes stored (each with one or more versions). */
+  readonly schemes: number;
+  /** Root instances by status (the vendor's numbers; a status without instances is 0), from the counters. */
+  readonly instancesByStatus: Readonly<Record<number, number>>;
+  /** Armed timers not yet fired. */
+  readonly pendingTimers: BoundedCount;
+  /** Inbox items: an identity that may run a command of an instance. */
+  readonly openUserTasks: BoundedCount;
+  /** Process log entries of level `error` written at or after `since`. */
+  readonly errorLogEntries: BoundedCount;
+}
+
 /** The store. All methods may throw WaymarkError; writes are atomic. */
 export interface Store extends LogRecords, FormRecords {
   /** Which adapter (`sqlite` or `postgres`). */
@@ -199,6 +221,11 @@ export interface Store extends LogRecords, FormRecords {
   /** Deletes every version of a code (and the schemes generated from it); refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
   deleteScheme(code: string, force: boolean): Promise<void>;
   countInstancesOfScheme(code: string): Promise<number>;
+  /**
+   * The Dashboard's figures: instance counts from the counters (exact), the rest counted only up
+   * to `bound` rows each (index scans that stop there), so the cost does not grow with the data.
+   */
+  dashboardCounts(query: { readonly errorsSince: string; readonly bound: number }): Promise<StoreDashboardCounts>;
 
   // Instances
   getInstance(id: string): Promise<ProcessInstance | null>;

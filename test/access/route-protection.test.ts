@@ -65,6 +65,8 @@ const PUBLIC_ROUTES = [
   /^GET \/\.well-known\/(openid-configuration|jwks)/,
   /^POST \/connect\/token$/,
   /^(POST \/admin\/login|GET \/admin\/session|POST \/admin\/logout)$/,
+  // The admin panel's own files (its pages sign in through the admin API, which is guarded).
+  /^GET (\/|\/admin\/?|\/admin\/\*|\/admin\/assets\/\*|\/admin\/favicon\.svg)$/,
 ];
 
 function routesToCheck(app: FastifyInstance): RouteEntry[] {

@@ -16,6 +16,9 @@ import type { StoredScheme } from '../../store/store.js';
 import type { CallbackServerService } from '../../callbacks/index.js';
 import { toAdminErrorReply } from './admin-error.js';
 import { callbackServerRoutes } from './callback-server-routes.js';
+import { accessRoutes, type AccessRouteOptions } from './routes/access-routes.js';
+import { dashboardRoutes, type DashboardRouteOptions } from './routes/dashboard-routes.js';
+import { serverRoutes, type ServerRouteOptions } from './routes/server-routes.js';
 import {
   boundedCount,
   flag,
@@ -29,13 +32,13 @@ import {
 /** Where the shell mounts this plugin. */
 export const ADMIN_API_PREFIX = '/admin/api';
 
-/** What the admin API is built from. */
-export interface AdminApiOptions {
+/** What the admin API is built from (each route file names what it needs). */
+export interface AdminApiOptions extends DashboardRouteOptions, ServerRouteOptions {
   readonly workflow: WorkflowService;
   readonly forms: FormService;
   readonly logs: LogService;
   /** The admin guard: HTTP Basic admin credentials, or a session cookie (+ CSRF header for changes). */
-  readonly access: Pick<AccessControl, 'adminGuard'>;
+  readonly access: Pick<AccessControl, 'adminGuard'> & AccessRouteOptions['access'];
   /** Largest request body, in bytes (the server's `WAYMARK_BODY_LIMIT`), also for XML bodies. */
   readonly bodyLimit: number;
   /** Configures callback servers (`/callback-servers`). */
@@ -101,6 +104,10 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
   });
 
   await app.register(callbackServerRoutes, { callbackServers: options.callbackServers });
+  // Routes kept in files of their own (routes/), one line each; they inherit the guard and errors.
+  await app.register(accessRoutes, { access });
+  await app.register(dashboardRoutes, { dashboard: options.dashboard, requestRate: options.requestRate, nodeId: options.nodeId });
+  await app.register(serverRoutes, { server: options.server });
 
   // ------------------------------------------------------------------ schemes
 

@@ -21,7 +21,7 @@ import {
   type TenantService,
 } from '../../services/index.js';
 import { toApiV1ErrorReply } from './api-v1-error.js';
-import { apiV1DocsPage, apiV1OpenApiPaths } from './openapi.js';
+import { apiV1DocsPage, apiV1OpenApiComponents, apiV1OpenApiPaths, apiV1OpenApiTags } from './openapi.js';
 import { bodyObject, expandValues, oneOf, optionalQuery, requiredString, type QueryValues } from './request-values.js';
 import { PARAMETER_FIELD_PREFIX, taskDonePage, taskPage, taskRefusedPage } from './task-page.js';
 
@@ -59,7 +59,12 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
     },
     hideUntagged: true,
     transformObject: (document) =>
-      ({ ...('openapiObject' in document ? document.openapiObject : {}), paths: apiV1OpenApiPaths(), components: apiV1Components() }) as ReturnType<SwaggerTransformObject>,
+      ({
+        ...('openapiObject' in document ? document.openapiObject : {}),
+        tags: apiV1OpenApiTags(),
+        paths: apiV1OpenApiPaths(),
+        components: apiV1OpenApiComponents(),
+      }) as ReturnType<SwaggerTransformObject>,
   });
   app.get(API_V1_OPENAPI_PATH, async () => app.swagger());
   app.get(API_V1_DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(apiV1DocsPage(API_V1_OPENAPI_PATH)));
@@ -73,12 +78,6 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
   await app.register(apiRoutes, { ...options, prefix: API_V1_PREFIX });
   await app.register(taskLinkRoutes, options);
 };
-
-function apiV1Components(): Record<string, unknown> {
-  return {
-    securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: 'An /api/v1 API token (waymark token create); the raw token is accepted too.' } },
-  };
-}
 
 function baseUrlOf(request: FastifyRequest, publicUrl: string | null): string {
   return (publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');

@@ -41,15 +41,41 @@ export interface OperationResult {
 /** One documented parameter. */
 export interface ParameterDoc {
   readonly name: string;
-  readonly type: 'string' | 'guid' | 'integer' | 'boolean' | 'date' | 'array' | 'object' | 'any';
+  /** `processParameters`: the `parameters` list, `[{name, value, persist}]` or an object of values. */
+  readonly type: 'string' | 'guid' | 'integer' | 'boolean' | 'date' | 'array' | 'object' | 'any' | 'processParameters';
+  /** The type of an array's items (text by default). */
+  readonly items?: 'string' | 'guid' | 'object';
+  /** The values a string (or each item of an array) may take. */
+  readonly enum?: readonly string[];
   readonly required?: boolean;
   readonly description: string;
+  /** How the admin panel's API explorer helps fill the field where the type alone does not say. */
+  readonly editor?: EditorHint;
 }
+
+/**
+ * An API explorer hint, published as `x-waymark-…` extensions in the OpenAPI document:
+ * `storedSchemes` offers the stored scheme codes; `generateId` offers a Generate button for a new
+ * id; `load` fills a list from another operation's answer, called with the form's values of the
+ * named parameters.
+ */
+export type EditorHint =
+  | { readonly kind: 'storedSchemes' }
+  | { readonly kind: 'generateId' }
+  | { readonly kind: 'load'; readonly operation: string; readonly with: readonly string[]; readonly value: string; readonly label: string };
+
+/** The vendor's sections of the Workflow API, in the vendor's order. */
+export const OPERATION_SECTIONS = ['Instance', 'Folders', 'Logs', 'Server', 'User', 'Other'] as const;
+/** One of {@link OPERATION_SECTIONS}. */
+export type OperationSection = (typeof OPERATION_SECTIONS)[number];
 
 /** A Workflow API operation. */
 export interface Operation {
   readonly name: string;
-  readonly section: 'Instance' | 'Folders' | 'Logs' | 'Server' | 'User' | 'Other';
+  readonly section: OperationSection;
+  /** A one-line title, e.g. "Create a process instance" (the OpenAPI summary). */
+  readonly title: string;
+  /** What it does, in a sentence or two (the OpenAPI description). */
   readonly summary: string;
   /** The parameter the URL's second segment fills (`/workflowapi/{operation}/{id}`). */
   readonly urlId: 'processId' | 'id' | 'name' | 'schemeCode';
@@ -66,11 +92,12 @@ const P = {
   culture: { name: 'culture', type: 'string', description: 'Culture for localized names, e.g. en-US.' },
   parameters: {
     name: 'parameters',
-    type: 'any',
+    type: 'processParameters',
     description: 'Process parameters: [{"name","value","persist"}], or an object of values with persist=a,b naming those to persist.',
   },
-  processIds: { name: 'processIds', type: 'array', required: true, description: 'Process ids (JSON array, or JSON/comma-separated text).' },
+  processIds: { name: 'processIds', type: 'array', items: 'guid', required: true, description: 'Process ids (JSON array, or JSON/comma-separated text).' },
   userId: { name: 'id', type: 'guid', required: true, description: 'The user id (goes in the URL).' },
+  schemeCode: { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.', editor: { kind: 'storedSchemes' } },
 } satisfies Record<string, ParameterDoc>;
 
 const USER_FIELDS: readonly ParameterDoc[] = [
@@ -163,6 +190,7 @@ const DEFAULT_TAKE = 10;
 function logOperation(level: LogLevel): Operation {
   return {
     name: `log${level}`,
+    title: `Write ${/^[aeiou]/.test(level) ? 'an' : 'a'} ${level} entry to the log`,
     section: 'Logs',
     summary: `Writes a ${level} entry to the server log; every other named field becomes a property of the entry.`,
     urlId: 'processId',
@@ -184,12 +212,13 @@ async function userOperation<T>(users: UserService, work: () => Promise<T>): Pro
 export const OPERATIONS: readonly Operation[] = [
   {
     name: 'createinstance',
+    title: 'Create a process instance',
     section: 'Instance',
     summary: 'Creates a process instance of the latest version of a scheme. Refused when the processId exists.',
     urlId: 'processId',
     parameters: [
-      P.processId,
-      { name: 'schemeCode', type: 'string', required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
+      { ...P.processId, editor: { kind: 'generateId' } },
+      { ...P.schemeCode, required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
       P.identityId,
       P.impersonatedIdentityId,
       { name: 'schemeParameters', type: 'object', description: "Parameters of a generated scheme: when not empty, the callback servers' generate method makes the scheme the instance runs (docs/runtime.md)." },
@@ -215,6 +244,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getinstances',
+    title: 'List process instances',
     section: 'Instance',
     summary:
       'A page of root process instances, filtered, searched and sorted, with how many match. With a search or date range, ' +
@@ -223,14 +253,19 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [
       { name: 'take', type: 'integer', description: 'Page size; default 10, 0 = all.' },
       { name: 'skip', type: 'integer', description: 'Instances to skip.' },
-      { name: 'status', type: 'any', description: 'Instance status (0-5 or its name), or several (array or comma-separated).' },
+      {
+        name: 'status',
+        type: 'array',
+        enum: ['Initialized', 'Running', 'Idled', 'Finalized', 'Terminated', 'Error'],
+        description: 'Instance status (0-5 or its name), or several (array or comma-separated).',
+      },
       { name: 'search', type: 'string', description: 'Substring of id, scheme code, activity or state.' },
       { name: 'sort', type: 'string', description: "'<field> [asc|desc]', default 'CreationDate desc'." },
       { name: 'fromCreationDate', type: 'date', description: 'Created at or after (ISO 8601).' },
       { name: 'toCreationDate', type: 'date', description: 'Created at or before (ISO 8601).' },
       { name: 'fromLastTransitionDate', type: 'date', description: 'Last transition at or after (ISO 8601).' },
       { name: 'toLastTransitionDate', type: 'date', description: 'Last transition at or before (ISO 8601).' },
-      { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.' },
+      P.schemeCode,
       P.tenantId,
     ],
     data: '{ Instances: ProcessInstance[], TotalCount: number, TotalCountIsLowerBound: boolean }',
@@ -256,6 +291,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getinstanceinfo',
+    title: 'Get an instance with its transitions and history',
     section: 'Instance',
     summary: 'The instance with its status, transitions and history.',
     urlId: 'processId',
@@ -267,6 +303,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'setparameter',
+    title: 'Set a process parameter',
     section: 'Instance',
     summary: 'Writes a persistent process parameter.',
     urlId: 'processId',
@@ -288,6 +325,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getparameter',
+    title: 'Get a process parameter',
     section: 'Instance',
     summary: 'Reads a process parameter (persistent or system).',
     urlId: 'processId',
@@ -300,6 +338,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getavailablecommands',
+    title: 'List the commands a user may execute',
     section: 'Instance',
     summary: 'Commands the identity may execute now.',
     urlId: 'processId',
@@ -319,12 +358,25 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'executecommand',
+    title: 'Execute a command',
     section: 'Instance',
     summary: 'Executes a command for the identity. Refused when the identity may not execute it.',
     urlId: 'processId',
     parameters: [
       P.processId,
-      { name: 'command', type: 'string', required: true, description: 'The command name.' },
+      {
+        name: 'command',
+        type: 'string',
+        required: true,
+        description: 'The command name.',
+        editor: {
+          kind: 'load',
+          operation: 'getavailablecommands',
+          with: ['processId', 'identityId', 'impersonatedIdentityId', 'tenantId'],
+          value: 'CommandName',
+          label: 'LocalizedName',
+        },
+      },
       P.identityId,
       P.impersonatedIdentityId,
       P.parameters,
@@ -346,6 +398,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getavailablestatetoset',
+    title: 'List the states an instance can be set to',
     section: 'Instance',
     summary: 'States that setstate accepts for this instance.',
     urlId: 'processId',
@@ -359,12 +412,19 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'setstate',
+    title: "Set an instance's state",
     section: 'Instance',
     summary: 'Moves the instance to a state marked for set-state.',
     urlId: 'processId',
     parameters: [
       P.processId,
-      { name: 'state', type: 'string', required: true, description: 'The state name.' },
+      {
+        name: 'state',
+        type: 'string',
+        required: true,
+        description: 'The state name.',
+        editor: { kind: 'load', operation: 'getavailablestatetoset', with: ['processId', 'tenantId'], value: 'Name', label: 'VisibleName' },
+      },
       P.identityId,
       P.impersonatedIdentityId,
       P.parameters,
@@ -385,6 +445,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'resume',
+    title: 'Resume an instance that stopped in Error',
     section: 'Instance',
     summary: 'Restarts an instance that stopped in Error (at its activity, or at the given one).',
     urlId: 'processId',
@@ -412,6 +473,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'isexistprocess',
+    title: 'Check that an instance exists',
     section: 'Instance',
     summary: 'True when the instance exists (in the tenant, when one is given).',
     urlId: 'processId',
@@ -423,6 +485,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'updateinstance',
+    title: "Move an instance to its scheme's latest version",
     section: 'Instance',
     summary: 'Moves the instance to the latest version of its scheme; refused (with the reason) when it cannot move.',
     urlId: 'processId',
@@ -435,6 +498,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'updateinstances',
+    title: "Move several instances to their schemes' latest versions",
     section: 'Instance',
     summary: 'Moves several instances to the latest versions of their schemes; reports those that could not move.',
     urlId: 'processId',
@@ -458,6 +522,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deleteinstance',
+    title: 'Delete an instance',
     section: 'Instance',
     summary: 'Deletes the instance with its subprocesses, parameters, history, inbox, outbox and timers.',
     urlId: 'processId',
@@ -474,6 +539,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deleteinstances',
+    title: 'Delete several instances',
     section: 'Instance',
     summary: 'Deletes several instances; the others are deleted even when some are not found.',
     urlId: 'processId',
@@ -492,6 +558,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'inbox',
+    title: 'List inbox items',
     section: 'Folders',
     summary: 'Inbox rows: who may act on which process, with which commands.',
     urlId: 'processId',
@@ -504,6 +571,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'outbox',
+    title: 'List outbox items',
     section: 'Folders',
     summary: 'Outbox rows: who acted on which process.',
     urlId: 'processId',
@@ -516,6 +584,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'inboxrecalc',
+    title: 'Recalculate inboxes',
     section: 'Folders',
     summary: 'Recomputes the inbox of the given instances (all when none are given) in the background.',
     urlId: 'processId',
@@ -532,6 +601,7 @@ export const OPERATIONS: readonly Operation[] = [
   logOperation('debug'),
   {
     name: 'start',
+    title: "Start this server's runtime",
     section: 'Server',
     summary: "Starts this server's runtime (timers and process execution).",
     urlId: 'processId',
@@ -544,6 +614,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'stop',
+    title: "Stop this server's runtime",
     section: 'Server',
     summary: "Stops this server's runtime: operations that execute processes answer that it is stopped until start.",
     urlId: 'processId',
@@ -556,6 +627,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'isactive',
+    title: "Check that this server's runtime runs",
     section: 'Server',
     summary: "True while this server's runtime runs.",
     urlId: 'processId',
@@ -567,6 +639,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getusers',
+    title: 'List users',
     section: 'User',
     summary: 'A page of users (never with password hashes).',
     urlId: 'id',
@@ -600,6 +673,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getuser',
+    title: 'Get a user',
     section: 'User',
     summary: 'One user by id (never with password hashes).',
     urlId: 'id',
@@ -611,10 +685,11 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'createuser',
+    title: 'Create a user',
     section: 'User',
     summary: 'Creates a user. A login and a password are given together or not at all.',
     urlId: 'id',
-    parameters: [P.userId, ...USER_FIELDS],
+    parameters: [{ ...P.userId, editor: { kind: 'generateId' } }, ...USER_FIELDS],
     data: 'null; message "User was created."',
     async run(params, { users }) {
       return userOperation(users, async () => {
@@ -626,6 +701,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'updateuser',
+    title: 'Update a user',
     section: 'User',
     summary:
       'Updates a user; absent fields keep their values. The login and the password change together. lock, when given, must match (optimistic concurrency).',
@@ -634,7 +710,7 @@ export const OPERATIONS: readonly Operation[] = [
       P.userId,
       ...USER_FIELDS,
       { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
-      { name: 'externalLogins', type: 'array', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
+      { name: 'externalLogins', type: 'array', items: 'object', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
       { name: 'lock', type: 'guid', description: 'The Lock read with the user (a Waymark 0.1 client may send the number it read).' },
     ],
     data: 'null',
@@ -648,6 +724,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deleteuser',
+    title: 'Delete a user',
     section: 'User',
     summary: 'Deletes a user.',
     urlId: 'id',
@@ -662,6 +739,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'addusertorole',
+    title: 'Add a user to a role',
     section: 'User',
     summary: 'Gives a user a role (admin is refused: it is given in the admin panel only).',
     urlId: 'id',
@@ -676,6 +754,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'removeuserfromrole',
+    title: 'Remove a user from a role',
     section: 'User',
     summary: 'Takes a role from a user (admin is refused).',
     urlId: 'id',
@@ -690,6 +769,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deletecredential',
+    title: "Delete a user's credential",
     section: 'User',
     summary:
       "Removes a credential by its id (a user's Credentials[].Id in getusers): an external account, or the password together with the user's login.",
@@ -708,13 +788,14 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getformbyflow',
+    title: 'Get a form for a process',
     section: 'Other',
     summary: "A named form for a process: the form of its current state, else the scheme's form of that name.",
     urlId: 'name',
     parameters: [
       { name: 'name', type: 'string', required: true, description: 'The form name (goes in the URL).' },
       { ...P.processId, required: false },
-      { name: 'schemeCode', type: 'string', description: 'Without processId: the scheme whose form to take.' },
+      { ...P.schemeCode, description: 'Without processId: the scheme whose form to take.' },
       P.identityId,
       P.tenantId,
     ],
@@ -733,6 +814,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getschememodel',
+    title: 'Get a scheme model',
     section: 'Other',
     summary:
       "A scheme as the vendor's JSON scheme model: the latest version of schemeCode (or the given version), or the version a process runs.",
@@ -752,6 +834,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getschemelist',
+    title: 'List scheme codes',
     section: 'Other',
     summary: 'Codes of the stored schemes, optionally only those with one of the tags.',
     urlId: 'processId',

@@ -13,7 +13,7 @@ import type { FormService } from '../../services/form-service.js';
 import type { LogService } from '../../services/log-service.js';
 import type { UserService, WorkflowService } from '../../services/index.js';
 import { successEnvelope, toEnvelopeFailure } from './envelope.js';
-import { docsPage, openApiPaths } from './openapi.js';
+import { docsPage, openApiDocumentParts, openApiPaths } from './openapi.js';
 import { OPERATIONS, OPERATIONS_BY_NAME, type OperationServices } from './operations.js';
 import { ErrorTexts, RequestParameters } from './request-parameters.js';
 
@@ -58,7 +58,11 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
     },
     hideUntagged: true,
     transformObject: (document) =>
-      ({ ...('openapiObject' in document ? document.openapiObject : {}), paths: openApiPaths(OPERATIONS) }) as ReturnType<SwaggerTransformObject>,
+      ({
+        ...('openapiObject' in document ? document.openapiObject : {}),
+        ...openApiDocumentParts(),
+        paths: openApiPaths(OPERATIONS),
+      }) as ReturnType<SwaggerTransformObject>,
   });
 
   app.get(WORKFLOW_API_OPENAPI_PATH, async () => app.swagger());
