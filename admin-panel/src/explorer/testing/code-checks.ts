@@ -46,16 +46,19 @@ export function recordCurlCalls(script: string, tokenAnswer = '{"access_token":"
   const shim = [
     'set -o pipefail',
     'curl() {',
-    '  printf "%s\\0" "$@" >&3',
-    '  printf "\\001" >&3',
+    '  printf "%s\\0" "$#" "$@" >&3',
     `  printf '%s' ${JSON.stringify(tokenAnswer).replace(/\$/g, '\\$')}`,
     '}',
   ].join('\n');
-  // fd 3 → stdout of a subshell: the recorded calls, NUL-separated arguments, \x01 after each call.
+  // fd 3 → stdout of a subshell: each call as its argument count, then its arguments, all
+  // NUL-terminated (the one byte no argument can hold, so any other byte may be in a value).
   const result = spawnSync('bash', ['-c', `exec 3>&1 1>/dev/null\n${shim}\n${script}`], { encoding: 'utf8' });
-  const calls = result.stdout
-    .split('\x01')
-    .filter((chunk) => chunk.length > 0)
-    .map((chunk) => chunk.split('\0').slice(0, -1));
+  const fields = result.stdout.split('\0').slice(0, -1);
+  const calls: CurlCall[] = [];
+  for (let at = 0; at < fields.length; ) {
+    const count = Number(fields[at]);
+    calls.push(fields.slice(at + 1, at + 1 + count));
+    at += 1 + count;
+  }
   return { calls, status: result.status, stderr: result.stderr };
 }
