@@ -30,20 +30,46 @@ export interface WorkflowApiCredentials {
    * is configured. Optional: without it, the issuers tokens were issued under are accepted.
    */
   readonly origin?: string | undefined;
+  /**
+   * The client's address (`request.ip`): wrong tokens count against it, and a client with too many
+   * of them is refused with WM_RATE_LIMITED. Optional for callers that are not HTTP requests.
+   */
+  readonly client?: string | undefined;
+}
+
+/** The failure limits of the access control: one per secret an attacker could guess. */
+export interface AccessRateLimiters {
+  /** Admin sign-ins: the login form and HTTP Basic on admin routes. */
+  readonly adminPassword: FailureRateLimiter;
+  /** The API token: the Workflow API `token` field and client authentication at `/connect/token`. */
+  readonly apiToken: FailureRateLimiter;
 }
 
 /** Access control of the Workflow API and the admin area. */
 export interface AccessControl {
-  /** Checks one Workflow API call; throws WaymarkError('WM_UNAUTHORIZED', …) on failure. */
+  /**
+   * Checks one Workflow API call; throws WaymarkError('WM_UNAUTHORIZED', …) on failure, and
+   * WM_RATE_LIMITED (context `retryAfterSeconds`) for a client past the limit of wrong tokens.
+   */
   checkWorkflowApi(request: WorkflowApiCredentials): Promise<void>;
+  /**
+   * True in token mode (an API token set, OpenID Connect off): every Workflow API call must carry
+   * the token in its `token` field. A dialect uses it to decide whether a call without a token in
+   * its URL can be refused before its body is read (no) or must be read, within the body limit,
+   * to find one (yes).
+   */
+  tokenFieldRequired(): Promise<boolean>;
   /** fastify preHandler for admin routes (/admin/api/*): session cookie (+ CSRF header for changes) or HTTP Basic admin credentials; replies 401 JSON {error, message} otherwise. */
   adminGuard: preHandlerAsyncHookHandler;
   /** The access settings (token, OIDC switch, admin password, signing keys). */
   readonly settings: SettingsService;
   /** In-memory admin sessions. */
   readonly sessions: AdminSessionStore;
-  /** Failed sign-ins and token requests per client address. */
-  readonly limiter: FailureRateLimiter;
+  /**
+   * Failed attempts per client address, one limit per secret: a success with one secret (say the
+   * API token) must not clear the count of guesses at another (the admin password).
+   */
+  readonly limiters: AccessRateLimiters;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The configured public URL without a trailing slash, or null. */
@@ -89,7 +115,10 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const logger = deps.logger.child({ component: 'access' });
   const settings = new SettingsService(deps.store, clock);
   const sessions = new AdminSessionStore(clock);
-  const limiter = new FailureRateLimiter(clock, deps.rateLimit);
+  const limiters: AccessRateLimiters = {
+    adminPassword: new FailureRateLimiter(clock, deps.rateLimit),
+    apiToken: new FailureRateLimiter(clock, deps.rateLimit),
+  };
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
   // Kept for the life of the notifier, which is the life of the server.
   deps.changes?.onChange((change) => {
@@ -117,14 +146,25 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return apiTokenDigest.digest;
   };
 
-  /** Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token. */
+  /**
+   * Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token.
+   * Wrong tokens count against the client on the same limit as `/connect/token`'s client secret;
+   * the check does not await, so a failure is recorded after it without a reservation.
+   */
   const checkTokenField = (request: WorkflowApiCredentials, token: string): void => {
     if (request.token === undefined || request.token === '') {
       throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
     }
+    const client = request.client;
+    if (client !== undefined) {
+      const retryAfterSeconds = limiters.apiToken.retryAfterSeconds(client);
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
+    }
     if (!secretMatchesDigest(request.token, digestOfApiToken(token))) {
+      if (client !== undefined) limiters.apiToken.recordFailure(client);
       throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
     }
+    if (client !== undefined) limiters.apiToken.succeeded(client);
   };
 
   const checkAfterReadingSettings = async (request: WorkflowApiCredentials): Promise<void> => {
@@ -167,10 +207,18 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return checkAfterReadingSettings(request);
   };
 
+  const tokenFieldRequired = async (): Promise<boolean> => {
+    const token = settings.knownApiToken();
+    const oidc = settings.knownOidcEnabled();
+    if (token !== undefined && oidc !== undefined) return token !== null && !oidc;
+    return (await settings.getApiToken()) !== null && !(await settings.isOidcEnabled());
+  };
+
   const adminGuard: preHandlerAsyncHookHandler = async (request, reply) => {
     const basic = request.headers.authorization;
     if (basic !== undefined && /^Basic /i.test(basic)) {
-      const retryAfter = limiter.retryAfterSeconds(request.ip);
+      // Reserved before the scrypt check, so parallel guesses cannot all reach it.
+      const retryAfter = limiters.adminPassword.reserveAttempt(request.ip);
       if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
       const credentials = parseBasicAuthorization(basic);
       const valid =
@@ -178,11 +226,10 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
         // Both checks always run so a wrong user name costs as long as a wrong password.
         [secretsEqual(credentials.user, ADMIN_USER_NAME), await settings.verifyAdminPassword(credentials.password)].every(Boolean);
       if (!valid) {
-        limiter.recordFailure(request.ip);
         logger.info({ client: request.ip }, 'refused admin HTTP Basic credentials');
         return refuse(reply, 401, 'WM_UNAUTHORIZED', 'The admin credentials are not valid.');
       }
-      limiter.reset(request.ip);
+      limiters.adminPassword.succeeded(request.ip);
       return;
     }
     const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
@@ -199,15 +246,23 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
 
   return {
     checkWorkflowApi,
+    tokenFieldRequired,
     adminGuard,
     settings,
     sessions,
-    limiter,
+    limiters,
     clock,
     logger,
     publicUrl,
     issuerFor: (request) => publicUrl ?? `${request.protocol}://${request.host}`,
   };
+}
+
+/** The refusal of a client that failed too often; `retryAfterSeconds` goes into a Retry-After header. */
+export function tooManyAttempts(retryAfterSeconds: number): WaymarkError<'WM_RATE_LIMITED'> {
+  return new WaymarkError('WM_RATE_LIMITED', `Too many failed attempts from this address; try again in ${retryAfterSeconds} seconds.`, {
+    retryAfterSeconds,
+  });
 }
 
 /** Replies with Waymark's admin error shape. */

@@ -14,21 +14,24 @@ import { ADMIN_USER_NAME } from './settings-service.js';
 export function adminSessionPlugin(access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.post('/admin/login', async (request, reply) => {
-      const retryAfter = access.limiter.retryAfterSeconds(request.ip);
-      if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
+      const limiter = access.limiters.adminPassword;
+      const limited = limiter.retryAfterSeconds(request.ip);
+      if (limited !== null) return refuseTooMany(reply, limited);
       const body = request.body as { login?: unknown; password?: unknown } | null | undefined;
       const login = body?.login ?? ADMIN_USER_NAME;
       const password = body?.password;
       if (typeof login !== 'string' || typeof password !== 'string' || password === '') {
         return refuse(reply, 400, 'WM_INPUT_MISSING', 'Send JSON {"password": "…"} to sign in.');
       }
+      // Reserved before the scrypt check: parallel guesses past the limit never reach it.
+      const retryAfter = limiter.reserveAttempt(request.ip);
+      if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
       const valid = [secretsEqual(login, ADMIN_USER_NAME), await access.settings.verifyAdminPassword(password)].every(Boolean);
       if (!valid) {
-        access.limiter.recordFailure(request.ip);
         access.logger.info({ client: request.ip }, 'refused an admin sign-in');
         return refuse(reply, 401, 'WM_UNAUTHORIZED', 'The admin credentials are not valid.');
       }
-      access.limiter.reset(request.ip);
+      limiter.succeeded(request.ip);
       const previous = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
       if (previous !== null) access.sessions.delete(previous);
       const { sessionId, info } = access.sessions.create();

@@ -30,6 +30,7 @@ test('with nothing set, every setting has its default', () => {
     bodyLimit: 1048576,
     maxAutoSteps: 1000,
     sqliteWriterThread: false,
+    trustProxy: false,
   });
 });
 
@@ -177,4 +178,25 @@ test('the error carries the setting name in its context', () => {
     () => loadConfig({ PORT: 'abc' }, {}, CWD),
     (error: unknown) => isWaymarkError(error) && error.context.setting === 'PORT' && error.context.value === 'abc',
   );
+});
+
+test('WAYMARK_TRUST_PROXY is off by default, and a public URL alone trusts no forwarded header', () => {
+  assert.equal(loadConfig({}, {}, CWD).trustProxy, false);
+  assert.equal(loadConfig({ WAYMARK_PUBLIC_URL: 'https://workflow.example.com' }, {}, CWD).trustProxy, false);
+  for (const off of ['false', 'off', '0']) assert.equal(loadConfig({ WAYMARK_TRUST_PROXY: off }, {}, CWD).trustProxy, false);
+});
+
+test('WAYMARK_TRUST_PROXY takes a hop count or a list of proxy addresses and CIDR ranges', () => {
+  assert.equal(loadConfig({ WAYMARK_TRUST_PROXY: '2' }, {}, CWD).trustProxy, 2);
+  assert.deepEqual(
+    loadConfig({ WAYMARK_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,fd00::/8, ::1, loopback' }, {}, CWD).trustProxy,
+    ['10.0.0.5', '192.168.0.0/16', 'fd00::/8', '::1', 'loopback'],
+  );
+});
+
+test('WAYMARK_TRUST_PROXY refuses "trust everyone" and anything that is not an address, a range or a count', () => {
+  assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: 'true' }, {}, CWD), 'trusting every peer is refused');
+  for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129', '33', '10.0.0.1,,10.0.0.2', '-1']) {
+    assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: bad }, {}, CWD), 'WAYMARK_TRUST_PROXY must be off, a number of proxy hops');
+  }
 });

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { WaymarkError } from '../errors/index.js';
 
@@ -29,7 +30,16 @@ export interface Config {
   readonly maxAutoSteps: number;
   /** SQLite on a file: commit steps on a writer thread with its own connection (docs/performance.md). */
   readonly sqliteWriterThread: boolean;
+  /**
+   * Which peers may set the client address with `X-Forwarded-For` (and the protocol and host with
+   * `X-Forwarded-Proto` / `-Host`): false for none, a hop count, or proxy addresses and CIDR ranges
+   * (also `loopback`, `linklocal`, `uniquelocal`). Passed to fastify's `trustProxy` as it is.
+   */
+  readonly trustProxy: TrustProxy;
 }
+
+/** See {@link Config.trustProxy}. */
+export type TrustProxy = false | number | readonly string[];
 
 /** Settings given on the command line; each one overrides its environment variable. */
 export interface ConfigFlags {
@@ -50,10 +60,13 @@ export const CONFIG_DEFAULTS = {
   bodyLimit: 1024 * 1024,
   maxAutoSteps: 1000,
   sqliteWriterThread: false,
+  trustProxy: false,
 } as const;
 
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
 const MAX_AUTO_STEPS_LIMIT = 1_000_000;
+const MAX_PROXY_HOPS = 32;
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** Where a raw value came from, so an error can name exactly what the user typed. */
 interface RawSetting {
@@ -90,6 +103,7 @@ export function loadConfig(
     bodyLimit: readInteger(pick('body-limit', undefined, 'WAYMARK_BODY_LIMIT'), 1, MAX_BODY_LIMIT, CONFIG_DEFAULTS.bodyLimit, 'a number of bytes'),
     maxAutoSteps: readInteger(pick('max-auto-steps', undefined, 'WAYMARK_MAX_AUTO_STEPS'), 1, MAX_AUTO_STEPS_LIMIT, CONFIG_DEFAULTS.maxAutoSteps, 'an integer'),
     sqliteWriterThread: readSwitch(pick('sqlite-writer-thread', undefined, 'WAYMARK_SQLITE_WRITER_THREAD'), CONFIG_DEFAULTS.sqliteWriterThread),
+    trustProxy: readTrustProxy(pick('trust-proxy', undefined, 'WAYMARK_TRUST_PROXY')),
   };
   return Object.freeze(config);
 }
@@ -195,6 +209,38 @@ function readPublicUrl(setting: RawSetting | null): string | null {
     throw invalid(setting, 'an http(s) URL such as https://workflow.example.com');
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function readTrustProxy(setting: RawSetting | null): TrustProxy {
+  if (setting === null) return CONFIG_DEFAULTS.trustProxy;
+  const text = setting.value.trim();
+  const lower = text.toLowerCase();
+  if (lower === 'false' || lower === 'off' || lower === '0') return false;
+  const expectation =
+    `off, a number of proxy hops from 1 to ${MAX_PROXY_HOPS}, or a comma-separated list of proxy addresses and CIDR ranges ` +
+    '(e.g. 10.0.0.5,192.168.0.0/16, or loopback, linklocal, uniquelocal)';
+  if (lower === 'true' || lower === 'on' || lower === 'all' || lower === '*') {
+    // Trusting every peer lets any client choose its address with X-Forwarded-For.
+    throw invalid(setting, `${expectation}; trusting every peer is refused`);
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > MAX_PROXY_HOPS) throw invalid(setting, expectation);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (!entries.every(isProxyEntry)) throw invalid(setting, expectation);
+  return Object.freeze(entries);
+}
+
+/** An IP address, a CIDR range (`10.0.0.0/8`, `fd00::/8`), or one of proxy-addr's named ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.has(entry.toLowerCase())) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function readLogLevel(setting: RawSetting | null): LogLevel {

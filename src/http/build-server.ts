@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
@@ -45,8 +45,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Request URLs may carry the Workflow API token in the query: the serializer redacts it.
     loggerInstance: logger.child({}, { serializers: { req: serializeRequestForLog } }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
-    // Behind a reverse proxy the public URL differs from the bind address: trust its forwarded headers.
-    trustProxy: config.publicUrl !== null,
+    // Forwarded headers are believed only from the configured proxies (WAYMARK_TRUST_PROXY, off by
+    // default): anyone else could choose their client address and so escape the sign-in limits.
+    trustProxy: fastifyTrustProxy(config),
   });
 
   app.setNotFoundHandler(async (request, reply) => {
@@ -94,4 +95,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerDocsIndex(app);
   await app.ready();
   return app;
+}
+
+/**
+ * fastify's `trustProxy` for the configured proxies. fastify 5 no longer honours a bare hop count
+ * (it trusts nothing then), so a count becomes the function proxy-addr calls for each hop: the
+ * `count` hops nearest the server are trusted, the address before them is the client's.
+ */
+function fastifyTrustProxy(config: Config): FastifyServerOptions['trustProxy'] {
+  const trusted = config.trustProxy;
+  if (trusted === false) return false;
+  if (typeof trusted === 'number') return (_address: string, hop: number) => hop < trusted;
+  return [...trusted];
 }

@@ -2,7 +2,8 @@
  * The Workflow API envelope `{success, data, error, message}` and the one mapping from errors to it.
  *
  * HTTP status: 200 for success and for every domain error (`success:false`), because existing
- * clients test `response.success`; 401 when access is refused; 413 for an oversized body;
+ * clients test `response.success`; 401 when access is refused; 429 (with Retry-After) for a client
+ * refused after too many wrong tokens; 413 for an oversized body;
  * 500 (with no stack) only for a fault of Waymark itself.
  */
 import { ERROR_CODES, WaymarkError, isWaymarkError, type ErrorCode } from '../../errors/index.js';
@@ -20,6 +21,8 @@ export interface Envelope {
 export interface EnvelopeFailure {
   readonly status: number;
   readonly body: Envelope;
+  /** For a client refused after too many wrong tokens: the seconds to send as Retry-After. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** A successful envelope. */
@@ -30,6 +33,7 @@ export function successEnvelope(data: unknown = null, message: string | null = n
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   WM_UNAUTHORIZED: 401,
   WM_BODY_TOO_LARGE: 413,
+  WM_RATE_LIMITED: 429,
   WM_INTERNAL: 500,
 };
 
@@ -57,9 +61,11 @@ export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
   const domain = asWaymarkError(error);
   const status = STATUS_BY_CODE[domain.code] ?? 200;
   const detail = typeof domain.context.detail === 'string' ? ` (${domain.context.detail})` : '';
+  const retryAfterSeconds = domain.context.retryAfterSeconds;
   return {
     status,
     body: { success: false, data: null, error: domain.message, message: `${domain.code}: ${ERROR_CODES[domain.code].title}${detail}` },
+    ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
   };
 }
 
