@@ -7,6 +7,7 @@ import { createAccessControl, serializeRequestForLog, type AccessControl } from 
 import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerDocsIndex } from './docs-index.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
 
 /** What the HTTP shell is built from. */
@@ -49,6 +50,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // default): anyone else could choose their client address and so escape the sign-in limits.
     trustProxy: fastifyTrustProxy(config),
   });
+
+  // Before every route and plugin, so each answer (404s and errors too) carries them.
+  registerSecurityHeaders(app, { publicUrl: config.publicUrl });
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
