@@ -128,11 +128,17 @@ test('DATABASE_URL must be a PostgreSQL URL and its password never appears in th
   assertInvalid(() => loadConfig({ DATABASE_URL: 'not a url' }, {}, CWD), 'DATABASE_URL must be a PostgreSQL URL');
 });
 
-test('describeConfig masks the database password for logging', () => {
-  const config = loadConfig({ DATABASE_URL: 'postgres://waymark:hunter2@db/waymark' }, {}, CWD);
-  const described = describeConfig(config);
-  assert.equal(described.databaseUrl, 'postgres://waymark:***@db/waymark');
-  assert.equal(JSON.stringify(described).includes('hunter2'), false);
+test('describeConfig masks every credential of the database URL for logging', () => {
+  const forms = {
+    'postgres://waymark:hunter2@db/waymark': 'postgres://waymark:***@db/waymark',
+    'postgres://db/waymark?user=waymark&password=hunter2': 'postgres://db/waymark?user=waymark&password=***',
+    'postgres://waymark@db/waymark?sslpassword=hunter2&sslkey=%2Fkeys%2Fhunter2.key': 'postgres://waymark@db/waymark?sslpassword=***&sslkey=***',
+  };
+  for (const [url, masked] of Object.entries(forms)) {
+    const described = describeConfig(loadConfig({ DATABASE_URL: url }, {}, CWD));
+    assert.equal(described.databaseUrl, masked);
+    assert.equal(JSON.stringify(described).includes('hunter2'), false, url);
+  }
 });
 
 test('WAYMARK_PUBLIC_URL must be an http(s) URL and loses its trailing slash', () => {

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { WaymarkError } from '../errors/index.js';
+import { redactUrlCredentials } from '../logging/url-credentials.js';
 
 /** Log levels pino understands, plus `silent` to turn logging off. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -109,20 +110,11 @@ export function loadConfig(
 }
 
 /**
- * The configuration as it is safe to log: the password in `databaseUrl` is masked.
+ * The configuration as it is safe to log: every credential in `databaseUrl` is masked (the
+ * password of `user:password@`, and `password`, `sslpassword`, `sslkey`… in its query).
  */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl === null ? null : maskUrlPassword(config.databaseUrl) };
-}
-
-function maskUrlPassword(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '***';
-  }
+  return { ...config, databaseUrl: config.databaseUrl === null ? null : redactUrlCredentials(config.databaseUrl) };
 }
 
 function invalid(setting: RawSetting, expectation: string): WaymarkError<'WM_CONFIG_INVALID'> {
@@ -192,7 +184,7 @@ function invalidDatabaseUrl(setting: RawSetting): WaymarkError<'WM_CONFIG_INVALI
   // The value may carry a password: name the setting but never echo it.
   return new WaymarkError(
     'WM_CONFIG_INVALID',
-    `${setting.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/waymark, got ${JSON.stringify(maskUrlPassword(setting.value))}`,
+    `${setting.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/waymark, got ${JSON.stringify(redactUrlCredentials(setting.value))}`,
     { setting: setting.source },
   );
 }
