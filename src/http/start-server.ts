@@ -55,6 +55,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     dataDir: config.dataDir,
     sqliteWriterThread: config.sqliteWriterThread,
     ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }),
+    warn: (message, context) => logger.warn(context, message),
   });
   // On PostgreSQL this node registers itself, heartbeats, takes over lost nodes' work, and hears
   // other nodes' changes (docs/cluster.md); on SQLite it is the only node and this is a no-op.

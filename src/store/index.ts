@@ -13,6 +13,7 @@ export type {
 } from './store.js';
 export { createStore, type StoreConfig } from './create-store.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
+export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from './private-files.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {
   ApiTokenRecord,
