@@ -12,6 +12,7 @@ import {
   parseBasicAuthorization,
   readCookie,
 } from './admin-sessions.js';
+import { PublicOrigin } from './public-origin.js';
 import { FailureRateLimiter, type RateLimitPolicy } from './rate-limiter.js';
 import { secretDigest, secretMatchesDigest, secretsEqual } from './secret-compare.js';
 import { ADMIN_USER_NAME, SettingsService } from './settings-service.js';
@@ -74,7 +75,12 @@ export interface AccessControl {
   readonly logger: Logger;
   /** The configured public URL without a trailing slash, or null. */
   readonly publicUrl: string | null;
-  /** The issuer URL for a request: the public URL, or the request's own origin. */
+  /** The origin links and issuers are built from: the public URL, or an allowed request Host. */
+  readonly publicOrigin: PublicOrigin;
+  /**
+   * The issuer URL for a request: the public URL, or the request's own origin when its Host is
+   * allowed ({@link PublicOrigin}); throws WaymarkError WM_HOST_NOT_ALLOWED otherwise.
+   */
   issuerFor(request: FastifyRequest): string;
 }
 
@@ -82,6 +88,10 @@ export interface AccessControl {
 export interface AccessControlDeps {
   readonly store: Store;
   readonly publicUrl?: string | null | undefined;
+  /** Without a public URL: the Host names issuers may be built from (`WAYMARK_ALLOWED_HOSTS`). */
+  readonly allowedHosts?: readonly string[];
+  /** The address the server binds to; a specific one is an allowed Host too. */
+  readonly bindHost?: string;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** Failure limit for sign-ins and token requests (10 per 5 minutes by default). */
@@ -120,6 +130,19 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     apiToken: new FailureRateLimiter(clock, deps.rateLimit),
   };
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
+  const publicOrigin = new PublicOrigin({
+    publicUrl,
+    ...(deps.allowedHosts === undefined ? {} : { allowedHosts: deps.allowedHosts }),
+    ...(deps.bindHost === undefined ? {} : { bindHost: deps.bindHost }),
+  });
+  /** An issuer whose host the server answers to (a stored one may predate WAYMARK_ALLOWED_HOSTS). */
+  const isAllowedIssuer = (issuer: string): boolean => {
+    try {
+      return publicOrigin.allowsHost(new URL(issuer).host);
+    } catch {
+      return false;
+    }
+  };
   // Kept for the life of the notifier, which is the life of the server.
   deps.changes?.onChange((change) => {
     if (change.kind === 'settings') settings.forgetRecentReads(change.key);
@@ -173,7 +196,10 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     if (await settings.isOidcEnabled()) {
       const bearer = /^Bearer +(\S+) *$/i.exec(request.authorization ?? '')?.[1];
       if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
-      const issuers = publicUrl !== null ? [publicUrl] : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())];
+      const issuers =
+        publicUrl !== null
+          ? [publicUrl]
+          : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())].filter(isAllowedIssuer);
       const verdict = await verifyAccessToken(bearer, {
         keys: settings.signingKeys,
         issuers,
@@ -254,7 +280,8 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     clock,
     logger,
     publicUrl,
-    issuerFor: (request) => publicUrl ?? `${request.protocol}://${request.host}`,
+    publicOrigin,
+    issuerFor: (request) => publicOrigin.of(request),
   };
 }
 

@@ -14,3 +14,4 @@ export { FailureRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitPolicy } from './
 export { secretsEqual } from './secret-compare.js';
 export { trackRoutes, listRoutes, type RouteEntry } from './route-list.js';
 export { redactUrlSecrets, serializeRequestForLog } from './url-redaction.js';
+export { PublicOrigin, isLoopbackHostName, type PublicOriginOptions, type RequestAuthority } from './public-origin.js';

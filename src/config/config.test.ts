@@ -31,6 +31,7 @@ test('with nothing set, every setting has its default', () => {
     maxAutoSteps: 1000,
     sqliteWriterThread: false,
     trustProxy: false,
+    allowedHosts: [],
   });
 });
 
@@ -204,5 +205,16 @@ test('WAYMARK_TRUST_PROXY refuses "trust everyone" and anything that is not an a
   assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: 'true' }, {}, CWD), 'trusting every peer is refused');
   for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129', '33', '10.0.0.1,,10.0.0.2', '-1']) {
     assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: bad }, {}, CWD), 'WAYMARK_TRUST_PROXY must be off, a number of proxy hops');
+  }
+});
+
+test('WAYMARK_ALLOWED_HOSTS takes host names and addresses, with optional ports, in lower case', () => {
+  assert.deepEqual(loadConfig({ WAYMARK_ALLOWED_HOSTS: 'Workflow.Example.com, 10.0.0.5:8077,[fd00::1]:8077' }, {}, CWD).allowedHosts, [
+    'workflow.example.com',
+    '10.0.0.5:8077',
+    '[fd00::1]:8077',
+  ]);
+  for (const bad of ['https://workflow.example.com', 'evil.com/path', 'user@host', '*.example.com', 'a,,b', 'host:port']) {
+    assertInvalid(() => loadConfig({ WAYMARK_ALLOWED_HOSTS: bad }, {}, CWD), 'WAYMARK_ALLOWED_HOSTS must be a comma-separated list of host names');
   }
 });

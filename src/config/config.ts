@@ -37,6 +37,11 @@ export interface Config {
    * (also `loopback`, `linklocal`, `uniquelocal`). Passed to fastify's `trustProxy` as it is.
    */
   readonly trustProxy: TrustProxy;
+  /**
+   * Without a public URL: the host names (optionally `name:port`) whose `Host` header the server
+   * may use to build token issuers and task links. Loopback names are always allowed.
+   */
+  readonly allowedHosts: readonly string[];
 }
 
 /** See {@link Config.trustProxy}. */
@@ -62,6 +67,7 @@ export const CONFIG_DEFAULTS = {
   maxAutoSteps: 1000,
   sqliteWriterThread: false,
   trustProxy: false,
+  allowedHosts: [],
 } as const;
 
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -105,6 +111,7 @@ export function loadConfig(
     maxAutoSteps: readInteger(pick('max-auto-steps', undefined, 'WAYMARK_MAX_AUTO_STEPS'), 1, MAX_AUTO_STEPS_LIMIT, CONFIG_DEFAULTS.maxAutoSteps, 'an integer'),
     sqliteWriterThread: readSwitch(pick('sqlite-writer-thread', undefined, 'WAYMARK_SQLITE_WRITER_THREAD'), CONFIG_DEFAULTS.sqliteWriterThread),
     trustProxy: readTrustProxy(pick('trust-proxy', undefined, 'WAYMARK_TRUST_PROXY')),
+    allowedHosts: readAllowedHosts(pick('allowed-hosts', undefined, 'WAYMARK_ALLOWED_HOSTS')),
   };
   return Object.freeze(config);
 }
@@ -222,6 +229,19 @@ function readTrustProxy(setting: RawSetting | null): TrustProxy {
   }
   const entries = text.split(',').map((entry) => entry.trim());
   if (!entries.every(isProxyEntry)) throw invalid(setting, expectation);
+  return Object.freeze(entries);
+}
+
+// A DNS name (labels of letters, digits and inner hyphens), an IPv4 address, or a bracketed IPv6
+// address, each with an optional port.
+const HOST_ENTRY = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function readAllowedHosts(setting: RawSetting | null): readonly string[] {
+  if (setting === null) return CONFIG_DEFAULTS.allowedHosts;
+  const entries = setting.value.split(',').map((entry) => entry.trim().toLowerCase());
+  if (!entries.every((entry) => HOST_ENTRY.test(entry))) {
+    throw invalid(setting, 'a comma-separated list of host names, optionally with a port (e.g. workflow.example.com,10.0.0.5:8077)');
+  }
   return Object.freeze(entries);
 }
 

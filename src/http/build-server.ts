@@ -82,6 +82,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const access = deps.access ?? await createAccessControl({
     store,
     publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
+    bindHost: config.host,
     logger,
     clock,
   });

@@ -65,6 +65,12 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
       const limited = limiter.retryAfterSeconds(request.ip);
       if (limited !== null) return tooManyAttempts(reply, limited);
       if (!isForm(request)) return oauthError(reply, 400, 'invalid_request', `The token request must be ${FORM_TYPE}.`);
+      // Decided before the client is checked: a token is never issued under a host the server
+      // was not told it answers to (the issuer would be whatever the caller put in Host).
+      const issuer = access.publicOrigin.ofOrNull(request);
+      if (issuer === null) {
+        return oauthError(reply, 400, 'invalid_request', 'This server does not answer to the host of this request: set WAYMARK_PUBLIC_URL, or list the host in WAYMARK_ALLOWED_HOSTS.');
+      }
       const form = request.body as Record<string, unknown>;
       const field = (name: string): string | undefined | null => {
         const value = form[name];
@@ -112,7 +118,6 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
         return oauthError(reply, 400, 'unauthorized_client', 'OpenID Connect token access is turned off on this server.');
       }
 
-      const issuer = access.issuerFor(request);
       if (access.publicUrl === null) await access.settings.rememberIssuer(issuer);
       const issued = await issueAccessToken({
         keys: access.settings.signingKeys,

@@ -17,7 +17,11 @@ export const waymarkPlugin: WaymarkPlugin = {
     // The server's one access control: an admin signed in at /admin/login manages these records
     // with the same session, and failed sign-ins count against one limit.
     const access = context.access;
-    await app.register(apiV1Plugin, { ...services, publicUrl: context.config.publicUrl, bodyLimit: context.config.bodyLimit });
+    await app.register(apiV1Plugin, {
+      ...services,
+      originOf: (request) => access.publicOrigin.of(request),
+      bodyLimit: context.config.bodyLimit,
+    });
     await app.register(tenantAdminPlugin, { ...services, access, bodyLimit: context.config.bodyLimit, prefix: ADMIN_API_PREFIX });
   },
 };
