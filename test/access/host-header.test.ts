@@ -5,12 +5,16 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isLoopbackHostName, PublicOrigin, SettingsService } from '../../src/access/index.js';
 import { capturingLogger, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildServer, installedPlugins } from '../../src/http/index.js';
-import { publicUrlWarning } from '../../src/http/start-server.js';
+import { publicUrlWarning, startServer } from '../../src/http/start-server.js';
+import { createLogger } from '../../src/logging/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { JANE, json, startApiV1Harness } from '../api-v1/harness.js';
@@ -110,4 +114,18 @@ test('the start-up warning: no public URL on an address beyond loopback', () => 
   assert.equal(publicUrlWarning(config({ HOST: '127.0.0.1' })), null);
   assert.equal(publicUrlWarning(config({ HOST: '::1' })), null);
   assert.equal(publicUrlWarning(config({ WAYMARK_PUBLIC_URL: 'https://wf.example.com' })), null);
+});
+
+test('a server started on 0.0.0.0 without a public URL warns at start; one on 127.0.0.1 does not', async (t) => {
+  for (const [host, warns] of [['0.0.0.0', true], ['127.0.0.1', false]] as const) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'waymark-host-'));
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+    const lines: { level: number; msg: string }[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) } });
+    const server = await startServer(loadConfig({ PORT: '0', HOST: host, WAYMARK_DATA_DIR: dataDir, WAYMARK_ADMIN_PASSWORD: 'host header test password' }, {}), { logger, handleSignals: false, env: {} });
+    await server.close();
+    const warning = lines.find((line) => line.msg.startsWith('no public URL is set'));
+    assert.equal(warning !== undefined, warns, `HOST=${host}`);
+    if (warning) assert.equal(warning.level, 40);
+  }
 });
