@@ -11,6 +11,7 @@ import {
   CSRF_HEADER,
   parseBasicAuthorization,
   readCookie,
+  type AdminSessionInfo,
 } from './admin-sessions.js';
 import { PublicOrigin } from './public-origin.js';
 import { FailureRateLimiter, type RateLimitPolicy } from './rate-limiter.js';
@@ -66,6 +67,19 @@ export interface AccessControl {
   readonly settings: SettingsService;
   /** In-memory admin sessions. */
   readonly sessions: AdminSessionStore;
+  /**
+   * The live admin session of a request's cookie, or null: expired sessions and sessions signed in
+   * with an earlier admin password are over.
+   */
+  currentSession(request: FastifyRequest): Promise<{ readonly sessionId: string; readonly info: AdminSessionInfo } | null>;
+  /**
+   * Changes the admin password and ends every admin session of this server but `keepSessionId`
+   * (the session that asked for the change, if any). Sessions on other servers of a cluster, and
+   * every session after a change made elsewhere (the CLI), end on their next request, when their
+   * password stamp no longer matches.
+   * @throws WaymarkError WM_INPUT_INVALID for a password the settings refuse.
+   */
+  changeAdminPassword(password: string, options?: { readonly keepSessionId?: string }): Promise<void>;
   /**
    * Failed attempts per client address, one limit per secret: a success with one secret (say the
    * API token) must not clear the count of guesses at another (the admin password).
@@ -240,6 +254,20 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return (await settings.getApiToken()) !== null && !(await settings.isOidcEnabled());
   };
 
+  const currentSession = async (request: FastifyRequest): Promise<{ sessionId: string; info: AdminSessionInfo } | null> => {
+    const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
+    if (sessionId === null) return null;
+    // Read on every request: a password changed anywhere ends the sessions of the old one at once.
+    const info = sessions.find(sessionId, await settings.adminPasswordStamp());
+    return info === null ? null : { sessionId, info };
+  };
+
+  const changeAdminPassword = async (password: string, options: { readonly keepSessionId?: string } = {}): Promise<void> => {
+    await settings.setAdminPassword(password);
+    sessions.endAllAfterPasswordChange(await settings.adminPasswordStamp(), options.keepSessionId);
+    logger.info('the admin password changed; other admin sessions have ended');
+  };
+
   const adminGuard: preHandlerAsyncHookHandler = async (request, reply) => {
     const basic = request.headers.authorization;
     if (basic !== undefined && /^Basic /i.test(basic)) {
@@ -258,13 +286,13 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
       limiters.adminPassword.succeeded(request.ip);
       return;
     }
-    const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
-    if (sessionId === null || sessions.find(sessionId) === null) {
+    const session = await currentSession(request);
+    if (session === null) {
       return refuse(reply, 401, 'WM_UNAUTHORIZED', 'Sign in to the admin area first (or use HTTP Basic admin credentials).');
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       const csrf = request.headers[CSRF_HEADER];
-      if (typeof csrf !== 'string' || !sessions.csrfMatches(sessionId, csrf)) {
+      if (typeof csrf !== 'string' || !secretsEqual(csrf, session.info.csrfToken)) {
         return refuse(reply, 403, 'WM_FORBIDDEN', `Changing requests need the session's CSRF token in the ${CSRF_HEADER} header.`);
       }
     }
@@ -276,6 +304,8 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     adminGuard,
     settings,
     sessions,
+    currentSession,
+    changeAdminPassword,
     limiters,
     clock,
     logger,

@@ -32,6 +32,7 @@ test('with nothing set, every setting has its default', () => {
     sqliteWriterThread: false,
     trustProxy: false,
     allowedHosts: [],
+    taskLinkLifetimeMs: 30 * 24 * 60 * 60_000,
   });
 });
 
@@ -216,5 +217,16 @@ test('WAYMARK_ALLOWED_HOSTS takes host names and addresses, with optional ports,
   ]);
   for (const bad of ['https://workflow.example.com', 'evil.com/path', 'user@host', '*.example.com', 'a,,b', 'host:port']) {
     assertInvalid(() => loadConfig({ WAYMARK_ALLOWED_HOSTS: bad }, {}, CWD), 'WAYMARK_ALLOWED_HOSTS must be a comma-separated list of host names');
+  }
+});
+
+test('WAYMARK_TASK_LINK_TTL takes a duration in days, hours, minutes or seconds', () => {
+  const lifetime = (value: string) => loadConfig({ WAYMARK_TASK_LINK_TTL: value }, {}, CWD).taskLinkLifetimeMs;
+  assert.equal(lifetime('7d'), 7 * 86_400_000);
+  assert.equal(lifetime('12H'), 12 * 3_600_000);
+  assert.equal(lifetime('90m'), 90 * 60_000);
+  assert.equal(lifetime('3600'), 3_600_000);
+  for (const bad of ['0', '30s', '3651d', 'forever', '-1d', '1.5d', 'd']) {
+    assertInvalid(() => loadConfig({ WAYMARK_TASK_LINK_TTL: bad }, {}, CWD), 'WAYMARK_TASK_LINK_TTL must be a duration from 1m to 3650d');
   }
 });

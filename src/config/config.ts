@@ -42,6 +42,8 @@ export interface Config {
    * may use to build token issuers and task links. Loopback names are always allowed.
    */
   readonly allowedHosts: readonly string[];
+  /** How long a task link stays valid after it is made, in milliseconds (`WAYMARK_TASK_LINK_TTL`). */
+  readonly taskLinkLifetimeMs: number;
 }
 
 /** See {@link Config.trustProxy}. */
@@ -68,6 +70,7 @@ export const CONFIG_DEFAULTS = {
   sqliteWriterThread: false,
   trustProxy: false,
   allowedHosts: [],
+  taskLinkLifetimeMs: 30 * 24 * 60 * 60_000,
 } as const;
 
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -112,6 +115,7 @@ export function loadConfig(
     sqliteWriterThread: readSwitch(pick('sqlite-writer-thread', undefined, 'WAYMARK_SQLITE_WRITER_THREAD'), CONFIG_DEFAULTS.sqliteWriterThread),
     trustProxy: readTrustProxy(pick('trust-proxy', undefined, 'WAYMARK_TRUST_PROXY')),
     allowedHosts: readAllowedHosts(pick('allowed-hosts', undefined, 'WAYMARK_ALLOWED_HOSTS')),
+    taskLinkLifetimeMs: readDuration(pick('task-link-ttl', undefined, 'WAYMARK_TASK_LINK_TTL'), TASK_LINK_TTL_LIMITS, CONFIG_DEFAULTS.taskLinkLifetimeMs),
   };
   return Object.freeze(config);
 }
@@ -230,6 +234,20 @@ function readTrustProxy(setting: RawSetting | null): TrustProxy {
   const entries = text.split(',').map((entry) => entry.trim());
   if (!entries.every(isProxyEntry)) throw invalid(setting, expectation);
   return Object.freeze(entries);
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const TASK_LINK_TTL_LIMITS = { minMs: 60_000, maxMs: 3650 * 86_400_000, text: 'from 1m to 3650d' } as const;
+
+/** A duration such as `30d`, `12h`, `90m` or `3600s` (a bare number is seconds), in milliseconds. */
+function readDuration(setting: RawSetting | null, limits: { minMs: number; maxMs: number; text: string }, fallback: number): number {
+  if (setting === null) return fallback;
+  const match = /^(\d{1,7})\s*([smhd]?)$/i.exec(setting.value.trim());
+  const milliseconds = match ? Number(match[1]) * (DURATION_UNITS_MS[(match[2] || 's').toLowerCase()] ?? 1000) : Number.NaN;
+  if (!(milliseconds >= limits.minMs && milliseconds <= limits.maxMs)) {
+    throw invalid(setting, `a duration ${limits.text}, such as 30d, 12h, 90m or 3600s`);
+  }
+  return milliseconds;
 }
 
 // A DNS name (labels of letters, digits and inner hyphens), an IPv4 address, or a bracketed IPv6

@@ -13,7 +13,7 @@ import { tenantAdminPlugin } from './tenant-admin-plugin.js';
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'api-v1',
   async register(app, context) {
-    const services = createApiV1Services(context.services);
+    const services = createApiV1Services(context.services, { linkLifetimeMs: context.config.taskLinkLifetimeMs });
     // The server's one access control: an admin signed in at /admin/login manages these records
     // with the same session, and failed sign-ins count against one limit.
     const access = context.access;
