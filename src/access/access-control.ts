@@ -126,6 +126,8 @@ export interface AccessControlDeps {
 
 /** What an accepted Workflow API call's check answers when it needed no wait. */
 const ACCEPTED: Promise<void> = Promise.resolve();
+const REQUIRED: Promise<boolean> = Promise.resolve(true);
+const NOT_REQUIRED: Promise<boolean> = Promise.resolve(false);
 
 // Several plugins build their own access control over one store; start-up notices are logged once.
 const announcedStores = new WeakSet<Store>();
@@ -247,11 +249,13 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return checkAfterReadingSettings(request);
   };
 
-  const tokenFieldRequired = async (): Promise<boolean> => {
+  // Like checkWorkflowApi, answered without waiting when the settings were read recently.
+  const tokenFieldRequired = (): Promise<boolean> => {
     const token = settings.knownApiToken();
     const oidc = settings.knownOidcEnabled();
-    if (token !== undefined && oidc !== undefined) return token !== null && !oidc;
-    return (await settings.getApiToken()) !== null && !(await settings.isOidcEnabled());
+    if (token === null) return NOT_REQUIRED;
+    if (token !== undefined && oidc !== undefined) return token !== null && !oidc ? REQUIRED : NOT_REQUIRED;
+    return (async () => (await settings.getApiToken()) !== null && !(await settings.isOidcEnabled()))();
   };
 
   const currentSession = async (request: FastifyRequest): Promise<{ sessionId: string; info: AdminSessionInfo } | null> => {

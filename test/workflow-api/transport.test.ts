@@ -106,7 +106,8 @@ test('multipart bodies: a repeated name gives a list, a JSON part its value, a f
     ]),
   });
   assert.equal(response.json().success, true, response.body);
-  const line = h.logLines.find((entry) => entry.msg === 'upload received');
+  // The caller's fields are kept under `fields` in the line (docs/workflow-api.md).
+  const line = h.logLines.find((entry) => entry.msg === 'upload received')?.fields as Record<string, unknown> | undefined;
   assert.deepEqual(line?.item, ['first', 'second']);
   assert.deepEqual(line?.order, { id: 7, lines: [1, 2] });
   assert.deepEqual(line?.list, [1, 2]);
