@@ -6,6 +6,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { createAccessControl } from '../../src/access/index.js';
 import { capturingLogger, TEST_API_TOKEN } from '../../src/access/testing.js';
@@ -120,4 +121,40 @@ test('given token mode, when the token is a multipart field of a body within the
   assert.equal(response.statusCode, 200, response.body);
   assert.equal(response.json().success, true);
   assert.ok(h.logLines.some((line) => line.msg === 'upload'));
+});
+
+test('over real HTTP, an upload past the limit is answered 413 and the connection closed, so the client cannot send it all', async (t) => {
+  const h = await protectedApi(t, 'token');
+  const address = new URL(await h.app.listen({ port: 0, host: '127.0.0.1' }));
+  const uploadSize = 64 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let written = 0;
+  const answer = await new Promise<{ status: number | undefined; connection: string | undefined; body: string }>((resolve, reject) => {
+    const upload = request(
+      { host: address.hostname, port: address.port, method: 'POST', path: '/workflowapi/loginfo', headers: { ...MULTIPART, 'transfer-encoding': 'chunked' } },
+      (response) => {
+        let body = '';
+        response.on('data', (data: Buffer) => (body += data.toString('utf8')));
+        response.on('end', () => resolve({ status: response.statusCode, connection: response.headers.connection, body }));
+      },
+    );
+    upload.on('error', reject);
+    upload.write(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="note"; filename="big.bin"\r\n\r\n`);
+    const pump = (): void => {
+      while (written < uploadSize) {
+        written += chunk.length;
+        if (!upload.write(chunk)) {
+          upload.once('drain', pump);
+          return;
+        }
+      }
+      upload.end(`\r\n--${BOUNDARY}--\r\n`);
+    };
+    pump();
+  });
+  assert.equal(answer.status, 413);
+  assert.equal(answer.connection, 'close');
+  assert.match(answer.body, /WM_BODY_TOO_LARGE/);
+  // What the client got into its socket before the answer: the server's buffers, not the upload.
+  assert.ok(written < uploadSize / 4, `the client wrote ${written} bytes of ${uploadSize}`);
 });
