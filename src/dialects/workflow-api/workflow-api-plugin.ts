@@ -62,7 +62,7 @@ export const workflowApiPlugin: FastifyPluginAsync<WorkflowApiOptions> = async (
         title: 'Waymark Workflow API',
         version: '1.0.0',
         description:
-          'The vendor-compatible /workflowapi dialect. Every answer is {success, data, error, message}; errors answer HTTP 200 with success:false, except 401 (access refused) and 413 (body too large).',
+          'The vendor-compatible /workflowapi dialect. Every answer is {success, data, error, message}; errors answer HTTP 200 with success:false, except 401 (access refused), 429 (too many wrong tokens, with Retry-After) and 413 (body too large).',
       },
     },
     hideUntagged: true,
