@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   WM_UNAUTHORIZED: { status: 401, title: 'Authentication required' },
   WM_FORBIDDEN: { status: 403, title: 'Not allowed' },
   WM_RATE_LIMITED: { status: 429, title: 'Too many failed attempts' },
+  WM_HOST_NOT_ALLOWED: { status: 421, title: 'This server does not answer to that host name' },
   WM_NOT_FOUND: { status: 404, title: 'Not found' },
   WM_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

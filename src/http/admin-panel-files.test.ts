@@ -13,7 +13,8 @@ import { waymarkPlugin as adminApi } from '../dialects/admin-api/index.js';
 import { createLogger } from '../logging/index.js';
 import { ManualClock } from '../services/index.js';
 import { createSqliteStore } from '../store/index.js';
-import { ADMIN_PANEL_CONTENT_SECURITY_POLICY, adminPanelFiles } from './admin-panel-files.js';
+import { adminPanelFiles } from './admin-panel-files.js';
+import { ADMIN_PANEL_CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { buildServer } from './build-server.js';
 
 const INDEX_HTML = '<!doctype html><html><body><div id="root"></div><script type="module" src="/admin/assets/index-abc123.js"></script></body></html>';

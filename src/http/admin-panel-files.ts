@@ -20,17 +20,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WaymarkPlugin } from './plugins.js';
-
-/** Where the panel is served. */
-export const ADMIN_PANEL_PATH = '/admin';
-
-/**
- * The policy of the panel's pages: scripts, styles, images, fonts and requests from this server
- * only (inline styles are allowed: React's `style` attributes and CodeMirror need them), and no
- * framing by other sites.
- */
-export const ADMIN_PANEL_CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+import { ADMIN_PANEL_CONTENT_SECURITY_POLICY, ADMIN_PANEL_PATH } from './security-headers.js';
 
 /** The built panel of this checkout: `admin-panel/dist/`, two folders above this module (src/http/ or dist/chunks/). */
 export function defaultAdminPanelDirectory(): string {

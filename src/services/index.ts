@@ -23,7 +23,17 @@ export {
   type InstanceStatusFilter,
   type VariableExpansion,
 } from './model-service.js';
-export { TaskService, TASK_LINK_KEY_SETTING, taskLinkPath, type UserTaskView, type UserTaskQuery, type TaskStatusFilter, type OpenedTask } from './task-service.js';
+export {
+  TaskService,
+  TASK_LINK_KEY_SETTING,
+  DEFAULT_TASK_LINK_LIFETIME_MS,
+  taskLinkPath,
+  type TaskServiceOptions,
+  type UserTaskView,
+  type UserTaskQuery,
+  type TaskStatusFilter,
+  type OpenedTask,
+} from './task-service.js';
 export {
   DashboardService,
   DASHBOARD_STATUSES,

@@ -18,6 +18,7 @@ export type {
 export { createStore, type StoreConfig } from './create-store.js';
 export { externalCredential, givenCredentialId, passwordCredential } from './user-credentials.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
+export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from './private-files.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {
   ApiTokenRecord,

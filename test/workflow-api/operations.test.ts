@@ -130,8 +130,10 @@ test('logs: loginfo/logerror/logdebug write structured lines with extra fields a
   await h.call('/workflowapi/logdebug', { message: 'tick' });
   assert.equal((await h.call('/workflowapi/loginfo')).body.error, "Parameter 'message' is required!");
   const info = h.logLines.find((line) => line.msg === 'backup done');
-  assert.equal(info?.orderId, 42);
+  const fields = info?.fields as Record<string, unknown> | undefined;
+  assert.equal(fields?.orderId, 42, 'the caller\'s fields are kept under `fields`');
   assert.equal(info?.level, 30);
+  assert.equal(fields?.token, undefined);
   assert.equal(info?.token, undefined);
   assert.equal(h.logLines.find((line) => line.msg === 'disk full')?.level, 50);
   const stored = await h.logs.query({ level: 'error' });

@@ -14,6 +14,7 @@ import type { WorkflowService } from '../../services/index.js';
 import { exportVendorXml, toSchemeJson } from '../../scheme/index.js';
 import type { StoredScheme } from '../../store/store.js';
 import type { CallbackServerService } from '../../callbacks/index.js';
+import { sendAsDownload } from '../../http/security-headers.js';
 import { toAdminErrorReply } from './admin-error.js';
 import { callbackServerRoutes } from './callback-server-routes.js';
 import { accessRoutes, type AccessRouteOptions } from './routes/access-routes.js';
@@ -141,7 +142,11 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     const format = schemeFormat(query, request.headers.accept);
     const stored = await workflow.getScheme(request.params.code, positiveInteger(query, 'version'));
     if (format === 'xml') {
-      return reply.type('application/xml; charset=utf-8').send(stored.sourceXml ?? exportVendorXml(stored.definition));
+      // Stored XML is the importer's text: served from the admin origin it must never render (an
+      // XHTML <script> in it would run in an admin's browser), so it is a sandboxed download.
+      return sendAsDownload(reply, `${stored.code}.v${stored.version}.xml`)
+        .type('application/xml; charset=utf-8')
+        .send(stored.sourceXml ?? exportVendorXml(stored.definition));
     }
     return { code: stored.code, version: stored.version, id: stored.id, createdAt: stored.createdAt, definition: toSchemeJson(stored.definition) };
   });

@@ -31,8 +31,11 @@ export interface ApiV1Options {
   readonly tokens: ApiTokenService;
   readonly models: ModelService;
   readonly tasks: TaskService;
-  /** The URL callers reach this server at (task links start with it); the request origin when null. */
-  readonly publicUrl: string | null;
+  /**
+   * The origin task links start with: the public URL, or the request's origin when its Host is
+   * allowed; throws WaymarkError WM_HOST_NOT_ALLOWED otherwise (AccessControl.publicOrigin).
+   */
+  readonly originOf: (request: FastifyRequest) => string;
   readonly bodyLimit: number;
 }
 
@@ -79,10 +82,6 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
   await app.register(taskLinkRoutes, options);
 };
 
-function baseUrlOf(request: FastifyRequest, publicUrl: string | null): string {
-  return (publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
-}
-
 const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
   const { tenants, tokens, models, tasks } = options;
   const caller = (request: FastifyRequest): Promise<ApiCaller> => tokens.authenticate(request.headers.authorization);
@@ -123,8 +122,10 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
     requirePermission(who, API_PERMISSIONS.startWorkflowInstances);
     const fields = bodyObject(request.body);
     const wfModelId = requiredString(fields, 'wfModelId');
+    // Before the instance starts: a Host that cannot be linked to must not leave an instance behind.
+    const origin = options.originOf(request);
     const { instance } = await models.startInstance(who, { wfModelId, wfData: fields.wfData });
-    const redirectUrl = await tasks.initialTaskLink(instance, who.token.createdBy, baseUrlOf(request, options.publicUrl));
+    const redirectUrl = await tasks.initialTaskLink(instance, who.token.createdBy, origin);
     return { wfInstanceId: instance.id, redirectUrl };
   });
 
@@ -181,7 +182,7 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
         ...(organizationId === undefined ? {} : { organizationId }),
         ...(status === undefined ? {} : { status }),
       },
-      baseUrlOf(request, options.publicUrl),
+      options.originOf(request),
     );
   });
 

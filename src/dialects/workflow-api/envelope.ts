@@ -5,8 +5,8 @@
  * token, because existing clients test `response.success` (and .NET clients call
  * `EnsureSuccessStatusCode()` before reading the body, as the vendor checks the token inside its
  * handler); 401 when an OpenID Connect bearer token is refused (the vendor's bearer middleware
- * does that); 404 for a URL under `/workflowapi` that is no operation's; 413 for an oversized
- * body; 500 (with no stack) only for a fault of Waymark itself.
+ * does that); 404 for a URL under `/workflowapi` that is no operation's; 429 (with Retry-After) for a
+ * client refused after too many wrong tokens; 413 for an oversized body; 500 (with no stack) only for a fault of Waymark itself.
  */
 import { WaymarkError, isWaymarkError, type ErrorCode } from '../../errors/index.js';
 import { ErrorTexts } from './request-parameters.js';
@@ -34,6 +34,8 @@ export interface FailureEnvelope extends Envelope {
 export interface EnvelopeFailure {
   readonly status: number;
   readonly body: FailureEnvelope;
+  /** For a client refused after too many wrong tokens: the seconds to send as Retry-After. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** A successful envelope. */
@@ -44,6 +46,7 @@ export function successEnvelope(data: unknown = null, message: string | null = n
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   WM_UNAUTHORIZED: 401,
   WM_BODY_TOO_LARGE: 413,
+  WM_RATE_LIMITED: 429,
   WM_INTERNAL: 500,
 };
 
@@ -83,6 +86,7 @@ export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
   const refusedToken = isTokenRefusal(domain);
   const status = refusedToken ? 200 : (STATUS_BY_CODE[domain.code] ?? (domain.context.routeNotFound === true ? 404 : 200));
   const vendorText = refusedToken ? tokenRefusalText(domain) : VENDOR_TEXT_BY_CODE[domain.code];
+  const retryAfterSeconds = domain.context.retryAfterSeconds;
   const detail = typeof domain.context.detail === 'string' ? domain.context.detail : null;
   return {
     status,
@@ -93,6 +97,7 @@ export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
       message: detail ?? (vendorText !== undefined && !refusedToken ? domain.message : null),
       code: domain.code,
     },
+    ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { generateSecret, type AccessControl } from '../../../access/index.js';
+import { ADMIN_SESSION_COOKIE, generateSecret, readCookie, type AccessControl } from '../../../access/index.js';
 import { WaymarkError } from '../../../errors/index.js';
 import { errorResponses } from './schemas.js';
 
@@ -43,7 +43,7 @@ const GeneratedToken = Type.Object({ apiToken: Type.String({ description: 'The n
 
 /** What the access routes use. */
 export interface AccessRouteOptions {
-  readonly access: Pick<AccessControl, 'settings' | 'issuerFor' | 'publicUrl' | 'limiter' | 'logger'>;
+  readonly access: Pick<AccessControl, 'settings' | 'issuerFor' | 'publicUrl' | 'limiters' | 'logger' | 'changeAdminPassword'>;
 }
 
 /** The access routes; registered inside the admin API's guarded scope. */
@@ -153,23 +153,25 @@ export const accessRoutes: FastifyPluginAsync<AccessRouteOptions> = async (plain
       schema: {
         tags,
         summary: 'Change the admin password',
-        description: 'Needs the current password (a wrong one counts as a failed sign-in of this address). Sessions already signed in stay signed in.',
+        description: 'Needs the current password (a wrong one counts as a failed sign-in of this address). Every other admin session ends; the one that made the change stays signed in.',
         body: PasswordBody,
         response: { 204: Type.Null({ description: 'Changed' }), ...errorResponses(400, 429) },
       },
     },
     async (request, reply) => {
-      const retryAfter = access.limiter.retryAfterSeconds(request.ip);
+      // Reserved before the scrypt check, so parallel wrong guesses cannot all pass the limit.
+      const retryAfter = access.limiters.adminPassword.reserveAttempt(request.ip);
       if (retryAfter !== null) {
         reply.header('retry-after', String(retryAfter));
         throw new WaymarkError('WM_RATE_LIMITED', `Too many failed attempts from this address; try again in ${retryAfter} s.`);
       }
       if (!(await settings.verifyAdminPassword(request.body.currentPassword))) {
-        access.limiter.recordFailure(request.ip);
         access.logger.info({ client: request.ip }, 'refused an admin password change: wrong current password');
         throw new WaymarkError('WM_INPUT_INVALID', 'The current password is not right.', { field: 'currentPassword' });
       }
-      await settings.setAdminPassword(request.body.newPassword);
+      access.limiters.adminPassword.succeeded(request.ip);
+      const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
+      await access.changeAdminPassword(request.body.newPassword, sessionId === null ? {} : { keepSessionId: sessionId });
       access.logger.info({ client: request.ip }, 'the admin password was changed from the admin API');
       return reply.code(204).send(null);
     },
