@@ -82,8 +82,12 @@ test('given a session, when a change comes without the CSRF token or with a wron
 });
 
 test('given an open API, when the admin sets, generates and clears the token, then GET /access shows each state', async (t) => {
-  const h = await startAdminHarness(t);
+  // The server is reached by a name of its own (no public URL): the name must be an allowed host.
+  const h = await startAdminHarness(t, { env: { WAYMARK_ALLOWED_HOSTS: 'waymark.test' } });
   const { read, change } = await signIn(h);
+  const unlisted = await h.app.inject({ method: 'GET', url: '/admin/api/access', headers: { ...read, host: 'elsewhere.test:8077' } });
+  assert.equal(unlisted.json().error, 'WM_HOST_NOT_ALLOWED');
+  assert.match(unlisted.json().message, /WAYMARK_PUBLIC_URL.*WAYMARK_ALLOWED_HOSTS/);
   const access = async () => (await h.app.inject({ method: 'GET', url: '/admin/api/access', headers: { ...read, host: 'waymark.test:8077' } })).json();
 
   assert.deepEqual(await access(), {
@@ -181,9 +185,10 @@ test('given a wrong current password, then the change is refused, counted as a f
   await assertSettingsUnchanged(h, null);
 });
 
-test('given the right current password, then the new password signs in and the old one no longer does', async (t) => {
+test('given the right current password, then the new password signs in, the old one no longer does, and only the session that changed it stays signed in', async (t) => {
   const h = await startAdminHarness(t);
-  const { change } = await signIn(h);
+  const other = await signIn(h);
+  const { change, read } = await signIn(h);
   const changed = await h.app.inject({
     method: 'PUT',
     url: '/admin/api/access/admin-password',
@@ -193,6 +198,9 @@ test('given the right current password, then the new password signs in and the o
   assert.equal(changed.statusCode, 204);
   assert.equal((await h.app.inject({ method: 'GET', url: '/admin/api/server', headers: { authorization: basicAuth('a brand new password') } })).statusCode, 200);
   assert.equal((await h.app.inject({ method: 'GET', url: '/admin/api/server', headers: { authorization: basicAuth(ADMIN_PASSWORD) } })).statusCode, 401);
+  // A session signed in with the old password (another browser, perhaps an attacker's) has ended.
+  assert.equal((await h.app.inject({ method: 'GET', url: '/admin/api/server', headers: other.read })).statusCode, 401);
+  assert.equal((await h.app.inject({ method: 'GET', url: '/admin/api/server', headers: read })).statusCode, 200);
 });
 
 /** A notifier that records what this node announces. */

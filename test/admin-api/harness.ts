@@ -57,11 +57,11 @@ export function basicAuth(password: string, user = 'admin'): string {
 }
 
 /** A fresh server, closed with its store when the test ends. */
-export async function startAdminHarness(t: TestContext, options: { bodyLimit?: number } = {}): Promise<AdminHarness> {
+export async function startAdminHarness(t: TestContext, options: { bodyLimit?: number; env?: Readonly<Record<string, string>> } = {}): Promise<AdminHarness> {
   const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-04-01T08:00:00.000Z');
   await new SettingsService(store, clock).setAdminPassword(ADMIN_PASSWORD);
-  const env = options.bodyLimit === undefined ? {} : { WAYMARK_BODY_LIMIT: String(options.bodyLimit) };
+  const env = { ...options.env, ...(options.bodyLimit === undefined ? {} : { WAYMARK_BODY_LIMIT: String(options.bodyLimit) }) };
   const config = loadConfig(env, {}, '/srv/waymark');
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock, callbackServerConfigured: true });
