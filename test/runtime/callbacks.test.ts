@@ -7,18 +7,16 @@
  */
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { InstanceStatus } from '../../src/engine/index.js';
 import { UserService } from '../../src/services/index.js';
 import { createRuntimeParts } from '../../src/runtime/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { ManualClock } from '../../src/services/index.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 import { openHarness, type RuntimeHarness } from './runtime-kit.js';
 import { jsonBody, startTestServer, type RecordedRequest, type TestAnswer, type TestHttpServer } from './test-http-server.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/schemes/', import.meta.url));
-const vacationXml = readFileSync(`${fixtures}VacationRequest.xml`, 'utf8');
+const vacationXml = projectSchemes.xml('VacationRequest');
 const john = { identityId: 'John', impersonatedIdentityId: null };
 const BOSS = 'aaaaaaaa-0000-4000-8000-000000000001';
 

@@ -188,7 +188,7 @@ test('getinstanceinfo lists the live subprocesses of a parent waiting for them (
   const h = await startHarness(t);
   // ParallelProcessesWithWaiting, with the subprocess's finalize transition waiting for a command.
   const xml = fixtureXml('ParallelProcessesWithWaiting')
-    .replace('<Designer />', '<Designer />\n  <Commands><Command Name="Finish" /></Commands>')
+    .replace(/(<Process [^>]*>)/, '$1\n  <Commands><Command Name="Finish" /></Commands>')
     .replace(
       /(<Transition Name="SubprocessWork_RootProcessFinal_1"[\s\S]*?<Trigger Type=")Auto(" \/>)/,
       '$1Command" NameRef="Finish$2',
