@@ -1,9 +1,13 @@
 // Runs every *.test.ts under src/ and test/ with node:test through tsx.
 // Node 20's --test does not expand globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [--cluster] [substring-filter ...]
+// Usage: node scripts/run-tests.mjs [--cluster | --vendor-schemes] [substring-filter ...]
 // --cluster runs the multi-process suites (*.cluster-test.ts) instead of the unit and scenario tests.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// --vendor-schemes runs the suites on the vendor's sample schemes (*.vendor-test.ts), which live
+// outside the repository: in ../shared/fixtures/schemes/ beside it, or the folder named by
+// WAYMARK_VENDOR_SCHEMES.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { buildIfStale } from './build-if-stale.mjs';
 
@@ -21,8 +25,23 @@ function collect(dir, out) {
 
 const args = process.argv.slice(2);
 const cluster = args.includes('--cluster');
-const suffix = cluster ? '.cluster-test.ts' : '.test.ts';
-const filters = args.filter((arg) => arg !== '--cluster');
+const vendorSchemes = args.includes('--vendor-schemes');
+const suffix = cluster ? '.cluster-test.ts' : vendorSchemes ? '.vendor-test.ts' : '.test.ts';
+const filters = args.filter((arg) => arg !== '--cluster' && arg !== '--vendor-schemes');
+const env = { ...process.env, NODE_ENV: 'test' };
+if (vendorSchemes) {
+  const folder = resolve(process.env.WAYMARK_VENDOR_SCHEMES || fileURLToPath(new URL('../../shared/fixtures/schemes/', import.meta.url)));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    console.error(
+      `The vendor's sample schemes were not found in ${folder}.\n` +
+        'npm run test:vendor-schemes runs the vendor sample schemes through import and execution; it expects them in\n' +
+        '../shared/fixtures/schemes/ beside the repository, or in the folder named by WAYMARK_VENDOR_SCHEMES.\n' +
+        '(npm test does not need them: it uses the schemes in test/fixtures/schemes/.)',
+    );
+    process.exit(1);
+  }
+  env.WAYMARK_VENDOR_SCHEMES = folder;
+}
 const files = [...collect('src', []), ...collect('test', []), ...collect('bench', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
@@ -35,6 +54,6 @@ if (buildIfStale() !== 0) console.error('warning: tsc reported type errors; dist
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);
