@@ -8,6 +8,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WaymarkError } from '../errors/index.js';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
+import { parseActionArguments } from '../scheme/index.js';
 import { readZip, writeZip, type ZipEntry } from './zip-archive.js';
 
 /** The file actions this module runs (the scheme module owns the list). */
@@ -20,18 +21,21 @@ function fail(action: string, reason: string): WaymarkError<'WM_ACTION_FAILED'> 
   return new WaymarkError('WM_ACTION_FAILED', `${action}: ${reason}`, { action });
 }
 
-function parameterObject(action: string, text: string | null): Record<string, JsonValue> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? '');
-  } catch {
-    throw fail(action, 'its parameter is not JSON');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail(action, 'its parameter is not a JSON object');
-  return value as Record<string, JsonValue>;
+/**
+ * A file action's parameter: the fields the scheme compiled (`FileActionArguments`), or text,
+ * parsed here by the scheme module's rules (for a direct caller).
+ */
+export type FileActionParameter = string | null | Readonly<Record<string, JsonValue>>;
+
+function parameterObject(action: string, parameter: FileActionParameter): Readonly<Record<string, JsonValue>> {
+  if (parameter !== null && typeof parameter === 'object') return parameter;
+  const parsed = parseActionArguments(action, parameter);
+  if ('problem' in parsed) throw new WaymarkError('WM_ACTION_FAILED', parsed.problem, { action });
+  if (parsed.arguments.kind !== 'File') throw fail(action, 'is not a file action');
+  return parsed.arguments.fields;
 }
 
-function textField(action: string, p: Record<string, JsonValue>, key: string): string {
+function textField(action: string, p: Readonly<Record<string, JsonValue>>, key: string): string {
   const value = p[key];
   if (typeof value !== 'string' || value.trim() === '') throw fail(action, `its parameter has no ${key}`);
   return value.trim();
@@ -92,13 +96,13 @@ function filesUnder(directory: string, prefix: string): ZipEntry[] {
   return entries;
 }
 
-function zipName(action: string, p: Record<string, JsonValue>): string {
+function zipName(action: string, p: Readonly<Record<string, JsonValue>>): string {
   const name = textField(action, p, 'ArchivePath');
   return name.toLowerCase().endsWith('.zip') ? name : `${name}.zip`;
 }
 
 /** Runs one file action inside `sandbox`; returns the parameters it sets. */
-export async function runFileAction(action: string, parameter: string | null, _context: ExternalCallContext, sandbox: string): Promise<Record<string, JsonValue>> {
+export async function runFileAction(action: string, parameter: FileActionParameter, _context: ExternalCallContext, sandbox: string): Promise<Record<string, JsonValue>> {
   const p = parameterObject(action, parameter);
   switch (action) {
     case 'FileWrite': {

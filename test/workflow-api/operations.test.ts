@@ -101,7 +101,7 @@ test('inboxrecalc answers at once and recomputes in the background', async (t) =
   const h = await startHarness(t);
   await withRequests(h, ids.process);
   await h.store.applyStep({
-    step: { instances: [], removedInstanceIds: [], history: [], inbox: new Map([[ids.process, []]]), outbox: [], timers: new Map(), events: [] },
+    step: { instances: [], removedInstanceIds: [], history: [], inbox: new Map([[ids.process, []]]), outbox: [], timers: new Map(), events: [], messages: [] },
     expectedRevisions: new Map(),
   });
   assert.deepEqual(await h.store.getInbox({ processId: ids.process }), []);
