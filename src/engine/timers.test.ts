@@ -48,6 +48,14 @@ describe('computeTimerDue', () => {
     assert.equal(due(timer('t', 'Cron', '0 9 * * *', { timeZone: 'Asia/Tokyo' })), '2026-01-16T00:00:00.000Z');
   });
 
+  test('Cron: the due time comes from the schedule compiled with the scheme, not from the pattern text', () => {
+    const asked: string[] = [];
+    const compiled = compileTimer(timer('t', 'Cron', '0 9 * * *'));
+    const schedule = { kind: 'Cron' as const, cron: { nextRun: (after: Date) => (asked.push(after.toISOString()), new Date('2026-01-15T09:42:00.000Z')) } };
+    assert.equal(computeTimerDue({ ...compiled, value: 'not a pattern', schedule }, now, {}).toISOString(), '2026-01-15T09:42:00.000Z');
+    assert.deepEqual(asked, ['2026-01-15T09:00:00.000Z']);
+  });
+
   test('a value that gives no time is WM_SCHEME_INVALID naming the timer', () => {
     for (const bad of [timer('Bad', 'Interval', 'soon'), timer('Bad', 'Date', '31/12/2026'), timer('Bad', 'Cron', 'every day')]) {
       assert.throws(
