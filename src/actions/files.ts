@@ -8,9 +8,11 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ExternalCallContext, JsonValue } from '../engine/types.js';
+import { WaymarkError } from '../errors/index.js';
 import { MAX_ZIP_ENTRIES, readZip, writeZip, type ZipEntry } from './zip-archive.js';
 import { fileActionFailure as fail, resolveInSandbox, sandboxRoot } from './sandbox-path.js';
 import { makeSandboxFolder, readRealFile, readSandboxFile, writeSandboxFile, type WriteMode } from './sandbox-files.js';
+import { parseActionArguments } from '../scheme/index.js';
 
 /** The file actions this module runs (the scheme module owns the list). */
 export { FILE_ACTIONS } from '../scheme/index.js';
@@ -18,18 +20,21 @@ export { FILE_ACTIONS } from '../scheme/index.js';
 /** Largest file read into a parameter, largest archive, and most bytes an archive holds: 16 MiB. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-function parameterObject(action: string, text: string | null): Record<string, JsonValue> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? '');
-  } catch {
-    throw fail(action, 'its parameter is not JSON');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail(action, 'its parameter is not a JSON object');
-  return value as Record<string, JsonValue>;
+/**
+ * A file action's parameter: the fields the scheme compiled (`FileActionArguments`), or text,
+ * parsed here by the scheme module's rules (for a direct caller).
+ */
+export type FileActionParameter = string | null | Readonly<Record<string, JsonValue>>;
+
+function parameterObject(action: string, parameter: FileActionParameter): Readonly<Record<string, JsonValue>> {
+  if (parameter !== null && typeof parameter === 'object') return parameter;
+  const parsed = parseActionArguments(action, parameter);
+  if ('problem' in parsed) throw new WaymarkError('WM_ACTION_FAILED', parsed.problem, { action });
+  if (parsed.arguments.kind !== 'File') throw fail(action, 'is not a file action');
+  return parsed.arguments.fields;
 }
 
-function textField(action: string, p: Record<string, JsonValue>, key: string): string {
+function textField(action: string, p: Readonly<Record<string, JsonValue>>, key: string): string {
   const value = Object.hasOwn(p, key) ? p[key] : undefined;
   if (typeof value !== 'string' || value.trim() === '') throw fail(action, `its parameter has no ${key}`);
   return value.trim();
@@ -64,7 +69,7 @@ function filesUnder(action: string, folder: string, requested: string): ZipEntry
   return entries;
 }
 
-function zipName(action: string, p: Record<string, JsonValue>): string {
+function zipName(action: string, p: Readonly<Record<string, JsonValue>>): string {
   const name = textField(action, p, 'ArchivePath');
   return name.toLowerCase().endsWith('.zip') ? name : `${name}.zip`;
 }
@@ -76,7 +81,7 @@ function writeMode(fileMode: JsonValue | undefined): WriteMode {
 }
 
 /** Runs one file action inside `sandbox`; returns the parameters it sets. */
-export async function runFileAction(action: string, parameter: string | null, _context: ExternalCallContext, sandbox: string): Promise<Record<string, JsonValue>> {
+export async function runFileAction(action: string, parameter: FileActionParameter, _context: ExternalCallContext, sandbox: string): Promise<Record<string, JsonValue>> {
   const p = parameterObject(action, parameter);
   switch (action) {
     case 'FileWrite': {

@@ -1,15 +1,17 @@
 /**
  * The built-in `Webhook` action (the `/api/v1` dialect's webhooks). Its parameter is
  * `{"Url": "…", "Secret": "…"}` or the name of a configured webhook (`{"Name": "…"}` or the bare
- * name). The action only queues a message in the step's outbox; the outbox dispatcher POSTs
- * `{timestamp, wfVariables, wfInstanceId}` after commit, signed with `ontask-signature` =
- * hex HMAC-SHA256 of the exact body bytes keyed with the secret.
+ * name), parsed when the scheme was compiled. The action only adds a message to its step's
+ * result, stored with the step; the outbox dispatcher POSTs `{timestamp, wfVariables,
+ * wfInstanceId}` after commit, signed with `ontask-signature` = hex HMAC-SHA256 of the exact body
+ * bytes keyed with the secret.
  */
 import { createHmac } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
-import type { ExternalCallContext, JsonValue } from '../engine/types.js';
+import type { ExternalCallContext, JsonValue, StepMessage } from '../engine/types.js';
 import { isSystemParameter } from '../engine/parameter-values.js';
 import type { NewOutboxMessage } from '../store/store.js';
+import type { WebhookArguments } from '../scheme/index.js';
 import { HostAllowlist, hostNotAllowed, sendOutbound, type HostResolver } from './outbound-http.js';
 
 /** The name of the built-in action. */
@@ -43,41 +45,28 @@ function fail(reason: string): WaymarkError<'WM_ACTION_FAILED'> {
   return new WaymarkError('WM_ACTION_FAILED', `Webhook: ${reason}`, { action: WEBHOOK_ACTION });
 }
 
-/** Builds the outbox message of one `Webhook` action run (throws WM_ACTION_FAILED on bad input). */
+/**
+ * The message of one `Webhook` action run, to `target` (a URL, or a configured webhook's name).
+ * Throws WM_ACTION_FAILED for a name that is not configured and a URL whose host the outbound
+ * allowlist does not allow.
+ */
 export function webhookMessage(
-  parameter: string | null,
+  target: WebhookArguments['target'],
   context: ExternalCallContext,
   options: { readonly webhooks: readonly ConfiguredWebhook[]; readonly allowlist: HostAllowlist; readonly now: Date },
-): NewOutboxMessage {
-  const text = (parameter ?? '').trim();
-  let target: { url: string; secret: string | null; configured: boolean };
-  let parsed: unknown = undefined;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // A bare configured name.
-  }
-  const record = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  const name = record ? (typeof record.Name === 'string' ? record.Name : null) : typeof parsed === 'string' ? parsed : text;
-  if (record && typeof record.Url === 'string') {
-    let url: URL;
-    try {
-      url = new URL(record.Url);
-    } catch {
-      throw fail(`'${record.Url}' is not a valid URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`only http and https URLs are allowed, not '${url.protocol}'`);
+): StepMessage {
+  let resolved: { url: string; secret: string | null; configured: boolean };
+  if ('url' in target) {
+    const url = new URL(target.url);
     if (!options.allowlist.allows(url)) throw hostNotAllowed(url);
-    target = { url: url.href, secret: typeof record.Secret === 'string' && record.Secret !== '' ? record.Secret : null, configured: false };
-  } else if (name) {
-    const configured = options.webhooks.find((w) => w.name === name);
+    resolved = { url: target.url, secret: target.secret, configured: false };
+  } else {
+    const configured = options.webhooks.find((w) => w.name === target.name);
     if (!configured) {
       const known = options.webhooks.map((w) => w.name);
-      throw fail(`no webhook named '${name}' is configured${known.length > 0 ? ` (configured: ${known.join(', ')})` : ' (setting webhooks is empty)'}`);
+      throw fail(`no webhook named '${target.name}' is configured${known.length > 0 ? ` (configured: ${known.join(', ')})` : ' (setting webhooks is empty)'}`);
     }
-    target = { url: configured.url, secret: configured.secret ?? null, configured: true };
-  } else {
-    throw fail('its parameter needs {"Url": …, "Secret": …} or the name of a configured webhook');
+    resolved = { url: configured.url, secret: configured.secret ?? null, configured: true };
   }
   const body = JSON.stringify({
     timestamp: options.now.toISOString(),
@@ -85,7 +74,7 @@ export function webhookMessage(
     wfVariables: Object.fromEntries(Object.entries(context.parameters).filter(([name]) => !isSystemParameter(name))),
     wfInstanceId: context.instance.id,
   });
-  const payload: WebhookPayload = { ...target, body };
+  const payload: WebhookPayload = { ...resolved, body };
   return { processId: context.instance.id, kind: 'webhook', payload: payload as unknown as JsonValue };
 }
 

@@ -71,9 +71,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
   }));
   const external = new RoutedExternalCalls({
     callbacks,
-    outbox,
     settings,
-    clock: options.clock,
     ...(options.httpTimeoutMs === undefined ? {} : { httpTimeoutMs: options.httpTimeoutMs }),
     ...(options.httpMaxResponseBytes === undefined ? {} : { httpMaxResponseBytes: options.httpMaxResponseBytes }),
     ...(options.resolveHost === undefined ? {} : { resolveHost: options.resolveHost }),

@@ -12,8 +12,10 @@ function facts(overrides: Partial<StepFacts> = {}): StepFacts {
   return { before: new Map(), logEnabled: () => false, now: '2026-01-01T00:02:00.000Z', ...overrides };
 }
 
-function stepWith(instances: readonly ProcessInstance[], events: readonly EngineEvent[], extra: Parameters<typeof fakeStep>[0] = {}): StepResult {
-  return { ...fakeStep({ instances, ...extra }), events };
+const webhook = { processId: 'p1', kind: 'webhook', payload: { n: 1 } };
+
+function stepWith(instances: readonly ProcessInstance[], events: readonly EngineEvent[], extra: Parameters<typeof fakeStep>[0] = {}, messages: StepResult['messages'] = []): StepResult {
+  return { ...fakeStep({ instances, ...extra }), events, messages };
 }
 
 const idled = fakeInstance({ id: 'p1', status: 2, activityName: 'Review', parameters: { Amount: 10 } });
@@ -25,15 +27,14 @@ const step = stepWith(
     { type: 'activityChanged', processId: 'p1', previousActivityName: 'Check', currentActivityName: 'Review' },
     { type: 'statusChanged', processId: 'p1', oldStatus: 1, newStatus: 2 },
   ],
+  {},
+  [webhook],
 );
 
 describe('RuntimeStepOutbox', () => {
-  it('turns events into the vendor notification bodies (status only on Idled and Finalized, by name) after the queued webhooks', async () => {
+  it("turns events into the vendor notification bodies (status only on Idled and Finalized, by name) after the step's own messages", async () => {
     const outbox = new RuntimeStepOutbox(everything);
-    const messages = await outbox.run('p1', async () => {
-      outbox.enqueue('p1', { processId: 'p1', kind: 'webhook', payload: { n: 1 } });
-      return outbox.messagesFor('p1', step, facts());
-    });
+    const messages = await outbox.messagesFor(step, facts());
     assert.deepEqual(messages.map((m) => m.kind), ['webhook', 'processActivityChanged', 'processActivityChanged', 'processStatusChanged']);
     const status = messages[3]!.payload as Record<string, unknown>;
     assert.equal(status.oldStatus, 'Running');
@@ -49,7 +50,7 @@ describe('RuntimeStepOutbox', () => {
 
   it('marks the last activity change of an instance in the step with transitionalProcessWasCompleted', async () => {
     const outbox = new RuntimeStepOutbox(everything);
-    const messages = await outbox.run('p1', () => outbox.messagesFor('p1', step, facts()));
+    const messages = await outbox.messagesFor(step, facts());
     const activity = messages.filter((m) => m.kind === 'processActivityChanged').map((m) => m.payload as Record<string, unknown>);
     assert.deepEqual(
       activity.map((body) => [body.previousActivityName, body.currentActivityName, body.transitionalProcessWasCompleted]),
@@ -70,7 +71,7 @@ describe('RuntimeStepOutbox', () => {
       { removedInstanceIds: ['child'] },
     );
     const outbox = new RuntimeStepOutbox(everything);
-    const messages = await outbox.run('root', () => outbox.messagesFor('root', forked, facts({ before: new Map([['root', root], ['child', child], ['sibling', sibling]]) })));
+    const messages = await outbox.messagesFor(forked, facts({ before: new Map([['root', root], ['child', child], ['sibling', sibling]]) }));
     assert.deepEqual(messages.map((m) => m.processId), ['root']);
     const body = messages[0]!.payload as { processInstance: { SubProcessIds: string[]; IsSubProcess: boolean } };
     assert.deepEqual(body.processInstance.SubProcessIds, ['sibling'], 'the finalized child is gone, the untouched sibling stays');
@@ -85,7 +86,7 @@ describe('RuntimeStepOutbox', () => {
       { history: [fakeTransition('p2', 'Draft', 'Check')] },
     );
     const outbox = new RuntimeStepOutbox(everything);
-    const withLog = await outbox.run('p2', () => outbox.messagesFor('p2', logged, facts({ logEnabled: (instance) => instance.schemeId === 'scheme-1' })));
+    const withLog = await outbox.messagesFor(logged, facts({ logEnabled: (instance) => instance.schemeId === 'scheme-1' }));
     const batch = withLog.find((m) => m.kind === 'processLog')!.payload as { processLogs: Record<string, unknown>[] };
     assert.deepEqual(batch.processLogs.map((entry) => [entry.Level, entry.Message]), [
       ['Information', "Draft → Check (Command 'GoCheck')"],
@@ -93,33 +94,13 @@ describe('RuntimeStepOutbox', () => {
     ]);
     assert.equal((batch.processLogs[0]!.Properties as Record<string, unknown>).IdentityId, 'alice');
 
-    const withoutLog = await outbox.run('p2', () => outbox.messagesFor('p2', logged, facts()));
+    const withoutLog = await outbox.messagesFor(logged, facts());
     assert.equal(withoutLog.some((m) => m.kind === 'processLog'), false, 'a scheme without LogEnabled sends no process log');
   });
 
-  it('writes no notification nobody wants, and keeps concurrent calls of different families apart', async () => {
+  it("writes no notification nobody wants, and keeps the step's messages", async () => {
     const outbox = new RuntimeStepOutbox(nothing);
-    const [a, b] = await Promise.all([
-      outbox.run('a', async () => {
-        outbox.enqueue('a', { processId: 'a-child', kind: 'webhook', payload: null });
-        await new Promise((resolve) => setImmediate(resolve));
-        return outbox.messagesFor('a', step, facts());
-      }),
-      outbox.run('b', async () => outbox.messagesFor('b', step, facts())),
-    ]);
-    assert.deepEqual(a.map((m) => m.processId), ['a-child']);
-    assert.deepEqual(b, []);
-    assert.throws(() => outbox.enqueue('x', { processId: 'x', kind: 'webhook', payload: null }), /outside a workflow step/);
-    assert.throws(() => outbox.enqueue('a', { processId: 'a', kind: 'webhook', payload: null }), /outside a workflow step/, 'the queue ends with its call');
-  });
-
-  it('refuses a second call for a family while one runs (the service holds the family lock)', async () => {
-    const outbox = new RuntimeStepOutbox(nothing);
-    let release!: () => void;
-    const first = outbox.run('f', () => new Promise<void>((resolve) => (release = resolve)));
-    await assert.rejects(outbox.run('f', async () => undefined), /Two workflow calls ran at once/);
-    release();
-    await first;
-    assert.equal(await outbox.run('f', async () => 'again'), 'again');
+    assert.deepEqual(await outbox.messagesFor(step, facts()), [webhook]);
+    assert.deepEqual(await outbox.messagesFor({ ...step, messages: [] }, facts()), []);
   });
 });

@@ -69,14 +69,11 @@ export interface WorkflowServiceOptions {
 }
 
 /**
- * Decides which outbox messages a step writes (src/runtime provides one). `run` wraps each
- * service call that may produce a step, so messages its actions queue (webhooks) reach that
- * call's step and no other.
+ * Decides which outbox messages a step writes (src/runtime provides one): the messages its
+ * actions sent (`StepResult.messages`, webhooks) and notifications of its events.
  */
 export interface StepOutbox {
-  /** Runs `work` for the process family whose root is `familyId`, while it holds that family's lock. */
-  run<T>(familyId: string, work: () => Promise<T>): Promise<T>;
-  messagesFor(familyId: string, step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]>;
+  messagesFor(step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]>;
 }
 
 /** What a StepOutbox knows of a step beyond its result. */
@@ -247,7 +244,9 @@ export class WorkflowService {
     if (cached) return cached;
     const stored = await this.store.getScheme(schemeId);
     if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme version ${schemeId} is not found`, { schemeId });
-    const compiled = compileScheme(stored.definition as SchemeDefinition);
+    // Leniently: a version saved before action parameters were checked at import keeps running,
+    // its bad parameters failing their action when it runs, as they always did.
+    const compiled = compileScheme(stored.definition as SchemeDefinition, { parameterProblems: 'failWhenRun' });
     this.rememberCompiled(schemeId, compiled);
     return compiled;
   }
@@ -275,7 +274,7 @@ export class WorkflowService {
     schemeParameters?: JsonValue;
   }): Promise<ProcessInstance> {
     this.requireRunning('createinstance');
-    return this.familyLocks.run(input.processId, () => this.withOutbox(input.processId, async () => {
+    return this.familyLocks.run(input.processId, async () => {
       // Under the lock, so a create of the same id that is still running is seen once it is
       // stored. Only the scheme's id and version: the compiled definition comes from the cache.
       const stored = await this.store.schemeForNewInstance(input.schemeCode, input.processId);
@@ -292,12 +291,12 @@ export class WorkflowService {
         parameters: input.parameters,
       });
       const step = await this.externalParameters.settle(null, engineStep);
-      const messages = await this.messagesFor(input.processId, step, new Map());
+      const messages = await this.messagesFor(step, new Map());
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.rememberRoots(step);
       this.stepApplied(step, messages);
       return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
-    }));
+    });
   }
 
   /** The id of the scheme generated from the version `baseSchemeId` with `parameters` (made when new). */
@@ -471,10 +470,10 @@ export class WorkflowService {
         // A second timer of one family is fired after the first, from what that one stored.
         if (firstOfFamily.has(rootId)) return { fired: await this.fireTimer(processId, name, dueAt) };
         firstOfFamily.add(rootId);
-        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(rootId, async () => {
+        const fired = await this.familyLocks.run(rootId, async () => {
           const family = await this.externalParameters.withValues(processFamilyOf(stored));
           return this.fireTimerIn(family, await this.contextFor(family), timer);
-        }));
+        });
         return { fired };
       } catch (error) {
         if (!(error instanceof WaymarkError && error.code === 'WM_INSTANCE_CONFLICT')) return { error };
@@ -530,6 +529,7 @@ export class WorkflowService {
         outbox: [],
         timers: new Map(),
         events: [],
+        messages: [],
       };
       await this.apply(family, step);
     });
@@ -564,6 +564,7 @@ export class WorkflowService {
           outbox: [],
           timers: new Map(),
           events: [],
+          messages: [],
         });
       }
       return this.requireInstance(processId);
@@ -612,6 +613,7 @@ export class WorkflowService {
         outbox: [],
         timers: cleared,
         events: [{ type: 'statusChanged', processId: root.id, oldStatus: root.status, newStatus: InstanceStatus.Terminated }],
+        messages: [],
       });
       return this.requireInstance(root.id);
     });
@@ -654,13 +656,9 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- helpers
 
-  private withOutbox<T>(familyId: string, work: () => Promise<T>): Promise<T> {
-    return this.outbox ? this.outbox.run(familyId, work) : work();
-  }
-
-  private async messagesFor(familyId: string, step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutboxMessage[]> {
-    if (!this.outbox) return [];
-    return this.outbox.messagesFor(familyId, step, {
+  private async messagesFor(step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutboxMessage[]> {
+    if (!this.outbox) return step.messages;
+    return this.outbox.messagesFor(step, {
       before,
       // The step's schemes were compiled for it, so they are in the cache.
       logEnabled: (instance) => this.compiled.get(instance.schemeId)?.definition.logEnabled === true,
@@ -769,23 +767,23 @@ export class WorkflowService {
   ): Promise<T> {
     const rememberedRoot = this.rootIds.get(processId);
     if (rememberedRoot !== undefined) {
-      const done = await this.familyLocks.run(rememberedRoot, () => this.withOutbox(rememberedRoot, async () => {
+      const done = await this.familyLocks.run(rememberedRoot, async () => {
         const stored = await this.store.loadFamily(rememberedRoot);
         const loaded = stored?.instances.find((member) => member.id === processId);
         // Gone, or deleted and created again in another family: this is not its lock.
         if (loaded === undefined || loaded.rootProcessId !== rememberedRoot) return null;
         const family = await this.externalParameters.withValues(this.familyOf(processId, stored, scope ?? {}));
         return { result: await work(family, await this.contextFor(family)) };
-      }));
+      });
       if (done !== null) return done.result;
       this.rootIds.forget(processId);
     }
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
     this.rootIds.remember(processId, instance.rootProcessId);
-    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(instance.rootProcessId, async () => {
+    return this.familyLocks.run(instance.rootProcessId, async () => {
       const family = await this.externalParameters.withValues(await this.loadFamily(processId, scope));
       return work(family, await this.contextFor(family));
-    }));
+    });
   }
 
   /** Remembers the roots of the instances a stored step wrote, and forgets the ones it removed. */
@@ -810,7 +808,7 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    const messages = await this.messagesFor(family.root.id, step, family.instances);
+    const messages = await this.messagesFor(step, family.instances);
     await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances, timersBefore: family.timers });
     this.rememberRoots(step);
     this.stepApplied(step, messages);

@@ -10,9 +10,11 @@ import { InstanceStatus } from '../../src/engine/index.js';
 import { createRuntimeParts } from '../../src/runtime/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { ManualClock } from '../../src/services/index.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 import { openHarness, type RuntimeHarness } from './runtime-kit.js';
 import { jsonBody, startTestServer, type RecordedRequest, type TestAnswer, type TestHttpServer } from './test-http-server.js';
 
+const vacationXml = projectSchemes.xml('VacationRequest');
 const john = { identityId: 'John', impersonatedIdentityId: null };
 
 /** A scheme whose initial activity runs the callback action JsonBackup (as the vendor's VacationRequest sample does). */

@@ -8,8 +8,16 @@ import assert from 'node:assert/strict';
 import { expandUrl, runHttpRequest } from '../../src/actions/http-request.js';
 import { HostAllowlist } from '../../src/actions/outbound-http.js';
 import { createRuntimeParts } from '../../src/runtime/index.js';
+import { parseActionArguments, type HttpRequestArguments } from '../../src/scheme/index.js';
 import { openHarness } from './runtime-kit.js';
 import { startTestServer } from './test-http-server.js';
+
+/** An HTTPRequest's parameter as the scheme compiler parses it. */
+function httpRequest(parameter: Record<string, unknown>): HttpRequestArguments {
+  const parsed = parseActionArguments('HTTPRequest', JSON.stringify(parameter));
+  if (!('arguments' in parsed) || parsed.arguments.kind !== 'HTTPRequest') throw new Error(`not an HTTPRequest parameter: ${JSON.stringify(parsed)}`);
+  return parsed.arguments;
+}
 
 const contextWith = (parameters: Record<string, string>) => ({ instance: {} as never, parameters, identityId: null });
 
@@ -19,7 +27,7 @@ describe('HTTPRequest URLs', () => {
     const limits = { allowlist: HostAllowlist.parse(server.host) };
     for (const value of ['..', '.']) {
       await assert.rejects(
-        runHttpRequest(JSON.stringify({ Url: `${server.origin}/api/files/{Name}/download` }), contextWith({ Name: value }), limits),
+        runHttpRequest(httpRequest({ Url: `${server.origin}/api/files/{Name}/download` }), contextWith({ Name: value }), limits),
         new RegExp(`HTTPRequest: the value of \\{Name\\} makes the URL path segment '${value.replace(/\./g, '\\.')}', which would climb the path; refused`),
       );
     }
@@ -30,7 +38,7 @@ describe('HTTPRequest URLs', () => {
   it('a {Param} holding slashes, dots or a query stays inside its one segment', async (t) => {
     const server = await startTestServer(t, () => ({ text: 'x' }));
     const limits = { allowlist: HostAllowlist.parse(server.host) };
-    await runHttpRequest(JSON.stringify({ Url: `${server.origin}/api/files/{Name}/download?v={Version}` }), contextWith({ Name: '../../admin?x=1#y', Version: '..' }), limits);
+    await runHttpRequest(httpRequest({ Url: `${server.origin}/api/files/{Name}/download?v={Version}` }), contextWith({ Name: '../../admin?x=1#y', Version: '..' }), limits);
     assert.equal(server.requests[0]?.path, '/api/files/..%2F..%2Fadmin%3Fx%3D1%23y/download');
     assert.equal(server.requests[0]?.query.get('v'), '..', 'a query value of .. climbs nothing');
     assert.equal(expandUrl('HTTPRequest', 'http://h/files/{Name}.txt', { Name: '..' }), 'http://h/files/...txt', 'dots beside other text are a plain name');

@@ -3,7 +3,6 @@
  * PostgreSQL database when `WAYMARK_TEST_STORE=postgres`), a manual
  * clock and a test callback server that provides `JsonBackup`.
  */
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -16,11 +15,12 @@ import { ManualClock, UserService, WorkflowService } from '../../src/services/in
 import { FormService, InMemoryFormRecords } from '../../src/services/form-service.js';
 import { InMemoryLogRecords, LogService } from '../../src/services/log-service.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 import type { Store } from '../../src/store/store.js';
 
-/** A fixture scheme's XML. */
+/** A fixture scheme's XML (test/fixtures/schemes/). */
 export function fixtureXml(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/schemes/${name}.xml`, import.meta.url), 'utf8');
+  return projectSchemes.xml(name);
 }
 
 /** Calls the test callback server received. */

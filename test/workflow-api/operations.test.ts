@@ -109,7 +109,7 @@ test('inboxrecalc answers at once and recomputes in the background', async (t) =
   const h = await startHarness(t);
   await withRequests(h, ids.process);
   await h.store.applyStep({
-    step: { instances: [], removedInstanceIds: [], history: [], inbox: new Map([[ids.process, []]]), outbox: [], timers: new Map(), events: [] },
+    step: { instances: [], removedInstanceIds: [], history: [], inbox: new Map([[ids.process, []]]), outbox: [], timers: new Map(), events: [], messages: [] },
     expectedRevisions: new Map(),
   });
   assert.deepEqual(await h.store.getInbox({ processId: ids.process }), []);
@@ -176,7 +176,7 @@ test('getinstanceinfo lists the live subprocesses of a parent waiting for them (
   const h = await startHarness(t);
   // ParallelProcessesWithWaiting, with the subprocess's finalize transition waiting for a command.
   const xml = fixtureXml('ParallelProcessesWithWaiting')
-    .replace('<Designer />', '<Designer />\n  <Commands><Command Name="Finish" /></Commands>')
+    .replace(/(<Process [^>]*>)/, '$1\n  <Commands><Command Name="Finish" /></Commands>')
     .replace(
       /(<Transition Name="SubprocessWork_RootProcessFinal_1"[\s\S]*?<Trigger Type=")Auto(" \/>)/,
       '$1Command" NameRef="Finish$2',
