@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { bundledCli, bundleDist, isBundleFresh } from './bundle.mjs';
+import { buildPanelIfStale } from './panel-build.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const compiledMain = join(root, 'dist/cli/main.js');
@@ -33,9 +34,10 @@ export function isBuildFresh() {
 }
 
 /**
- * Compiles src/ to dist/ unless it is fresh, then bundles it unless the bundle is fresh. Returns
- * tsc's exit status (0 when nothing was needed); tsc still emits JavaScript when it reports type
- * errors, and that JavaScript is bundled. Throws when bundling fails.
+ * Compiles src/ to dist/ unless it is fresh, then bundles it unless the bundle is fresh, then
+ * builds the admin panel unless its build is fresh (scripts/panel-build.mjs). Returns tsc's exit
+ * status, or Vite's when tsc succeeded (0 when nothing was needed); tsc still emits JavaScript when
+ * it reports type errors, and that JavaScript is bundled. Throws when bundling fails.
  */
 export function buildIfStale(log = (line) => console.error(line)) {
   let status = 0;
@@ -48,5 +50,6 @@ export function buildIfStale(log = (line) => console.error(line)) {
     status = build.status ?? 1;
   }
   if (!isBundleFresh()) bundleDist();
-  return status;
+  const panelStatus = buildPanelIfStale(log);
+  return status !== 0 ? status : panelStatus;
 }

@@ -11,13 +11,28 @@ import {
   CSRF_HEADER,
   parseBasicAuthorization,
   readCookie,
+  type AdminSessionInfo,
 } from './admin-sessions.js';
+import { PublicOrigin } from './public-origin.js';
 import { FailureRateLimiter, type RateLimitPolicy } from './rate-limiter.js';
 import { secretDigest, secretMatchesDigest, secretsEqual } from './secret-compare.js';
 import { ADMIN_USER_NAME, SettingsService } from './settings-service.js';
 
 /** The message of every refused OpenID Connect call (deliberately the same for every cause). */
 export const OIDC_FAILURE_MESSAGE = 'OpenId Connect authentication for Workflow API failed';
+
+/**
+ * The context of a refused Workflow API call: which credential was refused (the `token` field, or
+ * an OpenID Connect bearer token) and, for the token, whether it was missing or wrong. A dialect
+ * answers each as its clients expect (the Workflow API: HTTP 200 for the token, 401 for a bearer).
+ */
+export type WorkflowApiRefusal =
+  | { readonly credential: 'token'; readonly reason: 'missing' | 'invalid' }
+  | { readonly credential: 'bearer' };
+
+const TOKEN_MISSING: WorkflowApiRefusal = { credential: 'token', reason: 'missing' };
+const TOKEN_INVALID: WorkflowApiRefusal = { credential: 'token', reason: 'invalid' };
+const BEARER_REFUSED: WorkflowApiRefusal = { credential: 'bearer' };
 
 /** What a Workflow API dialect passes for one call. */
 export interface WorkflowApiCredentials {
@@ -30,25 +45,69 @@ export interface WorkflowApiCredentials {
    * is configured. Optional: without it, the issuers tokens were issued under are accepted.
    */
   readonly origin?: string | undefined;
+  /**
+   * The client's address (`request.ip`): wrong tokens count against it, and a client with too many
+   * of them is refused with WM_RATE_LIMITED. Optional for callers that are not HTTP requests.
+   */
+  readonly client?: string | undefined;
+}
+
+/** The failure limits of the access control: one per secret an attacker could guess. */
+export interface AccessRateLimiters {
+  /** Admin sign-ins: the login form and HTTP Basic on admin routes. */
+  readonly adminPassword: FailureRateLimiter;
+  /** The API token: the Workflow API `token` field and client authentication at `/connect/token`. */
+  readonly apiToken: FailureRateLimiter;
 }
 
 /** Access control of the Workflow API and the admin area. */
 export interface AccessControl {
-  /** Checks one Workflow API call; throws WaymarkError('WM_UNAUTHORIZED', …) on failure. */
+  /**
+   * Checks one Workflow API call; throws WaymarkError('WM_UNAUTHORIZED', …) on failure, and
+   * WM_RATE_LIMITED (context `retryAfterSeconds`) for a client past the limit of wrong tokens.
+   */
   checkWorkflowApi(request: WorkflowApiCredentials): Promise<void>;
+  /**
+   * True in token mode (an API token set, OpenID Connect off): every Workflow API call must carry
+   * the token in its `token` field. A dialect uses it to decide whether a call without a token in
+   * its URL can be refused before its body is read (no) or must be read, within the body limit,
+   * to find one (yes).
+   */
+  tokenFieldRequired(): Promise<boolean>;
   /** fastify preHandler for admin routes (/admin/api/*): session cookie (+ CSRF header for changes) or HTTP Basic admin credentials; replies 401 JSON {error, message} otherwise. */
   adminGuard: preHandlerAsyncHookHandler;
   /** The access settings (token, OIDC switch, admin password, signing keys). */
   readonly settings: SettingsService;
   /** In-memory admin sessions. */
   readonly sessions: AdminSessionStore;
-  /** Failed sign-ins and token requests per client address. */
-  readonly limiter: FailureRateLimiter;
+  /**
+   * The live admin session of a request's cookie, or null: expired sessions and sessions signed in
+   * with an earlier admin password are over.
+   */
+  currentSession(request: FastifyRequest): Promise<{ readonly sessionId: string; readonly info: AdminSessionInfo } | null>;
+  /**
+   * Changes the admin password and ends every admin session of this server but `keepSessionId`
+   * (the session that asked for the change, if any). Sessions on other servers of a cluster, and
+   * every session after a change made elsewhere (the CLI), end on their next request, when their
+   * password stamp no longer matches.
+   * @throws WaymarkError WM_INPUT_INVALID for a password the settings refuse.
+   */
+  changeAdminPassword(password: string, options?: { readonly keepSessionId?: string }): Promise<void>;
+  /**
+   * Failed attempts per client address, one limit per secret: a success with one secret (say the
+   * API token) must not clear the count of guesses at another (the admin password).
+   */
+  readonly limiters: AccessRateLimiters;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The configured public URL without a trailing slash, or null. */
   readonly publicUrl: string | null;
-  /** The issuer URL for a request: the public URL, or the request's own origin. */
+  /** The origin links and issuers are built from: the public URL, or an allowed request Host. */
+  readonly publicOrigin: PublicOrigin;
+  /**
+   * The issuer URL for a request: the public URL, or the request's own origin when its Host is
+   * allowed ({@link PublicOrigin}); throws WaymarkError WM_HOST_NOT_ALLOWED otherwise.
+   */
   issuerFor(request: FastifyRequest): string;
 }
 
@@ -56,6 +115,10 @@ export interface AccessControl {
 export interface AccessControlDeps {
   readonly store: Store;
   readonly publicUrl?: string | null | undefined;
+  /** Without a public URL: the Host names issuers may be built from (`WAYMARK_ALLOWED_HOSTS`). */
+  readonly allowedHosts?: readonly string[];
+  /** The address the server binds to; a specific one is an allowed Host too. */
+  readonly bindHost?: string;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** Failure limit for sign-ins and token requests (10 per 5 minutes by default). */
@@ -76,6 +139,8 @@ export interface AccessControlDeps {
 
 /** What an accepted Workflow API call's check answers when it needed no wait. */
 const ACCEPTED: Promise<void> = Promise.resolve();
+const REQUIRED: Promise<boolean> = Promise.resolve(true);
+const NOT_REQUIRED: Promise<boolean> = Promise.resolve(false);
 
 // Several plugins build their own access control over one store; start-up notices are logged once.
 const announcedStores = new WeakSet<Store>();
@@ -89,8 +154,24 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
   const logger = deps.logger.child({ component: 'access' });
   const settings = new SettingsService(deps.store, clock);
   const sessions = new AdminSessionStore(clock);
-  const limiter = new FailureRateLimiter(clock, deps.rateLimit);
+  const limiters: AccessRateLimiters = {
+    adminPassword: new FailureRateLimiter(clock, deps.rateLimit),
+    apiToken: new FailureRateLimiter(clock, deps.rateLimit),
+  };
   const publicUrl = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, '') : null;
+  const publicOrigin = new PublicOrigin({
+    publicUrl,
+    ...(deps.allowedHosts === undefined ? {} : { allowedHosts: deps.allowedHosts }),
+    ...(deps.bindHost === undefined ? {} : { bindHost: deps.bindHost }),
+  });
+  /** An issuer whose host the server answers to (a stored one may predate WAYMARK_ALLOWED_HOSTS). */
+  const isAllowedIssuer = (issuer: string): boolean => {
+    try {
+      return publicOrigin.allowsHost(new URL(issuer).host);
+    } catch {
+      return false;
+    }
+  };
   // Kept for the life of the notifier, which is the life of the server.
   deps.changes?.onChange((change) => {
     if (change.kind === 'settings') settings.forgetRecentReads(change.key);
@@ -117,14 +198,25 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return apiTokenDigest.digest;
   };
 
-  /** Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token. */
+  /**
+   * Token mode (OpenID Connect off, `token` set): the call's `token` field must be that token.
+   * Wrong tokens count against the client on the same limit as `/connect/token`'s client secret;
+   * the check does not await, so a failure is recorded after it without a reservation.
+   */
   const checkTokenField = (request: WorkflowApiCredentials, token: string): void => {
     if (request.token === undefined || request.token === '') {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.');
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API needs an access token: pass the "token" field.', TOKEN_MISSING);
+    }
+    const client = request.client;
+    if (client !== undefined) {
+      const retryAfterSeconds = limiters.apiToken.retryAfterSeconds(client);
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
     }
     if (!secretMatchesDigest(request.token, digestOfApiToken(token))) {
-      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.');
+      if (client !== undefined) limiters.apiToken.recordFailure(client);
+      throw new WaymarkError('WM_UNAUTHORIZED', 'The Workflow API access token is not valid.', TOKEN_INVALID);
     }
+    if (client !== undefined) limiters.apiToken.succeeded(client);
   };
 
   const checkAfterReadingSettings = async (request: WorkflowApiCredentials): Promise<void> => {
@@ -132,8 +224,11 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     if (token === null) return;
     if (await settings.isOidcEnabled()) {
       const bearer = /^Bearer +(\S+) *$/i.exec(request.authorization ?? '')?.[1];
-      if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
-      const issuers = publicUrl !== null ? [publicUrl] : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())];
+      if (bearer === undefined) throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE, BEARER_REFUSED);
+      const issuers =
+        publicUrl !== null
+          ? [publicUrl]
+          : [...(request.origin ? [request.origin] : []), ...(await settings.knownIssuers())].filter(isAllowedIssuer);
       const verdict = await verifyAccessToken(bearer, {
         keys: settings.signingKeys,
         issuers,
@@ -142,7 +237,7 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
       });
       if (!verdict.valid) {
         logger.debug({ reason: verdict.reason }, 'refused a Workflow API access token');
-        throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE);
+        throw new WaymarkError('WM_UNAUTHORIZED', OIDC_FAILURE_MESSAGE, BEARER_REFUSED);
       }
       return;
     }
@@ -167,10 +262,34 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
     return checkAfterReadingSettings(request);
   };
 
+  // Like checkWorkflowApi, answered without waiting when the settings were read recently.
+  const tokenFieldRequired = (): Promise<boolean> => {
+    const token = settings.knownApiToken();
+    const oidc = settings.knownOidcEnabled();
+    if (token === null) return NOT_REQUIRED;
+    if (token !== undefined && oidc !== undefined) return token !== null && !oidc ? REQUIRED : NOT_REQUIRED;
+    return (async () => (await settings.getApiToken()) !== null && !(await settings.isOidcEnabled()))();
+  };
+
+  const currentSession = async (request: FastifyRequest): Promise<{ sessionId: string; info: AdminSessionInfo } | null> => {
+    const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
+    if (sessionId === null) return null;
+    // Read on every request: a password changed anywhere ends the sessions of the old one at once.
+    const info = sessions.find(sessionId, await settings.adminPasswordStamp());
+    return info === null ? null : { sessionId, info };
+  };
+
+  const changeAdminPassword = async (password: string, options: { readonly keepSessionId?: string } = {}): Promise<void> => {
+    await settings.setAdminPassword(password);
+    sessions.endAllAfterPasswordChange(await settings.adminPasswordStamp(), options.keepSessionId);
+    logger.info('the admin password changed; other admin sessions have ended');
+  };
+
   const adminGuard: preHandlerAsyncHookHandler = async (request, reply) => {
     const basic = request.headers.authorization;
     if (basic !== undefined && /^Basic /i.test(basic)) {
-      const retryAfter = limiter.retryAfterSeconds(request.ip);
+      // Reserved before the scrypt check, so parallel guesses cannot all reach it.
+      const retryAfter = limiters.adminPassword.reserveAttempt(request.ip);
       if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
       const credentials = parseBasicAuthorization(basic);
       const valid =
@@ -178,20 +297,19 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
         // Both checks always run so a wrong user name costs as long as a wrong password.
         [secretsEqual(credentials.user, ADMIN_USER_NAME), await settings.verifyAdminPassword(credentials.password)].every(Boolean);
       if (!valid) {
-        limiter.recordFailure(request.ip);
         logger.info({ client: request.ip }, 'refused admin HTTP Basic credentials');
         return refuse(reply, 401, 'WM_UNAUTHORIZED', 'The admin credentials are not valid.');
       }
-      limiter.reset(request.ip);
+      limiters.adminPassword.succeeded(request.ip);
       return;
     }
-    const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
-    if (sessionId === null || sessions.find(sessionId) === null) {
+    const session = await currentSession(request);
+    if (session === null) {
       return refuse(reply, 401, 'WM_UNAUTHORIZED', 'Sign in to the admin area first (or use HTTP Basic admin credentials).');
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       const csrf = request.headers[CSRF_HEADER];
-      if (typeof csrf !== 'string' || !sessions.csrfMatches(sessionId, csrf)) {
+      if (typeof csrf !== 'string' || !secretsEqual(csrf, session.info.csrfToken)) {
         return refuse(reply, 403, 'WM_FORBIDDEN', `Changing requests need the session's CSRF token in the ${CSRF_HEADER} header.`);
       }
     }
@@ -199,15 +317,26 @@ export async function createAccessControl(deps: AccessControlDeps): Promise<Acce
 
   return {
     checkWorkflowApi,
+    tokenFieldRequired,
     adminGuard,
     settings,
     sessions,
-    limiter,
+    currentSession,
+    changeAdminPassword,
+    limiters,
     clock,
     logger,
     publicUrl,
-    issuerFor: (request) => publicUrl ?? `${request.protocol}://${request.host}`,
+    publicOrigin,
+    issuerFor: (request) => publicOrigin.of(request),
   };
+}
+
+/** The refusal of a client that failed too often; `retryAfterSeconds` goes into a Retry-After header. */
+export function tooManyAttempts(retryAfterSeconds: number): WaymarkError<'WM_RATE_LIMITED'> {
+  return new WaymarkError('WM_RATE_LIMITED', `Too many failed attempts from this address; try again in ${retryAfterSeconds} seconds.`, {
+    retryAfterSeconds,
+  });
 }
 
 /** Replies with Waymark's admin error shape. */

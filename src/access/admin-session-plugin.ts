@@ -14,44 +14,49 @@ import { ADMIN_USER_NAME } from './settings-service.js';
 export function adminSessionPlugin(access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.post('/admin/login', async (request, reply) => {
-      const retryAfter = access.limiter.retryAfterSeconds(request.ip);
-      if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
+      const limiter = access.limiters.adminPassword;
+      const limited = limiter.retryAfterSeconds(request.ip);
+      if (limited !== null) return refuseTooMany(reply, limited);
       const body = request.body as { login?: unknown; password?: unknown } | null | undefined;
       const login = body?.login ?? ADMIN_USER_NAME;
       const password = body?.password;
       if (typeof login !== 'string' || typeof password !== 'string' || password === '') {
         return refuse(reply, 400, 'WM_INPUT_MISSING', 'Send JSON {"password": "…"} to sign in.');
       }
+      // Reserved before the scrypt check: parallel guesses past the limit never reach it.
+      const retryAfter = limiter.reserveAttempt(request.ip);
+      if (retryAfter !== null) return refuseTooMany(reply, retryAfter);
+      // Read before the check: should the password change meanwhile, the session carries the old
+      // stamp and ends at once, never the other way round.
+      const passwordStamp = await access.settings.adminPasswordStamp();
       const valid = [secretsEqual(login, ADMIN_USER_NAME), await access.settings.verifyAdminPassword(password)].every(Boolean);
       if (!valid) {
-        access.limiter.recordFailure(request.ip);
         access.logger.info({ client: request.ip }, 'refused an admin sign-in');
         return refuse(reply, 401, 'WM_UNAUTHORIZED', 'The admin credentials are not valid.');
       }
-      access.limiter.reset(request.ip);
+      limiter.succeeded(request.ip);
       const previous = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
       if (previous !== null) access.sessions.delete(previous);
-      const { sessionId, info } = access.sessions.create();
+      const { sessionId, info } = access.sessions.create(passwordStamp);
       setSessionCookie(access, request, reply, sessionId, ADMIN_SESSION_LIFETIME_MS / 1000);
       access.logger.info({ client: request.ip }, 'admin signed in');
       return reply.header('cache-control', 'no-store').send({ authenticated: true, ...info });
     });
 
     app.get('/admin/session', async (request, reply) => {
-      const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
-      const info = sessionId === null ? null : access.sessions.find(sessionId);
-      if (info === null) return refuse(reply, 401, 'WM_UNAUTHORIZED', 'Not signed in.');
-      return reply.header('cache-control', 'no-store').send({ authenticated: true, ...info });
+      const session = await access.currentSession(request);
+      if (session === null) return refuse(reply, 401, 'WM_UNAUTHORIZED', 'Not signed in.');
+      return reply.header('cache-control', 'no-store').send({ authenticated: true, ...session.info });
     });
 
     app.post('/admin/logout', async (request, reply) => {
-      const sessionId = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
-      if (sessionId !== null && access.sessions.find(sessionId) !== null) {
+      const session = await access.currentSession(request);
+      if (session !== null) {
         const csrf = request.headers[CSRF_HEADER];
-        if (typeof csrf !== 'string' || !access.sessions.csrfMatches(sessionId, csrf)) {
+        if (typeof csrf !== 'string' || !secretsEqual(csrf, session.info.csrfToken)) {
           return refuse(reply, 403, 'WM_FORBIDDEN', `Signing out needs the session's CSRF token in the ${CSRF_HEADER} header.`);
         }
-        access.sessions.delete(sessionId);
+        access.sessions.delete(session.sessionId);
       }
       setSessionCookie(access, request, reply, '', 0);
       return reply.code(204).send();

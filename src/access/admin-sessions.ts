@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../services/clock.js';
-import { secretsEqual } from './secret-compare.js';
 
 /** Name of the admin session cookie. */
 export const ADMIN_SESSION_COOKIE = 'waymark_admin_session';
@@ -18,6 +17,8 @@ export interface AdminSessionInfo {
 interface SessionRecord {
   readonly csrfToken: string;
   readonly expiresAt: number;
+  /** The admin password the session was signed in with (a digest of its stored hash). */
+  readonly passwordStamp: string | null;
 }
 
 const MAX_SESSIONS = 1000;
@@ -25,20 +26,25 @@ const MAX_SESSIONS = 1000;
 /**
  * Admin sessions, kept in memory only: a restart signs everyone out, and the session ids never
  * reach the database. Sessions are looked up by a hash of their id, so even a heap dump does not
- * hold a usable cookie value.
+ * hold a usable cookie value. Each session remembers which admin password it was signed in with
+ * (its `passwordStamp`), so a session of an older password can be told apart and ended.
  */
 export class AdminSessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Starts a session; returns the cookie value and what the browser may know. */
-  create(): { sessionId: string; info: AdminSessionInfo } {
+  /**
+   * Starts a session signed in with the admin password whose stamp is `passwordStamp`
+   * (`SettingsService.adminPasswordStamp`); returns the cookie value and what the browser may know.
+   */
+  create(passwordStamp: string | null): { sessionId: string; info: AdminSessionInfo } {
     this.prune();
     const sessionId = randomBytes(32).toString('base64url');
     const record: SessionRecord = {
       csrfToken: randomBytes(32).toString('base64url'),
       expiresAt: this.clock.now().getTime() + ADMIN_SESSION_LIFETIME_MS,
+      passwordStamp,
     };
     this.sessions.set(hashId(sessionId), record);
     if (this.sessions.size > MAX_SESSIONS) {
@@ -48,22 +54,37 @@ export class AdminSessionStore {
     return { sessionId, info: toInfo(record) };
   }
 
-  /** The live session with this cookie value, or null. */
-  find(sessionId: string): AdminSessionInfo | null {
+  /**
+   * The live session with this cookie value, or null. A session signed in with another admin
+   * password than the current one (`currentPasswordStamp`) has ended: it is removed and null returned.
+   */
+  find(sessionId: string, currentPasswordStamp: string | null): AdminSessionInfo | null {
     const key = hashId(sessionId);
     const record = this.sessions.get(key);
     if (record === undefined) return null;
-    if (record.expiresAt <= this.clock.now().getTime()) {
+    if (record.expiresAt <= this.clock.now().getTime() || record.passwordStamp !== currentPasswordStamp) {
       this.sessions.delete(key);
       return null;
     }
     return toInfo(record);
   }
 
-  /** True when `given` is the CSRF token of this session (constant time). */
-  csrfMatches(sessionId: string, given: string): boolean {
-    const session = this.find(sessionId);
-    return session !== null && secretsEqual(given, session.csrfToken);
+  /**
+   * Ends every session after the admin password changed to the one stamped `newPasswordStamp`,
+   * except `keepSessionId` (the session that made the change), which goes on with the new password.
+   */
+  endAllAfterPasswordChange(newPasswordStamp: string | null, keepSessionId?: string): void {
+    const keptKey = keepSessionId === undefined ? undefined : hashId(keepSessionId);
+    const kept = keptKey === undefined ? undefined : this.sessions.get(keptKey);
+    this.sessions.clear();
+    if (keptKey !== undefined && kept !== undefined && kept.expiresAt > this.clock.now().getTime()) {
+      this.sessions.set(keptKey, { ...kept, passwordStamp: newPasswordStamp });
+    }
+  }
+
+  /** How many sessions are held (live or not yet pruned). */
+  get size(): number {
+    return this.sessions.size;
   }
 
   /** Ends a session. */

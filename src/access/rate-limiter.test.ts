@@ -26,7 +26,7 @@ test('a success resets the count of that client', () => {
   limiter.recordFailure('a');
   limiter.recordFailure('a');
   assert.equal(limiter.retryAfterSeconds('a'), 60);
-  limiter.reset('a');
+  limiter.succeeded('a');
   assert.equal(limiter.retryAfterSeconds('a'), null);
 });
 

@@ -14,9 +14,13 @@ export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { maxFailures: 10, windowMs: 
 const MAX_TRACKED_CLIENTS = 10_000;
 
 /**
- * Counts failed sign-ins and token requests per client address in memory (a sliding window
- * over the injected clock). A client with `maxFailures` failures inside the window is refused
- * until the oldest of them leaves the window.
+ * Counts failed attempts at one secret (the admin password, the API token) per client address in
+ * memory: a sliding window over the injected clock. A client with `maxFailures` failures inside
+ * the window is refused until the oldest of them leaves the window.
+ *
+ * A check that awaits (an scrypt hash, a settings read) must {@link reserveAttempt} before it
+ * starts: the attempt counts as a failure from that moment, so parallel attempts cannot all pass
+ * the limit while the first ones are still being checked. {@link succeeded} then clears the count.
  */
 export class FailureRateLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -28,6 +32,8 @@ export class FailureRateLimiter {
 
   /** Seconds the client must wait before trying again, or null when it may try now. */
   retryAfterSeconds(client: string): number | null {
+    // Most calls come from clients that never failed: answer them without copying anything.
+    if (!this.failures.has(client)) return null;
     const recent = this.recentFailures(client);
     if (recent.length < this.policy.maxFailures) return null;
     const oldest = recent[recent.length - this.policy.maxFailures] ?? this.clock.now().getTime();
@@ -35,7 +41,22 @@ export class FailureRateLimiter {
     return Math.max(1, Math.ceil(waitMs / 1000));
   }
 
-  /** Records one failure of `client`. */
+  /**
+   * Reserves one attempt of `client` before its secret is checked: returns the seconds to wait
+   * when the client is refused (nothing is counted then), or null after counting the attempt as a
+   * failure. Call {@link succeeded} when the secret turns out right.
+   */
+  reserveAttempt(client: string): number | null {
+    const retryAfter = this.retryAfterSeconds(client);
+    if (retryAfter !== null) return retryAfter;
+    this.recordFailure(client);
+    return null;
+  }
+
+  /**
+   * Records one failure of `client`. Only for a check that does not await between
+   * {@link retryAfterSeconds} and its verdict; any other check uses {@link reserveAttempt}.
+   */
   recordFailure(client: string): void {
     const recent = this.recentFailures(client);
     recent.push(this.clock.now().getTime());
@@ -47,8 +68,8 @@ export class FailureRateLimiter {
     }
   }
 
-  /** Forgets the failures of `client` (after a successful sign-in). */
-  reset(client: string): void {
+  /** Forgets the failures of `client`: its secret was right. */
+  succeeded(client: string): void {
     this.failures.delete(client);
   }
 

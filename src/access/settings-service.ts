@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
 import { hashPassword, verifyPassword } from '../services/passwords.js';
 import type { JsonValue } from '../engine/types.js';
@@ -150,6 +150,16 @@ export class SettingsService {
       throw new WaymarkError('WM_INPUT_INVALID', `The admin password must be ${MIN_ADMIN_PASSWORD_LENGTH} to ${MAX_ADMIN_PASSWORD_LENGTH} characters long.`);
     }
     await this.store.setSetting(ACCESS_SETTINGS.adminPasswordHash, await hashPassword(password));
+  }
+
+  /**
+   * A stamp of the current admin password (a SHA-256 of its stored hash), or null when none is
+   * set. Sessions remember the stamp they signed in with: a different stamp means the password
+   * changed since, wherever it was changed (this server, another node, the CLI).
+   */
+  async adminPasswordStamp(): Promise<string | null> {
+    const hash = await this.store.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash);
+    return typeof hash === 'string' ? createHash('sha256').update(hash, 'utf8').digest('base64url') : null;
   }
 
   /** Checks the admin password in constant time; false when none is set. */

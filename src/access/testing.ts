@@ -42,7 +42,8 @@ export function capturingLogger(): { logger: Logger; logText: () => string } {
 /**
  * Builds a fresh app over an in-memory SQLite store. Routes: the identity server, admin sign-in,
  * `GET|POST /admin/api/ping` behind the admin guard, and `POST /workflowapi/probe` which calls
- * `checkWorkflowApi` with the `token` of the query or JSON body and answers 401 on refusal.
+ * `checkWorkflowApi` with the `token` of the query or JSON body and answers 401 on refusal (429
+ * with Retry-After for a client past the limit of wrong tokens).
  */
 export async function buildAccessApp(options: {
   apiToken?: string;
@@ -79,9 +80,13 @@ export async function buildAccessApp(options: {
       await access.checkWorkflowApi({
         token: body.token ?? query.token,
         authorization: request.headers.authorization,
+        client: request.ip,
       });
     } catch (error) {
       if (isWaymarkError(error, 'WM_UNAUTHORIZED')) return reply.code(401).send({ code: error.code, message: error.message });
+      if (isWaymarkError(error, 'WM_RATE_LIMITED')) {
+        return reply.code(429).header('retry-after', String(error.context.retryAfterSeconds)).send({ code: error.code, message: error.message });
+      }
       throw error;
     }
     return { success: true };

@@ -1,99 +1,120 @@
 /**
- * A small ZIP writer and reader (deflate or stored entries, no encryption, no ZIP64) for
- * DirectoryCompress and FileUncompress. Sizes are bounded so an archive cannot fill the disk.
+ * ZIP archives for DirectoryCompress and FileUncompress, through fflate. An archive is untrusted
+ * input (a scheme may unpack any file in its sandbox), so reading it is bounded before anything
+ * is unpacked: the number of entries, the total unpacked size and each entry's compression ratio
+ * (zip bombs), and every entry name (no absolute names, drive letters, backslashes or `..`).
  */
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { unzipSync, zipSync, type UnzipFileInfo } from 'fflate';
 import { WaymarkError } from '../errors/index.js';
 
 /** One file in an archive: a `/`-separated relative name and its bytes. */
 export interface ZipEntry {
   readonly name: string;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
 }
 
-/** Builds a ZIP archive of `entries` (deflated). */
-export function writeZip(entries: readonly ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+/** What a read archive may hold. */
+export interface ZipReadLimits {
+  /** Most unpacked bytes of all entries together. */
+  readonly maxTotalBytes: number;
+  /** Most entries (files and folders). Default {@link MAX_ZIP_ENTRIES}. */
+  readonly maxEntries?: number;
+}
+
+/** Most entries an archive may have. */
+export const MAX_ZIP_ENTRIES = 10_000;
+/** Highest unpacked-to-packed ratio of an entry larger than {@link RATIO_CHECKED_FROM_BYTES}. */
+export const MAX_COMPRESSION_RATIO = 100;
+/** Entries up to this size are not ratio-checked: a small file of repeated bytes packs very well. */
+export const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
+
+const STORED = 0;
+const DEFLATED = 8;
+
+function unreadable(reason: string): WaymarkError<'WM_ACTION_FAILED'> {
+  return new WaymarkError('WM_ACTION_FAILED', `FileUncompress: the archive cannot be unpacked: ${reason}`, { action: 'FileUncompress' });
+}
+
+/**
+ * The reason `name` is not a safe relative entry name, or null when it is. A trailing `/` marks
+ * a folder entry. Names are refused rather than repaired: an archive that tries any of these was
+ * not made by an honest tool.
+ */
+export function unsafeEntryName(name: string): string | null {
+  if (name === '' || name === '/') return 'it is empty';
+  // Control characters (NUL included) cut or disguise names in file systems and logs.
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
+  if (name.includes('\\')) return 'it contains a backslash (ZIP names use /)';
+  if (name.startsWith('/')) return 'it is absolute';
+  if (/^[a-zA-Z]:/.test(name)) return 'it starts with a drive letter';
+  const segments = (name.endsWith('/') ? name.slice(0, -1) : name).split('/');
+  if (segments.some((segment) => segment === '..')) return 'it contains a .. segment';
+  if (segments.some((segment) => segment === '' || segment === '.')) return 'it contains an empty or . segment';
+  // fflate returns the files in a plain object, where this one name would be lost.
+  if (name === '__proto__') return 'it is a reserved name';
+  return null;
+}
+
+/** Builds a ZIP archive (deflated) of `entries`; their names must be safe relative names. */
+export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
+  const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>;
   for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data);
-    const checksum = crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, compressed);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(checksum, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
+    const problem = unsafeEntryName(entry.name);
+    if (problem !== null) throw new WaymarkError('WM_ACTION_FAILED', `DirectoryCompress: '${entry.name}' cannot be stored in an archive: ${problem}`, { action: 'DirectoryCompress' });
+    files[entry.name] = entry.data;
   }
-  const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  return zipSync(files, { level: 6 });
 }
 
-function corrupt(reason: string): WaymarkError<'WM_ACTION_FAILED'> {
-  return new WaymarkError('WM_ACTION_FAILED', `FileUncompress: the archive is not a ZIP file Waymark can read (${reason})`, {});
-}
-
-/** Reads a ZIP archive's files (directories skipped); refuses more than `maxTotalBytes` unpacked. */
-export function readZip(archive: Buffer, maxTotalBytes: number): ZipEntry[] {
-  let endAt = -1;
-  for (let i = archive.length - 22; i >= Math.max(0, archive.length - 22 - 65_535); i -= 1) {
-    if (archive.readUInt32LE(i) === 0x06054b50) {
-      endAt = i;
-      break;
+/**
+ * Reads the files of a ZIP archive (folder entries are checked, then skipped). Everything is
+ * checked from the central directory before any entry is unpacked, and an entry is never unpacked
+ * beyond the size its header declares (fflate inflates into a buffer of exactly that size), so a
+ * lying header cannot make it use more memory than the limits allow.
+ */
+export function readZip(archive: Uint8Array, limits: ZipReadLimits): ZipEntry[] {
+  const maxEntries = limits.maxEntries ?? MAX_ZIP_ENTRIES;
+  const accepted: UnzipFileInfo[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  const check = (file: UnzipFileInfo): boolean => {
+    if (accepted.length + 1 > maxEntries) throw unreadable(`it has more than ${maxEntries} entries`);
+    const problem = unsafeEntryName(file.name);
+    if (problem !== null) throw unreadable(`entry '${file.name}' has an unsafe name: ${problem}`);
+    if (seen.has(file.name)) throw unreadable(`entry '${file.name}' appears twice`);
+    seen.add(file.name);
+    if (file.compression !== STORED && file.compression !== DEFLATED) {
+      throw unreadable(`entry '${file.name}' uses compression method ${file.compression} (only stored and deflated entries are read)`);
+    }
+    if (file.compression === STORED && file.size !== file.originalSize) throw unreadable(`entry '${file.name}' is stored but its two sizes differ`);
+    total += file.originalSize;
+    if (total > limits.maxTotalBytes) throw unreadable(`it unpacks to more than ${limits.maxTotalBytes} bytes`);
+    if (file.originalSize > RATIO_CHECKED_FROM_BYTES && file.originalSize > file.size * MAX_COMPRESSION_RATIO) {
+      throw unreadable(`entry '${file.name}' unpacks to more than ${MAX_COMPRESSION_RATIO} times its packed size (a zip bomb?)`);
+    }
+    accepted.push(file);
+    return !file.name.endsWith('/');
+  };
+  let unpacked: Record<string, Uint8Array>;
+  try {
+    unpacked = unzipSync(archive, { filter: check });
+  } catch (error) {
+    if (error instanceof WaymarkError) throw error;
+    throw unreadable(`it is not a ZIP archive Waymark can read (${(error as Error).message})`);
+  }
+  const fileNames = new Set(accepted.filter((file) => !file.name.endsWith('/')).map((file) => file.name));
+  for (const name of fileNames) {
+    // `a` and `a/b` cannot both be unpacked; finding out halfway would leave half an archive behind.
+    for (let slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+      if (fileNames.has(name.slice(0, slash))) throw unreadable(`entry '${name.slice(0, slash)}' is a file and also the folder of '${name}'`);
     }
   }
-  if (endAt < 0) throw corrupt('no end of central directory');
-  const count = archive.readUInt16LE(endAt + 10);
-  let at = archive.readUInt32LE(endAt + 16);
   const entries: ZipEntry[] = [];
-  let total = 0;
-  for (let i = 0; i < count; i += 1) {
-    if (at + 46 > archive.length || archive.readUInt32LE(at) !== 0x02014b50) throw corrupt('bad central directory');
-    const method = archive.readUInt16LE(at + 10);
-    const compressedSize = archive.readUInt32LE(at + 20);
-    const size = archive.readUInt32LE(at + 24);
-    const nameLength = archive.readUInt16LE(at + 28);
-    const extraLength = archive.readUInt16LE(at + 30);
-    const commentLength = archive.readUInt16LE(at + 32);
-    const localAt = archive.readUInt32LE(at + 42);
-    const name = archive.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    at += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith('/')) continue;
-    total += size;
-    if (total > maxTotalBytes) throw corrupt(`it unpacks to more than ${maxTotalBytes} bytes`);
-    if (localAt + 30 > archive.length || archive.readUInt32LE(localAt) !== 0x04034b50) throw corrupt('bad local header');
-    const dataAt = localAt + 30 + archive.readUInt16LE(localAt + 26) + archive.readUInt16LE(localAt + 28);
-    const raw = archive.subarray(dataAt, dataAt + compressedSize);
-    let data: Buffer;
-    if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size) });
-    else throw corrupt(`compression method ${method}`);
-    entries.push({ name, data });
+  for (const file of accepted) {
+    if (file.name.endsWith('/')) continue;
+    const data = Object.hasOwn(unpacked, file.name) ? unpacked[file.name] : undefined;
+    if (data === undefined || data.length !== file.originalSize) throw unreadable(`entry '${file.name}' is shorter than its header says`);
+    entries.push({ name: file.name, data });
   }
   return entries;
 }

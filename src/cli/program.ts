@@ -4,6 +4,7 @@ import { LOG_LEVELS, loadConfig, type ConfigFlags } from '../config/index.js';
 import type { RunningServer } from '../http/index.js';
 import type { CliIo } from './cli-io.js';
 import { registerBenchCommand } from './bench-command.js';
+import { registerCallbackCommands } from './callback-commands.js';
 import { reportError } from './report-error.js';
 import { registerSettingsCommands } from './settings-commands.js';
 import { registerTenantCommands } from './tenant-commands.js';
@@ -100,6 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
 
   registerSettingsCommands(program, io, run);
   registerTenantCommands(program, io, run);
+  registerCallbackCommands(program, io, run);
   registerBenchCommand(program, io, run);
 
   try {

@@ -30,6 +30,9 @@ test('with nothing set, every setting has its default', () => {
     bodyLimit: 1048576,
     maxAutoSteps: 1000,
     sqliteWriterThread: false,
+    trustProxy: false,
+    allowedHosts: [],
+    taskLinkLifetimeMs: 30 * 24 * 60 * 60_000,
   });
 });
 
@@ -127,11 +130,17 @@ test('DATABASE_URL must be a PostgreSQL URL and its password never appears in th
   assertInvalid(() => loadConfig({ DATABASE_URL: 'not a url' }, {}, CWD), 'DATABASE_URL must be a PostgreSQL URL');
 });
 
-test('describeConfig masks the database password for logging', () => {
-  const config = loadConfig({ DATABASE_URL: 'postgres://waymark:hunter2@db/waymark' }, {}, CWD);
-  const described = describeConfig(config);
-  assert.equal(described.databaseUrl, 'postgres://waymark:***@db/waymark');
-  assert.equal(JSON.stringify(described).includes('hunter2'), false);
+test('describeConfig masks every credential of the database URL for logging', () => {
+  const forms = {
+    'postgres://waymark:hunter2@db/waymark': 'postgres://waymark:***@db/waymark',
+    'postgres://db/waymark?user=waymark&password=hunter2': 'postgres://db/waymark?user=waymark&password=***',
+    'postgres://waymark@db/waymark?sslpassword=hunter2&sslkey=%2Fkeys%2Fhunter2.key': 'postgres://waymark@db/waymark?sslpassword=***&sslkey=***',
+  };
+  for (const [url, masked] of Object.entries(forms)) {
+    const described = describeConfig(loadConfig({ DATABASE_URL: url }, {}, CWD));
+    assert.equal(described.databaseUrl, masked);
+    assert.equal(JSON.stringify(described).includes('hunter2'), false, url);
+  }
 });
 
 test('WAYMARK_PUBLIC_URL must be an http(s) URL and loses its trailing slash', () => {
@@ -177,4 +186,47 @@ test('the error carries the setting name in its context', () => {
     () => loadConfig({ PORT: 'abc' }, {}, CWD),
     (error: unknown) => isWaymarkError(error) && error.context.setting === 'PORT' && error.context.value === 'abc',
   );
+});
+
+test('WAYMARK_TRUST_PROXY is off by default, and a public URL alone trusts no forwarded header', () => {
+  assert.equal(loadConfig({}, {}, CWD).trustProxy, false);
+  assert.equal(loadConfig({ WAYMARK_PUBLIC_URL: 'https://workflow.example.com' }, {}, CWD).trustProxy, false);
+  for (const off of ['false', 'off', '0']) assert.equal(loadConfig({ WAYMARK_TRUST_PROXY: off }, {}, CWD).trustProxy, false);
+});
+
+test('WAYMARK_TRUST_PROXY takes a hop count or a list of proxy addresses and CIDR ranges', () => {
+  assert.equal(loadConfig({ WAYMARK_TRUST_PROXY: '2' }, {}, CWD).trustProxy, 2);
+  assert.deepEqual(
+    loadConfig({ WAYMARK_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,fd00::/8, ::1, loopback' }, {}, CWD).trustProxy,
+    ['10.0.0.5', '192.168.0.0/16', 'fd00::/8', '::1', 'loopback'],
+  );
+});
+
+test('WAYMARK_TRUST_PROXY refuses "trust everyone" and anything that is not an address, a range or a count', () => {
+  assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: 'true' }, {}, CWD), 'trusting every peer is refused');
+  for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129', '33', '10.0.0.1,,10.0.0.2', '-1']) {
+    assertInvalid(() => loadConfig({ WAYMARK_TRUST_PROXY: bad }, {}, CWD), 'WAYMARK_TRUST_PROXY must be off, a number of proxy hops');
+  }
+});
+
+test('WAYMARK_ALLOWED_HOSTS takes host names and addresses, with optional ports, in lower case', () => {
+  assert.deepEqual(loadConfig({ WAYMARK_ALLOWED_HOSTS: 'Workflow.Example.com, 10.0.0.5:8077,[fd00::1]:8077' }, {}, CWD).allowedHosts, [
+    'workflow.example.com',
+    '10.0.0.5:8077',
+    '[fd00::1]:8077',
+  ]);
+  for (const bad of ['https://workflow.example.com', 'evil.com/path', 'user@host', '*.example.com', 'a,,b', 'host:port']) {
+    assertInvalid(() => loadConfig({ WAYMARK_ALLOWED_HOSTS: bad }, {}, CWD), 'WAYMARK_ALLOWED_HOSTS must be a comma-separated list of host names');
+  }
+});
+
+test('WAYMARK_TASK_LINK_TTL takes a duration in days, hours, minutes or seconds', () => {
+  const lifetime = (value: string) => loadConfig({ WAYMARK_TASK_LINK_TTL: value }, {}, CWD).taskLinkLifetimeMs;
+  assert.equal(lifetime('7d'), 7 * 86_400_000);
+  assert.equal(lifetime('12H'), 12 * 3_600_000);
+  assert.equal(lifetime('90m'), 90 * 60_000);
+  assert.equal(lifetime('3600'), 3_600_000);
+  for (const bad of ['0', '30s', '3651d', 'forever', '-1d', '1.5d', 'd']) {
+    assertInvalid(() => loadConfig({ WAYMARK_TASK_LINK_TTL: bad }, {}, CWD), 'WAYMARK_TASK_LINK_TTL must be a duration from 1m to 3650d');
+  }
 });

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { WaymarkError } from '../errors/index.js';
+import { redactUrlCredentials } from '../logging/url-credentials.js';
 
 /** Log levels pino understands, plus `silent` to turn logging off. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,7 +31,23 @@ export interface Config {
   readonly maxAutoSteps: number;
   /** SQLite on a file: commit steps on a writer thread with its own connection (docs/performance.md). */
   readonly sqliteWriterThread: boolean;
+  /**
+   * Which peers may set the client address with `X-Forwarded-For` (and the protocol and host with
+   * `X-Forwarded-Proto` / `-Host`): false for none, a hop count, or proxy addresses and CIDR ranges
+   * (also `loopback`, `linklocal`, `uniquelocal`). Passed to fastify's `trustProxy` as it is.
+   */
+  readonly trustProxy: TrustProxy;
+  /**
+   * Without a public URL: the host names (optionally `name:port`) whose `Host` header the server
+   * may use to build token issuers and task links. Loopback names are always allowed.
+   */
+  readonly allowedHosts: readonly string[];
+  /** How long a task link stays valid after it is made, in milliseconds (`WAYMARK_TASK_LINK_TTL`). */
+  readonly taskLinkLifetimeMs: number;
 }
+
+/** See {@link Config.trustProxy}. */
+export type TrustProxy = false | number | readonly string[];
 
 /** Settings given on the command line; each one overrides its environment variable. */
 export interface ConfigFlags {
@@ -50,10 +68,15 @@ export const CONFIG_DEFAULTS = {
   bodyLimit: 1024 * 1024,
   maxAutoSteps: 1000,
   sqliteWriterThread: false,
+  trustProxy: false,
+  allowedHosts: [],
+  taskLinkLifetimeMs: 30 * 24 * 60 * 60_000,
 } as const;
 
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
 const MAX_AUTO_STEPS_LIMIT = 1_000_000;
+const MAX_PROXY_HOPS = 32;
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** Where a raw value came from, so an error can name exactly what the user typed. */
 interface RawSetting {
@@ -90,25 +113,19 @@ export function loadConfig(
     bodyLimit: readInteger(pick('body-limit', undefined, 'WAYMARK_BODY_LIMIT'), 1, MAX_BODY_LIMIT, CONFIG_DEFAULTS.bodyLimit, 'a number of bytes'),
     maxAutoSteps: readInteger(pick('max-auto-steps', undefined, 'WAYMARK_MAX_AUTO_STEPS'), 1, MAX_AUTO_STEPS_LIMIT, CONFIG_DEFAULTS.maxAutoSteps, 'an integer'),
     sqliteWriterThread: readSwitch(pick('sqlite-writer-thread', undefined, 'WAYMARK_SQLITE_WRITER_THREAD'), CONFIG_DEFAULTS.sqliteWriterThread),
+    trustProxy: readTrustProxy(pick('trust-proxy', undefined, 'WAYMARK_TRUST_PROXY')),
+    allowedHosts: readAllowedHosts(pick('allowed-hosts', undefined, 'WAYMARK_ALLOWED_HOSTS')),
+    taskLinkLifetimeMs: readDuration(pick('task-link-ttl', undefined, 'WAYMARK_TASK_LINK_TTL'), TASK_LINK_TTL_LIMITS, CONFIG_DEFAULTS.taskLinkLifetimeMs),
   };
   return Object.freeze(config);
 }
 
 /**
- * The configuration as it is safe to log: the password in `databaseUrl` is masked.
+ * The configuration as it is safe to log: every credential in `databaseUrl` is masked (the
+ * password of `user:password@`, and `password`, `sslpassword`, `sslkey`… in its query).
  */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl === null ? null : maskUrlPassword(config.databaseUrl) };
-}
-
-function maskUrlPassword(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '***';
-  }
+  return { ...config, databaseUrl: config.databaseUrl === null ? null : redactUrlCredentials(config.databaseUrl) };
 }
 
 function invalid(setting: RawSetting, expectation: string): WaymarkError<'WM_CONFIG_INVALID'> {
@@ -178,7 +195,7 @@ function invalidDatabaseUrl(setting: RawSetting): WaymarkError<'WM_CONFIG_INVALI
   // The value may carry a password: name the setting but never echo it.
   return new WaymarkError(
     'WM_CONFIG_INVALID',
-    `${setting.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/waymark, got ${JSON.stringify(maskUrlPassword(setting.value))}`,
+    `${setting.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/waymark, got ${JSON.stringify(redactUrlCredentials(setting.value))}`,
     { setting: setting.source },
   );
 }
@@ -195,6 +212,65 @@ function readPublicUrl(setting: RawSetting | null): string | null {
     throw invalid(setting, 'an http(s) URL such as https://workflow.example.com');
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function readTrustProxy(setting: RawSetting | null): TrustProxy {
+  if (setting === null) return CONFIG_DEFAULTS.trustProxy;
+  const text = setting.value.trim();
+  const lower = text.toLowerCase();
+  if (lower === 'false' || lower === 'off' || lower === '0') return false;
+  const expectation =
+    `off, a number of proxy hops from 1 to ${MAX_PROXY_HOPS}, or a comma-separated list of proxy addresses and CIDR ranges ` +
+    '(e.g. 10.0.0.5,192.168.0.0/16, or loopback, linklocal, uniquelocal)';
+  if (lower === 'true' || lower === 'on' || lower === 'all' || lower === '*') {
+    // Trusting every peer lets any client choose its address with X-Forwarded-For.
+    throw invalid(setting, `${expectation}; trusting every peer is refused`);
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > MAX_PROXY_HOPS) throw invalid(setting, expectation);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (!entries.every(isProxyEntry)) throw invalid(setting, expectation);
+  return Object.freeze(entries);
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const TASK_LINK_TTL_LIMITS = { minMs: 60_000, maxMs: 3650 * 86_400_000, text: 'from 1m to 3650d' } as const;
+
+/** A duration such as `30d`, `12h`, `90m` or `3600s` (a bare number is seconds), in milliseconds. */
+function readDuration(setting: RawSetting | null, limits: { minMs: number; maxMs: number; text: string }, fallback: number): number {
+  if (setting === null) return fallback;
+  const match = /^(\d{1,7})\s*([smhd]?)$/i.exec(setting.value.trim());
+  const milliseconds = match ? Number(match[1]) * (DURATION_UNITS_MS[(match[2] || 's').toLowerCase()] ?? 1000) : Number.NaN;
+  if (!(milliseconds >= limits.minMs && milliseconds <= limits.maxMs)) {
+    throw invalid(setting, `a duration ${limits.text}, such as 30d, 12h, 90m or 3600s`);
+  }
+  return milliseconds;
+}
+
+// A DNS name (labels of letters, digits and inner hyphens), an IPv4 address, or a bracketed IPv6
+// address, each with an optional port.
+const HOST_ENTRY = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function readAllowedHosts(setting: RawSetting | null): readonly string[] {
+  if (setting === null) return CONFIG_DEFAULTS.allowedHosts;
+  const entries = setting.value.split(',').map((entry) => entry.trim().toLowerCase());
+  if (!entries.every((entry) => HOST_ENTRY.test(entry))) {
+    throw invalid(setting, 'a comma-separated list of host names, optionally with a port (e.g. workflow.example.com,10.0.0.5:8077)');
+  }
+  return Object.freeze(entries);
+}
+
+/** An IP address, a CIDR range (`10.0.0.0/8`, `fd00::/8`), or one of proxy-addr's named ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.has(entry.toLowerCase())) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function readLogLevel(setting: RawSetting | null): LogLevel {

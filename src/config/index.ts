@@ -6,4 +6,5 @@ export {
   type Config,
   type ConfigFlags,
   type LogLevel,
+  type TrustProxy,
 } from './config.js';

@@ -15,6 +15,7 @@ import {
   user,
   when,
 } from '../../test/support/engine-kit.js';
+import { SchemeInvalidError } from '../errors/index.js';
 import { compareParameter } from './built-ins.js';
 import { createInstance, executeCommand } from './index.js';
 import { InstanceStatus, type EngineContext, type JsonValue, type ParameterInput } from './types.js';
@@ -248,8 +249,15 @@ describe('loops', () => {
     }
   });
 
-  test('a loop action without LoopName fails clearly', async () => {
-    const compiled = scheme({ activities: [activity('Loop', { implementation: [action('StartLoopFor', { StartValue: 1, EndValue: 2 })] })] });
+  test('a loop action without LoopName is refused when compiled; compiled leniently (a stored version), it fails clearly when it runs', async () => {
+    const parts = { activities: [activity('Loop', { implementation: [action('StartLoopFor', { StartValue: 1, EndValue: 2 })] })] };
+    assert.throws(
+      () => scheme(parts),
+      (error: unknown) =>
+        error instanceof SchemeInvalidError &&
+        error.problems.some((problem) => problem.where === 'activities[0] "Loop".implementation[0] "StartLoopFor"' && problem.message === 'StartLoopFor: LoopName is required'),
+    );
+    const compiled = scheme(parts, { parameterProblems: 'failWhenRun' });
     const step = await create(context(compiled), compiled);
     assert.equal(step.instances[0]!.errorMessage, 'Action StartLoopFor failed: WM_ACTION_FAILED: StartLoopFor: LoopName is required');
   });

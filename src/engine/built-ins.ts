@@ -1,15 +1,16 @@
 /**
- * The built-in actions and condition actions; every other name goes to ExternalCalls.
+ * The built-in actions and condition actions, run from the arguments the scheme compiled (see
+ * `src/scheme/action-arguments.ts`); every other name goes to ExternalCalls.
  *
- * Actions: `SetParameter {ParameterName, Value, ForRootProcess}`, `RemoveParameter
- * {ParameterName, ForRootProcess}` (or just the name), the loop actions (see `loops.ts`).
- * Conditions: `CheckParameter {ParameterName, CompareType, Value, Separator, ForRootProcess}`,
- * `LoopIsNotCompletedAndBroken {LoopName}`, `CheckAllSubprocessesCompleted {Mode}`.
+ * Actions: `SetParameter`, `RemoveParameter`, the loop actions (see `loops.ts`), and `Webhook`,
+ * whose message ExternalCalls composes and the step result carries; the runtime's HTTP and file
+ * actions go to ExternalCalls with their compiled arguments.
+ * Conditions: `CheckParameter`, `LoopIsNotCompletedAndBroken`, `CheckAllSubprocessesCompleted`.
  */
 import { WaymarkError } from '../errors/index.js';
-import type { ActionCall } from '../scheme/model.js';
+import type { CompiledActionCall, CompiledCondition } from '../scheme/model.js';
 import { loopIsRunning, startLoopFor, startLoopForeach, type LoopParameters } from './loops.js';
-import { valueFromText } from './parameter-values.js';
+import { isTextTyped } from './parameter-values.js';
 import type { StepRun, WorkingInstance } from './step.js';
 import type { JsonValue } from './types.js';
 
@@ -17,27 +18,9 @@ function failure(name: string, message: string): WaymarkError<'WM_ACTION_FAILED'
   return new WaymarkError('WM_ACTION_FAILED', `${name}: ${message}`, { action: name });
 }
 
-function jsonObject(name: string, text: string | null): Record<string, unknown> {
-  if (text === null || text.trim() === '') throw failure(name, 'the action needs a JSON parameter');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw failure(name, `the parameter is not JSON: ${text}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw failure(name, 'the parameter must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-function requiredName(name: string, options: Record<string, unknown>): string {
-  // Vendor schemes spell the key `ParameterName`, and some older ones `Parameter` (FileWriteRead.xml).
-  const parameterName = options['ParameterName'] ?? options['Parameter'];
-  if (typeof parameterName !== 'string' || parameterName.trim() === '') throw failure(name, 'ParameterName is required');
-  return parameterName;
-}
-
-function isTrue(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'True';
+/** A parameter that a leniently compiled (stored) scheme let through fails as it always did. */
+function invalid(name: string, problem: string): WaymarkError<'WM_ACTION_FAILED'> {
+  return new WaymarkError('WM_ACTION_FAILED', problem, { action: name });
 }
 
 function loopParametersOf(run: StepRun, working: WorkingInstance): LoopParameters {
@@ -49,65 +32,66 @@ function loopParametersOf(run: StepRun, working: WorkingInstance): LoopParameter
 }
 
 /** Runs one action of an activity: built in, or through ExternalCalls. */
-export async function runAction(run: StepRun, working: WorkingInstance, action: ActionCall): Promise<void> {
-  switch (action.name) {
+export async function runAction(run: StepRun, working: WorkingInstance, action: CompiledActionCall): Promise<void> {
+  const args = action.arguments;
+  switch (args.kind) {
     case 'SetParameter': {
-      const options = jsonObject(action.name, action.parameter);
-      const parameterName = requiredName(action.name, options);
-      const target = isTrue(options['ForRootProcess']) ? run.rootOf(working) : working;
-      const raw = options['Value'];
+      const target = args.forRootProcess ? run.rootOf(working) : working;
+      // A text Value stays text for a parameter declared as text; otherwise it was read as JSON.
       const value: JsonValue =
-        typeof raw === 'string' ? valueFromText(run.schemeOf(target.instance), parameterName, raw) : ((raw ?? null) as JsonValue);
-      run.setParameter(target, parameterName, value);
+        args.valueText !== null && isTextTyped(run.schemeOf(target.instance), args.parameterName) ? args.valueText : args.value;
+      run.setParameter(target, args.parameterName, value);
       return;
     }
-    case 'RemoveParameter': {
-      const text = action.parameter?.trim() ?? '';
-      const options = text.startsWith('{') ? jsonObject(action.name, text) : { ParameterName: text };
-      const target = isTrue(options['ForRootProcess']) ? run.rootOf(working) : working;
-      run.removeParameter(target, requiredName(action.name, options));
+    case 'RemoveParameter':
+      run.removeParameter(args.forRootProcess ? run.rootOf(working) : working, args.parameterName);
       return;
-    }
     case 'StartLoopFor':
-      startLoopFor(action.parameter, loopParametersOf(run, working));
+      startLoopFor(args, loopParametersOf(run, working));
       return;
     case 'StartLoopForeach':
-    case 'StartLoopForeachFromParameter':
-      startLoopForeach(action.name, action.parameter, loopParametersOf(run, working));
+      startLoopForeach(action.name, args, loopParametersOf(run, working));
       return;
-    default: {
-      const result = await run.ctx.external.executeAction(action.name, action.parameter, run.externalContext(working));
-      if (result) for (const [name, value] of Object.entries(result)) run.setParameter(working, name, value);
-    }
+    case 'Webhook':
+      if (run.ctx.external.composeWebhook) {
+        run.send(await run.ctx.external.composeWebhook(args.target, run.externalContext(working), run.ctx.now));
+        return;
+      }
+      return runExternally(run, working, action);
+    case 'Invalid':
+      throw invalid(action.name, args.problem);
+    default:
+      return runExternally(run, working, action);
   }
+}
+
+async function runExternally(run: StepRun, working: WorkingInstance, action: CompiledActionCall): Promise<void> {
+  const result = await run.ctx.external.executeAction(action.name, action.parameter, run.externalContext(working), action);
+  if (result) for (const [name, value] of Object.entries(result)) run.setParameter(working, name, value);
 }
 
 /** Evaluates a condition of type Action (before inversion). */
 export async function conditionActionHolds(
   run: StepRun,
   working: WorkingInstance,
-  name: string,
-  parameter: string | null,
+  condition: Extract<CompiledCondition, { type: 'Action' }>,
 ): Promise<boolean> {
-  switch (name) {
+  const args = condition.arguments;
+  switch (args.kind) {
     case 'CheckParameter': {
-      const options = jsonObject(name, parameter);
-      const parameterName = requiredName(name, options);
-      const target = isTrue(options['ForRootProcess']) ? run.rootOf(working) : working;
-      const actual = run.parametersOf(target)[parameterName];
-      const separator = typeof options['Separator'] === 'string' && options['Separator'] !== '' ? options['Separator'] : ',';
-      const compareType = typeof options['CompareType'] === 'string' ? options['CompareType'] : 'Equal';
-      return compareParameter(compareType, actual, options['Value'] ?? null, separator);
+      const target = args.forRootProcess ? run.rootOf(working) : working;
+      const actual = run.parametersOf(target)[args.parameterName];
+      return compareParameter(args.compareType, actual, args.value, args.separator);
     }
     case 'LoopIsNotCompletedAndBroken':
-      return loopIsRunning(parameter, loopParametersOf(run, working));
-    case 'CheckAllSubprocessesCompleted': {
+      return loopIsRunning(args.loopName, loopParametersOf(run, working));
+    case 'CheckAllSubprocessesCompleted':
       // Every mode waits for the same thing here: no live subprocess below this instance.
-      if (parameter !== null && parameter.trim().startsWith('{')) jsonObject(name, parameter);
       return run.liveDescendants(working.instance.id).length === 0;
-    }
+    case 'Invalid':
+      throw invalid(condition.action, args.problem);
     default:
-      return run.ctx.external.executeCondition(name, parameter, run.externalContext(working));
+      return run.ctx.external.executeCondition(condition.action, condition.parameter, run.externalContext(working), condition);
   }
 }
 

@@ -284,7 +284,7 @@ export async function setState(
   const run = new StepRun(ctx, family, input.actor, callFacts(input.actor));
   const working = run.member(input.processId);
   const scheme = run.schemeOf(working.instance);
-  const activities = scheme.definition.activities;
+  const activities = [...scheme.activities.values()];
   const matching = activities.filter((a) => a.state === input.state || a.name === input.state);
   if (matching.length === 0) {
     throw new WaymarkError('WM_STATE_NOT_FOUND', `The state ${input.state} is not found in scheme ${scheme.code}`, {

@@ -172,24 +172,12 @@ export function convertToDeclaredType(scheme: CompiledScheme, name: string, valu
 }
 
 /**
- * Interprets the text of an action's `Value` (always text in a scheme) for parameter `name`:
- * converted to the declared type; for an undeclared parameter, JSON when it parses, else the text.
+ * True when parameter `name` is declared with a text type (String, DateTime, DateTimeOffset,
+ * Guid): a `SetParameter` Value for it stays the text as written, not the JSON it may read as.
  */
-export function valueFromText(scheme: CompiledScheme, name: string, text: string): JsonValue {
-  if (scheme.parameters.has(name)) {
-    const type = baseTypeName(scheme.parameters.get(name)!.type);
-    if (type === 'String' || type === 'DateTime' || type === 'Guid' || type === 'DateTimeOffset') {
-      return convertToDeclaredType(scheme, name, text);
-    }
-    return convertToDeclaredType(scheme, name, parseJsonOrText(text));
-  }
-  return parseJsonOrText(text);
-}
-
-function parseJsonOrText(text: string): JsonValue {
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    return text;
-  }
+export function isTextTyped(scheme: CompiledScheme, name: string): boolean {
+  const declared = scheme.parameters.get(name);
+  if (!declared) return false;
+  const type = baseTypeName(declared.type);
+  return type === 'String' || type === 'DateTime' || type === 'Guid' || type === 'DateTimeOffset';
 }

@@ -7,8 +7,8 @@
 import { newInstance } from './new-instance.js';
 import { WaymarkError, isWaymarkError } from '../errors/index.js';
 import type {
-  ActivityDefinition,
   ActionCall,
+  CompiledActivity,
   Classifier,
   CompiledCondition,
   CompiledScheme,
@@ -31,6 +31,7 @@ import {
   type ParameterInput,
   type ProcessFamily,
   type ProcessInstance,
+  type StepMessage,
   type StepResult,
   type TransitionRecord,
 } from './types.js';
@@ -71,6 +72,7 @@ export class StepRun {
   private readonly history: TransitionRecord[] = [];
   private readonly outbox: OutboxItem[] = [];
   private readonly events: EngineEvent[] = [];
+  private readonly messages: StepMessage[] = [];
   private readonly queue: string[] = [];
   private autoSteps = 0;
   readonly nowText: string;
@@ -137,7 +139,7 @@ export class StepRun {
     return this.knownSchemes.get(instance.schemeId) ?? this.ctx.schemeFor(instance);
   }
 
-  activityOf(scheme: CompiledScheme, name: string): ActivityDefinition {
+  activityOf(scheme: CompiledScheme, name: string): CompiledActivity {
     const activity = scheme.activities.get(name);
     if (!activity) {
       throw new WaymarkError('WM_ACTIVITY_NOT_FOUND', `Activity ${name} is not found in scheme ${scheme.code}`, {
@@ -260,7 +262,17 @@ export class StepRun {
   }
 
   externalContext(working: WorkingInstance, includeTemporary = true): ExternalCallContext {
-    return { instance: working.instance, parameters: this.parametersOf(working, includeTemporary), identityId: this.actor.identityId };
+    const liveIds = () => this.liveIds();
+    const member = (id: string) => this.member(id);
+    return {
+      instance: working.instance,
+      parameters: this.parametersOf(working, includeTemporary),
+      identityId: this.actor.identityId,
+      // Worked out only when read (a callback body): every actor check builds a context.
+      get subprocessIds() {
+        return liveIds().filter((id) => member(id).instance.parentProcessId === working.instance.id);
+      },
+    };
   }
 
   actorCheck(working: WorkingInstance, includeTemporary = true): ActorCheckContext {
@@ -287,7 +299,7 @@ export class StepRun {
         return result !== condition.inverted;
       }
       case 'Action': {
-        const result = await conditionActionHolds(this, working, condition.action, condition.parameter);
+        const result = await conditionActionHolds(this, working, condition);
         return result !== condition.inverted;
       }
     }
@@ -340,9 +352,9 @@ export class StepRun {
   // ------------------------------------------------------------------ actions
 
   /** Runs the activity's Implementation actions in order; a failure puts the instance in Error. */
-  async runActions(working: WorkingInstance, activity: ActivityDefinition): Promise<boolean> {
-    const actions = [...activity.implementation].sort((a, b) => a.order - b.order);
-    for (const action of actions) {
+  async runActions(working: WorkingInstance, activity: CompiledActivity): Promise<boolean> {
+    // Sorted by order when the scheme was compiled.
+    for (const action of activity.implementation) {
       try {
         await runAction(this, working, action);
       } catch (error) {
@@ -353,12 +365,17 @@ export class StepRun {
     return true;
   }
 
+  /** Adds a message (a webhook) that the step sends once it is committed. */
+  send(message: StepMessage): void {
+    this.messages.push(message);
+  }
+
   // ------------------------------------------------------------------- moving
 
   /** Moves the instance to `activity` and records the move (history, previous names, event). */
   moveTo(
     working: WorkingInstance,
-    activity: ActivityDefinition,
+    activity: CompiledActivity,
     trigger: { type: MoveTrigger; name: string | null; transition: CompiledTransition | null; classifier: Classifier },
   ): void {
     const from = working.instance;
@@ -392,7 +409,7 @@ export class StepRun {
 
   private record(
     working: WorkingInstance,
-    to: ActivityDefinition,
+    to: CompiledActivity,
     trigger: { type: MoveTrigger; name: string | null; transition: CompiledTransition | null; classifier: Classifier },
   ): TransitionRecord {
     return {
@@ -579,7 +596,7 @@ export class StepRun {
       inbox.set(working.instance.id, await this.inboxOf(working));
       instances.push(working.instance);
     }
-    return { instances, removedInstanceIds, history: this.history, inbox, outbox: this.outbox, timers, events: this.events };
+    return { instances, removedInstanceIds, history: this.history, inbox, outbox: this.outbox, timers, events: this.events, messages: this.messages };
   }
 
   private timersOf(working: WorkingInstance): ArmedTimer[] {
@@ -643,7 +660,7 @@ export function initialPersistentParameters(scheme: CompiledScheme): Record<stri
 
 /** The StepResult of a call that changed nothing. */
 export function emptyStep(): StepResult {
-  return { instances: [], removedInstanceIds: [], history: [], inbox: new Map(), outbox: [], timers: new Map(), events: [] };
+  return { instances: [], removedInstanceIds: [], history: [], inbox: new Map(), outbox: [], timers: new Map(), events: [], messages: [] };
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isWaymarkError } from '../errors/index.js';
-import { compileExpression } from '../scheme/index.js';
+import { compileTimer } from '../scheme/index.js';
 import type { CompiledTimer, TimerDefinition } from '../scheme/model.js';
 import { activity, applyStep, at, context, on, parameter, scheme, timer, transition, user, when } from '../../test/support/engine-kit.js';
 import { computeTimerDue, createInstance, executeCommand, fireTimer } from './index.js';
@@ -9,7 +9,7 @@ import { InstanceStatus, type ProcessFamily } from './types.js';
 
 const now = new Date('2026-01-15T09:00:00.000Z');
 const due = (definition: TimerDefinition, parameters: Record<string, never> | Record<string, number | string> = {}) =>
-  computeTimerDue(definition as CompiledTimer, now, parameters).toISOString();
+  computeTimerDue(compileTimer(definition), now, parameters).toISOString();
 
 describe('computeTimerDue', () => {
   test('Interval: now plus the interval, in words or milliseconds', () => {
@@ -37,15 +37,23 @@ describe('computeTimerDue', () => {
 
   test('Expression: a number is milliseconds from now; text is a date', () => {
     const types = new Map([['DelaySeconds', 'Int32'], ['Deadline', 'String']]);
-    const inMs: CompiledTimer = { ...timer('t', 'Expression', '@DelaySeconds * 1000'), expression: compileExpression('@DelaySeconds * 1000', types) };
+    const inMs: CompiledTimer = compileTimer(timer('t', 'Expression', '@DelaySeconds * 1000'), types);
     assert.equal(computeTimerDue(inMs, now, { DelaySeconds: 90 }).toISOString(), '2026-01-15T09:01:30.000Z');
-    const asDate: CompiledTimer = { ...timer('t', 'Expression', '@Deadline'), expression: compileExpression('@Deadline', types) };
+    const asDate: CompiledTimer = compileTimer(timer('t', 'Expression', '@Deadline'), types);
     assert.equal(computeTimerDue(asDate, now, { Deadline: '2026-02-01T12:00:00Z' }).toISOString(), '2026-02-01T12:00:00.000Z');
   });
 
   test('Cron: the next run after now, in the timer’s time zone', () => {
     assert.equal(due(timer('t', 'Cron', '0 9 * * *')), '2026-01-16T09:00:00.000Z');
     assert.equal(due(timer('t', 'Cron', '0 9 * * *', { timeZone: 'Asia/Tokyo' })), '2026-01-16T00:00:00.000Z');
+  });
+
+  test('Cron: the due time comes from the schedule compiled with the scheme, not from the pattern text', () => {
+    const asked: string[] = [];
+    const compiled = compileTimer(timer('t', 'Cron', '0 9 * * *'));
+    const schedule = { kind: 'Cron' as const, cron: { nextRun: (after: Date) => (asked.push(after.toISOString()), new Date('2026-01-15T09:42:00.000Z')) } };
+    assert.equal(computeTimerDue({ ...compiled, value: 'not a pattern', schedule }, now, {}).toISOString(), '2026-01-15T09:42:00.000Z');
+    assert.deepEqual(asked, ['2026-01-15T09:00:00.000Z']);
   });
 
   test('a value that gives no time is WM_SCHEME_INVALID naming the timer', () => {

@@ -1,10 +1,9 @@
 /**
  * When timers fall due, and which timers an instance has armed in its current activity.
  */
-import { Cron } from 'croner';
 import { WaymarkError } from '../errors/index.js';
 import type { CompiledScheme, CompiledTimer } from '../scheme/model.js';
-import { parseInterval, parseTimeOfDay, parseTimerDate, type TimeOfDay } from '../scheme/index.js';
+import { parseTimerDate, type TimeOfDay } from '../scheme/index.js';
 import type { ArmedTimer, JsonValue, ProcessInstance } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -43,85 +42,56 @@ function zonedInstant(year: number, month: number, day: number, time: TimeOfDay,
   return new Date(instant);
 }
 
-function checkTimeZone(timer: CompiledTimer): string {
-  const timeZone = timer.timeZone ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw timerError(timer, `the time zone "${timeZone}" is not known`);
-  }
-  return timeZone;
-}
-
 /**
- * When `timer` falls due if armed at `now`:
- * - `Interval`: now + the interval (`10minutes`, `1d 2h`, or milliseconds);
- * - `Time` (`HH:mm[:ss]`): the next time the clock in the timer's zone shows it (strictly after
- *   now). A `Time` value that is not a time of day but an interval (the vendor's sample
- *   `Timer.xml` has `1m`) is treated as an interval;
- * - `Date` (`MM/DD/YYYY`): that day at midnight; `DateAndTime` (`MM/DD/YYYY HH:mm:ss`): that moment
- *   (both in the timer's zone, possibly in the past: then the timer is due at once);
+ * When `timer` falls due if armed at `now`, from its compiled schedule:
+ * - an interval (`Interval`, or a `Time` value that is a duration, as the vendor's sample
+ *   `Timer.xml` writes `1m`): now + the interval;
+ * - a time of day (`Time`, `HH:mm[:ss]`): the next time the clock in the timer's zone shows it
+ *   (strictly after now);
+ * - a date (`Date` at midnight, `DateAndTime` at its time) in the timer's zone, possibly in the
+ *   past: then the timer is due at once;
  * - `Expression`: its value — a date (ISO text or Date) or a number of milliseconds from now;
- * - `Cron`: the pattern's next run after now, in the timer's zone.
- * Throws WM_SCHEME_INVALID when the value cannot give a time.
+ * - `Cron`: the compiled pattern's next run after now, in the timer's zone.
+ * Throws WM_SCHEME_INVALID when the value gives no time.
  */
 export function computeTimerDue(timer: CompiledTimer, now: Date, parameters: Readonly<Record<string, JsonValue>>): Date {
-  switch (timer.type) {
+  const schedule = timer.schedule;
+  switch (schedule.kind) {
     case 'Interval':
-      return new Date(now.getTime() + intervalOf(timer, timer.value));
-    case 'Time': {
-      const time = parseTimeOfDay(timer.value);
-      if (!time) return new Date(now.getTime() + intervalOf(timer, timer.value));
-      const timeZone = checkTimeZone(timer);
-      const today = new Date(now.getTime() + offsetMinutes(now.getTime(), timeZone) * 60_000);
+      return new Date(now.getTime() + schedule.milliseconds);
+    case 'TimeOfDay': {
+      const today = new Date(now.getTime() + offsetMinutes(now.getTime(), schedule.timeZone) * 60_000);
       for (let dayOffset = 0; dayOffset <= 2; dayOffset += 1) {
         const day = new Date(today.getTime() + dayOffset * DAY_MS);
-        const candidate = zonedInstant(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), time, timeZone);
+        const candidate = zonedInstant(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), schedule.time, schedule.timeZone);
         if (candidate.getTime() > now.getTime()) return candidate;
       }
       throw timerError(timer, 'no next occurrence found');
     }
-    case 'Date':
-    case 'DateAndTime': {
-      const date = parseTimerDate(timer.value);
-      if (!date) throw timerError(timer, 'it is not a date (MM/DD/YYYY or MM/DD/YYYY HH:mm:ss)');
-      const time = date.time ?? { hours: 0, minutes: 0, seconds: 0 };
-      return zonedInstant(date.year, date.month, date.day, time, checkTimeZone(timer));
+    case 'Date': {
+      const { date } = schedule;
+      return zonedInstant(date.year, date.month, date.day, date.time ?? MIDNIGHT, schedule.timeZone);
     }
-    case 'Expression': {
-      if (!timer.expression) throw timerError(timer, 'the expression was not compiled');
-      const value = timer.expression.evaluate(parameters);
-      return dueFromExpressionValue(timer, value, now);
-    }
+    case 'Expression':
+      return dueFromExpressionValue(timer, schedule.expression.evaluate(parameters), now, schedule.timeZone);
     case 'Cron': {
-      let next: Date | null;
-      try {
-        next = new Cron(timer.value, { timezone: checkTimeZone(timer), paused: true }).nextRun(now);
-      } catch (error) {
-        if (error instanceof WaymarkError) throw error;
-        throw timerError(timer, `it is not a cron pattern (${(error as Error).message})`);
-      }
+      const next = schedule.cron.nextRun(now);
       if (!next) throw timerError(timer, 'the pattern has no future run');
       return next;
     }
   }
 }
 
-function intervalOf(timer: CompiledTimer, text: string): number {
-  try {
-    return parseInterval(text);
-  } catch (error) {
-    throw timerError(timer, (error as Error).message);
-  }
-}
+const MIDNIGHT: TimeOfDay = { hours: 0, minutes: 0, seconds: 0 };
 
-function dueFromExpressionValue(timer: CompiledTimer, value: unknown, now: Date): Date {
+function dueFromExpressionValue(timer: CompiledTimer, value: unknown, now: Date, timeZone: string): Date {
   if (typeof value === 'bigint') value = Number(value);
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(now.getTime() + value);
   if (typeof value === 'string') {
+    // A date the expression computed from the process's parameters: run-time data, not scheme text.
     const date = parseTimerDate(value);
-    if (date) return zonedInstant(date.year, date.month, date.day, date.time ?? { hours: 0, minutes: 0, seconds: 0 }, checkTimeZone(timer));
+    if (date) return zonedInstant(date.year, date.month, date.day, date.time ?? MIDNIGHT, timeZone);
     if (!Number.isNaN(Date.parse(value))) return new Date(Date.parse(value));
   }
   throw timerError(timer, `the expression gave ${JSON.stringify(String(value))}, which is neither a date nor milliseconds`);

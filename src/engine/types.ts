@@ -3,7 +3,7 @@
  * engine calls (identity directory, external actions). The engine is pure: no HTTP, no SQL,
  * no clock of its own — `now` arrives with every call.
  */
-import type { Classifier, CompiledScheme } from '../scheme/model.js';
+import type { Classifier, CompiledActionCall, CompiledCondition, CompiledScheme, JsonValue, WebhookArguments } from '../scheme/index.js';
 
 /** The vendor's numeric instance statuses. */
 export const InstanceStatus = {
@@ -16,8 +16,7 @@ export const InstanceStatus = {
 } as const;
 export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
 
-/** A value stored as JSON. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /** The persistent state of one process instance (a root process or a subprocess). */
 export interface ProcessInstance {
@@ -111,6 +110,16 @@ export interface StepResult {
   /** For each instance touched: its complete set of armed timers (replaces the old set). */
   readonly timers: ReadonlyMap<string, readonly ArmedTimer[]>;
   readonly events: readonly EngineEvent[];
+  /** Messages the step's actions send once it is committed (webhooks), stored with the step. */
+  readonly messages: readonly StepMessage[];
+}
+
+/** A message a step sends after it is committed, delivered from the store's message outbox. */
+export interface StepMessage {
+  readonly processId: string;
+  /** What to deliver, e.g. `webhook`. */
+  readonly kind: string;
+  readonly payload: JsonValue;
 }
 
 /** Users and roles, as data. Async: it is backed by the store. */
@@ -124,6 +133,8 @@ export interface ExternalCallContext {
   readonly instance: ProcessInstance;
   readonly parameters: Readonly<Record<string, JsonValue>>;
   readonly identityId: string | null;
+  /** Ids of the live subprocesses this instance started (the engine always sets it; the Callback API sends it). */
+  readonly subprocessIds?: readonly string[];
 }
 
 /**
@@ -131,11 +142,22 @@ export interface ExternalCallContext {
  * (a later issue). Without one, calls fail with WM_EXTERNAL_UNAVAILABLE.
  */
 export interface ExternalCalls {
-  /** Runs an action; returns parameters to set (by name) or nothing. */
-  executeAction(name: string, parameter: string | null, context: ExternalCallContext): Promise<Record<string, JsonValue> | void>;
-  executeCondition(name: string, parameter: string | null, context: ExternalCallContext): Promise<boolean>;
+  /**
+   * Runs an action; returns parameters to set (by name) or nothing. A callback server gets
+   * `parameter` as written; the server's own actions (HTTP, files) read `call.arguments`, the
+   * parameter as the scheme compiled it.
+   */
+  executeAction(name: string, parameter: string | null, context: ExternalCallContext, call?: CompiledActionCall): Promise<Record<string, JsonValue> | void>;
+  /** Evaluates a condition action; `condition.arguments` as for `executeAction`. */
+  executeCondition(name: string, parameter: string | null, context: ExternalCallContext, condition?: Extract<CompiledCondition, { type: 'Action' }>): Promise<boolean>;
   checkRule(rule: string, value: string | null, identityId: string, context: ExternalCallContext): Promise<boolean>;
   getIdentities(rule: string, value: string | null, context: ExternalCallContext): Promise<readonly string[]>;
+  /**
+   * The message a `Webhook` action sends once its step is committed (the runtime composes it
+   * from the configured webhooks and the outbound allowlist, and refuses a target they do not
+   * allow). Where it is absent, `Webhook` runs through `executeAction` like any other name.
+   */
+  composeWebhook?(target: WebhookArguments['target'], context: ExternalCallContext, now: Date): Promise<StepMessage>;
 }
 
 /** What every engine call gets from outside. */

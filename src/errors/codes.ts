@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   WM_EXTERNAL_UNAVAILABLE: { status: 502, title: 'No callback server provides this' },
   WM_EXPRESSION_FAILED: { status: 409, title: 'Expression evaluation failed' },
   WM_RUNTIME_STOPPED: { status: 503, title: 'The runtime of this server is stopped' },
+  WM_CALLBACK_SERVER_NOT_FOUND: { status: 404, title: 'Callback server not found' },
+  WM_CALLBACK_SERVER_EXISTS: { status: 409, title: 'Callback server already exists' },
 
   WM_USER_NOT_FOUND: { status: 404, title: 'User not found' },
   WM_USER_EXISTS: { status: 409, title: 'User already exists' },
@@ -51,6 +53,7 @@ export const ERROR_CODES = {
   WM_UNAUTHORIZED: { status: 401, title: 'Authentication required' },
   WM_FORBIDDEN: { status: 403, title: 'Not allowed' },
   WM_RATE_LIMITED: { status: 429, title: 'Too many failed attempts' },
+  WM_HOST_NOT_ALLOWED: { status: 421, title: 'This server does not answer to that host name' },
   WM_NOT_FOUND: { status: 404, title: 'Not found' },
   WM_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
@@ -8,7 +8,12 @@ import { checkCallerJson } from './caller-json.js';
 import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerDocsIndex } from './docs-index.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
+import { RequestRateCounter } from './request-rate.js';
+import { serverVersion } from './server-version.js';
+import type { NodeDirectory } from '../services/dashboard-service.js';
+import { randomUUID } from 'node:crypto';
 
 /** What the HTTP shell is built from. */
 export interface ServerDeps {
@@ -24,6 +29,8 @@ export interface ServerDeps {
   readonly access?: AccessControl;
   /** This node's id in a cluster, shown by `/readiness`. */
   readonly nodeId?: string;
+  /** This node and its cluster, for the Dashboard; a single node with `nodeId` (or a new id) when not given. */
+  readonly node?: NodeDirectory;
 }
 
 /**
@@ -46,9 +53,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Request URLs may carry the Workflow API token in the query: the serializer redacts it.
     loggerInstance: logger.child({}, { serializers: { req: serializeRequestForLog } }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
-    // Behind a reverse proxy the public URL differs from the bind address: trust its forwarded headers.
-    trustProxy: config.publicUrl !== null,
+    // Forwarded headers are believed only from the configured proxies (WAYMARK_TRUST_PROXY, off by
+    // default): anyone else could choose their client address and so escape the sign-in limits.
+    trustProxy: fastifyTrustProxy(config),
   });
+
+  // Before every route and plugin, so each answer (404s and errors too) carries them.
+  registerSecurityHeaders(app, { publicUrl: config.publicUrl });
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
@@ -75,6 +86,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     checkCallerJson(request.body, 'the request body');
   });
 
+  // Every finished request counts, the probes included (docs/admin.md, "Request rate").
+  const requestRate = new RequestRateCounter(clock);
+  app.addHook('onResponse', async () => {
+    requestRate.record();
+  });
+
   await registerHealthRoutes(app, { store, services, ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }) });
 
   const plugins = deps.plugins ?? [];
@@ -86,10 +103,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const access = deps.access ?? await createAccessControl({
     store,
     publicUrl: config.publicUrl,
+    allowedHosts: config.allowedHosts,
+    bindHost: config.host,
     logger,
     clock,
   });
-  const context: WaymarkPluginContext = { config, store, services, logger, clock, access };
+  const node: NodeDirectory = deps.node ?? { id: deps.nodeId ?? randomUUID(), clustered: false, listNodes: async () => [] };
+  const context: WaymarkPluginContext = { config, store, services, logger, clock, access, node, requestRate, version: serverVersion() };
   for (const plugin of plugins) {
     await app.register(
       async (scope) => {
@@ -103,4 +123,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerDocsIndex(app);
   await app.ready();
   return app;
+}
+
+/**
+ * fastify's `trustProxy` for the configured proxies. fastify 5 no longer honours a bare hop count
+ * (it trusts nothing then), so a count becomes the function proxy-addr calls for each hop: the
+ * `count` hops nearest the server are trusted, the address before them is the client's.
+ */
+function fastifyTrustProxy(config: Config): FastifyServerOptions['trustProxy'] {
+  const trusted = config.trustProxy;
+  if (trusted === false) return false;
+  if (typeof trusted === 'number') return (_address: string, hop: number) => hop < trusted;
+  return [...trusted];
 }

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
 /** The API documents a dialect may serve: its HTML page and its OpenAPI document. */
-const API_DOCUMENTS = [
+const API_DOCUMENTS: readonly { title: string; page?: string; openapi: string }[] = [
   { title: 'Workflow API (/workflowapi)', page: '/docs/workflowapi', openapi: '/openapi/workflowapi.json' },
   { title: 'Workflows REST API (/api/v1)', page: '/docs/api-v1', openapi: '/openapi/api-v1.json' },
-] as const;
+  // No page of its own: the admin panel (/admin) is its user interface.
+  { title: 'Admin API (/admin/api)', openapi: '/openapi/admin-api.json' },
+];
 
 /**
  * `GET /docs`: an index of the API documents of the dialects this server mounts (a dialect that
@@ -12,9 +14,13 @@ const API_DOCUMENTS = [
  */
 export function registerDocsIndex(app: FastifyInstance): void {
   app.get('/docs', { logLevel: 'warn' }, async (_request, reply) => {
-    const mounted = API_DOCUMENTS.filter((doc) => app.hasRoute({ method: 'GET', url: doc.page }));
+    const mounted = API_DOCUMENTS.filter((doc) => app.hasRoute({ method: 'GET', url: doc.page ?? doc.openapi }));
     const items = mounted
-      .map((doc) => `<li><a href="${doc.page}">${doc.title}</a> — <a href="${doc.openapi}">OpenAPI 3.1 document</a></li>`)
+      .map((doc) =>
+        doc.page === undefined
+          ? `<li>${doc.title} — <a href="${doc.openapi}">OpenAPI 3.1 document</a></li>`
+          : `<li><a href="${doc.page}">${doc.title}</a> — <a href="${doc.openapi}">OpenAPI 3.1 document</a></li>`,
+      )
       .join('\n');
     const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Waymark API documentation</title>

@@ -2,6 +2,7 @@ import { waymarkPlugin as adminApi } from '../dialects/admin-api/index.js';
 import { waymarkPlugin as apiV1 } from '../dialects/api-v1/index.js';
 import { waymarkPlugin as workflowApi } from '../dialects/workflow-api/index.js';
 import { waymarkPlugin as identityServer } from '../identity/index.js';
+import { adminPanelFiles } from './admin-panel-files.js';
 import type { WaymarkPlugin } from './plugins.js';
 
 /**
@@ -9,5 +10,5 @@ import type { WaymarkPlugin } from './plugins.js';
  * its module exports a `WaymarkPlugin` (see `plugins.ts`) and this list names it.
  */
 export function installedPlugins(): readonly WaymarkPlugin[] {
-  return [identityServer, workflowApi, adminApi, apiV1];
+  return [identityServer, workflowApi, adminApi, apiV1, adminPanelFiles()];
 }

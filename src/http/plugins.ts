@@ -4,6 +4,8 @@ import type { Logger } from '../logging/index.js';
 import type { Clock, WorkflowService } from '../services/index.js';
 import type { Store } from '../store/store.js';
 import type { AccessControl } from '../access/index.js';
+import type { NodeDirectory } from '../services/dashboard-service.js';
+import type { RequestRateCounter } from './request-rate.js';
 
 /** What every HTTP plugin (an API dialect, the admin API) is given. */
 export interface WaymarkPluginContext {
@@ -14,6 +16,12 @@ export interface WaymarkPluginContext {
   readonly clock: Clock;
   /** The one access control of this server: settings, sessions and rate limits are shared by every plugin. */
   readonly access: AccessControl;
+  /** This node and its cluster (the Dashboard lists the nodes). */
+  readonly node: NodeDirectory;
+  /** Requests this node finished, per second (the Dashboard's request rate). */
+  readonly requestRate: RequestRateCounter;
+  /** The server's version (package.json). */
+  readonly version: string;
 }
 
 /**

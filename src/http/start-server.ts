@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import { createStore } from '../store/index.js';
 import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
-import { beginStartupSettings, createAccessControl } from '../access/index.js';
+import { beginStartupSettings, createAccessControl, isLoopbackHostName } from '../access/index.js';
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import { buildServer } from './build-server.js';
 import { tuneHeapForServing } from './heap-tuning.js';
@@ -55,6 +55,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     dataDir: config.dataDir,
     sqliteWriterThread: config.sqliteWriterThread,
     ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }),
+    warn: (message, context) => logger.warn(context, message),
   });
   // On PostgreSQL this node registers itself, heartbeats, takes over lost nodes' work, and hears
   // other nodes' changes (docs/cluster.md); on SQLite it is the only node and this is a no-op.
@@ -114,8 +115,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
       // It forgets what it read of a setting as soon as another node announces a change of it.
       const access = plugins.length === 0
         ? undefined
-        : await createAccessControl({ store, publicUrl: config.publicUrl, logger, clock, startupSecretsPending: true, changes: cluster.node.notifier });
-      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, ...(access === undefined ? {} : { access }) });
+        : await createAccessControl({
+          store,
+          publicUrl: config.publicUrl,
+          allowedHosts: config.allowedHosts,
+          bindHost: config.host,
+          logger,
+          clock,
+          startupSecretsPending: true,
+          changes: cluster.node.notifier,
+        });
+      const node = { id: cluster.node.id, clustered: config.databaseUrl !== null, listNodes: () => cluster.node.listNodes() };
+      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, node, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };
     ({ app, runtime } = await buildApp());
@@ -168,7 +179,24 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
 
   logger.info({ url, publicUrl: config.publicUrl, store: store.kind, nodeId: cluster.node.id }, `Waymark is listening on ${url}`);
+  const hostWarning = publicUrlWarning(config);
+  if (hostWarning !== null) logger.warn({ host: config.host, allowedHosts: config.allowedHosts }, hostWarning);
   return { app, url, nodeId: cluster.node.id, close };
+}
+
+/**
+ * The warning for a server reachable beyond this machine without a public URL: token issuers, the
+ * discovery document and task links are then built from the request's Host header, which only
+ * loopback names and WAYMARK_ALLOWED_HOSTS may supply. Null when there is nothing to warn about.
+ */
+export function publicUrlWarning(config: Pick<Config, 'publicUrl' | 'host' | 'allowedHosts'>): string | null {
+  if (config.publicUrl !== null || isLoopbackHostName(config.host)) return null;
+  const allowed = config.allowedHosts.length === 0 ? 'none besides loopback names' : config.allowedHosts.join(', ');
+  return (
+    `no public URL is set and the server listens on ${config.host}, beyond this machine: token issuers and task links ` +
+    `are built only for requests whose Host is allowed (WAYMARK_ALLOWED_HOSTS: ${allowed}); others are refused. ` +
+    'Set WAYMARK_PUBLIC_URL to the URL callers use'
+  );
 }
 
 function listenError(error: unknown, config: Config): unknown {

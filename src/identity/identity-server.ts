@@ -61,12 +61,17 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
     });
 
     app.post(TOKEN_PATH, async (request, reply) => {
-      const retryAfter = access.limiter.retryAfterSeconds(request.ip);
-      if (retryAfter !== null) {
-        reply.header('retry-after', String(retryAfter));
-        return oauthError(reply, 429, 'invalid_request', `Too many failed attempts from this address; try again in ${retryAfter} seconds.`);
-      }
+      // The client secret is the API token: wrong ones share the Workflow API token field's limit.
+      const limiter = access.limiters.apiToken;
+      const limited = limiter.retryAfterSeconds(request.ip);
+      if (limited !== null) return tooManyAttempts(reply, limited);
       if (!isForm(request)) return oauthError(reply, 400, 'invalid_request', `The token request must be ${FORM_TYPE}.`);
+      // Decided before the client is checked: a token is never issued under a host the server
+      // was not told it answers to (the issuer would be whatever the caller put in Host).
+      const issuer = access.publicOrigin.ofOrNull(request);
+      if (issuer === null) {
+        return oauthError(reply, 400, 'invalid_request', 'This server does not answer to the host of this request: set WAYMARK_PUBLIC_URL, or list the host in WAYMARK_ALLOWED_HOSTS.');
+      }
       const form = request.body as Record<string, unknown>;
       const field = (name: string): string | undefined | null => {
         const value = form[name];
@@ -91,16 +96,18 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
       if (grantType === undefined) return oauthError(reply, 400, 'invalid_request', "The parameter 'grant_type' is missing.");
       if (clientId === undefined || clientId === null) return oauthError(reply, 400, 'invalid_request', "The parameter 'client_id' is missing.");
 
+      // Reserved before the settings read the check awaits, so parallel guesses cannot pass the limit.
+      const retryAfter = limiter.reserveAttempt(request.ip);
+      if (retryAfter !== null) return tooManyAttempts(reply, retryAfter);
       const apiToken = await access.settings.getApiToken();
       const clientValid =
         [secretsEqual(clientId, WORKFLOW_API_CLIENT_ID), apiToken !== null && clientSecret !== undefined && clientSecret !== null && secretsEqual(clientSecret, apiToken)].every(Boolean);
       if (!clientValid || apiToken === null) {
-        access.limiter.recordFailure(request.ip);
         access.logger.info({ client: request.ip }, 'refused a token request: client authentication failed');
         if (basic !== null) reply.header('www-authenticate', 'Basic realm="waymark", charset="UTF-8"');
         return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
       }
-      access.limiter.reset(request.ip);
+      limiter.succeeded(request.ip);
       if (grantType !== 'client_credentials') {
         return oauthError(reply, 400, 'unsupported_grant_type', 'Only the client_credentials grant is supported.');
       }
@@ -112,7 +119,6 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
         return oauthError(reply, 400, 'unauthorized_client', 'OpenID Connect token access is turned off on this server.');
       }
 
-      const issuer = access.issuerFor(request);
       if (access.publicUrl === null) await access.settings.rememberIssuer(issuer);
       const issued = await issueAccessToken({
         keys: access.settings.signingKeys,
@@ -137,6 +143,11 @@ function safeDecode(value: string): string | null {
   } catch {
     return null;
   }
+}
+
+function tooManyAttempts(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  reply.header('retry-after', String(retryAfterSeconds));
+  return oauthError(reply, 429, 'invalid_request', `Too many failed attempts from this address; try again in ${retryAfterSeconds} seconds.`);
 }
 
 function oauthError(reply: FastifyReply, status: number, error: OAuthError, description: string): FastifyReply {

@@ -1,6 +1,7 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from '../config/index.js';
 import { isSecretKey, redactLogObject, redactSecrets, serializeErrorRedacted } from './redact.js';
+import { redactUrlsInText } from './url-credentials.js';
 
 /** Waymark's logger: pino, with secrets removed from every line. */
 export type Logger = PinoLogger;
@@ -62,13 +63,15 @@ function redactChildBindings(logger: Logger): void {
 }
 
 /**
- * True when no binding has a secret's name and none is an object (which could hold one deeper):
+ * True when no binding has a secret's name, none is an object (which could hold one deeper) and
+ * none is text with a URL (which could carry a password):
  * such bindings, like fastify's `{ reqId }` for every request's logger, are passed on without the copy.
  */
 function holdsNothingToRedact(bindings: Bindings): boolean {
   for (const key in bindings) {
     const value: unknown = bindings[key];
     if ((typeof value === 'object' && value !== null) || isSecretKey(key)) return false;
+    if (typeof value === 'string' && value.includes('://')) return false;
   }
   return true;
 }
@@ -78,9 +81,15 @@ function isEmpty(object: object): boolean {
   return true;
 }
 
-/** Arguments after the message (`log.info('%o', value)` or `log.info({…}, '%o', value)`) are redacted too. */
+/**
+ * The message's URLs lose their credentials, and arguments after the message
+ * (`log.info('%o', value)` or `log.info({…}, '%o', value)`) are redacted too.
+ */
 function redactInterpolatedArguments(this: Logger, args: unknown[], method: (...args: unknown[]) => void): void {
-  const firstFormatArgument = typeof args[0] === 'object' ? 2 : 1;
+  const messageIndex = typeof args[0] === 'object' ? 1 : 0;
+  const message = args[messageIndex];
+  if (typeof message === 'string' && message.includes('://')) args[messageIndex] = redactUrlsInText(message);
+  const firstFormatArgument = messageIndex + 1;
   if (args.length <= firstFormatArgument) {
     method.apply(this, args);
     return;

@@ -1,38 +1,18 @@
 import { stdSerializers } from 'pino';
+import { isSecretKey } from './secret-keys.js';
+import { redactUrlsInText } from './url-credentials.js';
+
+export { isSecretKey } from './secret-keys.js';
+
+const MAX_DEPTH = 12;
 
 /** What a secret is replaced with in log lines. */
 export const REDACTED = '[Redacted]';
 
-// Compared after lower-casing and dropping `-` and `_`, so `client_secret`, `Client-Secret`
-// and `clientSecret` all match.
-const SECRET_KEYS = new Set([
-  'token',
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'apitoken',
-  'apikey',
-  'password',
-  'passwordhash',
-  'clientsecret',
-  'secret',
-  'authorization',
-  'proxyauthorization',
-  'cookie',
-  'setcookie',
-]);
-
-const MAX_DEPTH = 12;
-
-/** True when a property of this name holds a secret that must never be logged. */
-export function isSecretKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return SECRET_KEYS.has(lower.includes('-') || lower.includes('_') ? lower.replace(/[-_]/g, '') : lower);
-}
-
 /**
  * A copy of `value` with every secret-bearing property replaced by {@link REDACTED}, at any depth,
- * in plain objects, arrays and errors. Other objects (dates, buffers, requests) are kept as they are:
+ * in plain objects, arrays and errors, and the credentials of every URL in its text masked
+ * (`redactUrlCredentials`). Other objects (dates, buffers, requests) are kept as they are:
  * their serializers decide what they show.
  */
 export function redactSecrets<T>(value: T): T {
@@ -48,6 +28,7 @@ export function redactLogObject(object: Record<string, unknown>): Record<string,
   const ancestors: object[] = [object];
   for (const [key, item] of Object.entries(object)) {
     if (isSecretKey(key) && item !== undefined && item !== null) copy[key] = REDACTED;
+    else if (typeof item === 'string') copy[key] = redactUrlsInText(item);
     else if ((key === 'err' || key === 'error') && item instanceof Error) copy[key] = item;
     else copy[key] = redactValue(item, 1, ancestors);
   }
@@ -62,6 +43,8 @@ export function serializeErrorRedacted(error: unknown): unknown {
 // `ancestors` are the objects being copied around this one (at most MAX_DEPTH, so a list is
 // quicker than a WeakSet, which every redacted log line and child logger would allocate).
 function redactValue(value: unknown, depth: number, ancestors: object[]): unknown {
+  // A URL in a value (a connection string, a request URL) may carry a password or a token.
+  if (typeof value === 'string') return redactUrlsInText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[Truncated]';
   if (ancestors.includes(value)) return '[Circular]';

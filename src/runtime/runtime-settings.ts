@@ -36,7 +36,7 @@ function allowlistFrom(setting: JsonValue | null, env: Readonly<Record<string, s
       setting: RUNTIME_SETTING_KEYS.httpAllowlist,
     });
   }
-  return new HostAllowlist(fromSetting).with(HostAllowlist.parse(env.WAYMARK_HTTP_ALLOWLIST));
+  return HostAllowlist.of(fromSetting).with(HostAllowlist.parse(env.WAYMARK_HTTP_ALLOWLIST));
 }
 
 function webhooksFrom(setting: JsonValue | null): ConfiguredWebhook[] {

@@ -32,7 +32,10 @@ export interface ServerRuntimeOptions {
 export interface ServerRuntime {
   readonly parts: RuntimeParts;
   /** Spread into the WorkflowService's options. */
-  readonly serviceOptions: Pick<WorkflowServiceOptions, 'external' | 'outbox' | 'callbackServerConfigured' | 'fileActionsSandbox'>;
+  readonly serviceOptions: Pick<
+    WorkflowServiceOptions,
+    'external' | 'outbox' | 'callbackServerConfigured' | 'fileActionsSandbox' | 'externalParameters' | 'schemeGenerator'
+  >;
   /** Builds the scheduler and dispatcher for `service` (call `start()` on the result). */
   attach(service: WorkflowService): WorkflowRuntime;
 }
@@ -45,6 +48,8 @@ export async function createServerRuntime(options: ServerRuntimeOptions): Promis
     serviceOptions: {
       external: parts.external,
       outbox: parts.outbox,
+      externalParameters: parts.externalParameters,
+      schemeGenerator: parts.schemeGenerator,
       callbackServerConfigured: parts.callbackServerConfigured,
       fileActionsSandbox: parts.fileSandbox !== null,
     },

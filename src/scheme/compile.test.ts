@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Cron } from 'croner';
 import { compileScheme, SYSTEM_PARAMETER_NAMES, BUILT_IN_ACTIONS } from './compile.js';
+import { FILE_ACTIONS_ARE_OFF } from './built-in-names.js';
 import { SchemeInvalidError } from '../errors/index.js';
 import type { ActivityDefinition, SchemeDefinition, TransitionDefinition } from './model.js';
 
@@ -91,7 +93,7 @@ describe('compileScheme: a valid scheme', () => {
     assert.ok(Object.isFrozen(compiled));
     assert.ok(Object.isFrozen(compiled.initialActivity));
     assert.ok(Object.isFrozen(compiled.definition.activities));
-    assert.throws(() => (compiled.activities as Map<string, ActivityDefinition>).set('X', activity('X')), /read-only/);
+    assert.throws(() => (compiled.activities as unknown as Map<string, ActivityDefinition>).set('X', activity('X')), /read-only/);
   });
 
   it('computes external needs: actions, condition actions and rules that are not built in', () => {
@@ -102,12 +104,12 @@ describe('compileScheme: a valid scheme', () => {
           { name: 'Approver', rule: 'IsApprover', value: null },
         ],
         activities: [
-          activity('Start', { isInitial: true, implementation: [{ order: 1, name: 'JsonBackup', parameter: null }, { order: 2, name: 'SetParameter', parameter: '{}' }] }),
+          activity('Start', { isInitial: true, implementation: [{ order: 1, name: 'JsonBackup', parameter: null }, { order: 2, name: 'SetParameter', parameter: '{"ParameterName":"Sum","Value":"1"}' }] }),
           activity('End', { preExecutionImplementation: [{ order: 1, name: 'FillApproversUsers', parameter: null }] }),
         ],
         transitions: [
           transition('Go', 'Start', 'End', { conditions: [{ type: 'Action', action: 'IsApproveComplete', parameter: null, inverted: false }] }),
-          transition('Check', 'Start', 'End', { conditions: [{ type: 'Action', action: 'CheckParameter', parameter: '{}', inverted: true }] }),
+          transition('Check', 'Start', 'End', { conditions: [{ type: 'Action', action: 'CheckParameter', parameter: '{"ParameterName":"Sum"}', inverted: true }] }),
         ],
       }),
     );
@@ -139,7 +141,57 @@ describe('compileScheme: a valid scheme', () => {
         ],
       }),
     );
-    assert.equal(compiled.timers.get('Computed')?.expression?.evaluate({ Sum: 2 }), 2000);
+    const computed = compiled.timers.get('Computed')?.schedule;
+    assert.equal(computed?.kind === 'Expression' ? computed.expression.evaluate({ Sum: 2 }) : undefined, 2000);
+  });
+
+  it('carries each timer value parsed into its schedule: the cron pattern built once, the zone checked', () => {
+    const compiled = compileScheme(
+      scheme({
+        timers: [
+          { name: 'Soon', type: 'Interval', value: '1d 2h', notOverrideIfExists: false },
+          { name: 'Daily', type: 'Time', value: '08:30', notOverrideIfExists: false, timeZone: 'Europe/Berlin' },
+          { name: 'Minute', type: 'Time', value: '1m', notOverrideIfExists: false },
+          { name: 'OnceAt', type: 'DateAndTime', value: '12/31/2026 23:59:00', notOverrideIfExists: false },
+          { name: 'Hourly', type: 'Cron', value: '0 * * * *', notOverrideIfExists: true, timeZone: 'Asia/Tokyo' },
+        ],
+      }),
+    );
+    const schedule = (name: string) => compiled.timers.get(name)?.schedule;
+    assert.deepEqual(schedule('Soon'), { kind: 'Interval', milliseconds: 26 * 3_600_000 });
+    assert.deepEqual(schedule('Daily'), { kind: 'TimeOfDay', time: { hours: 8, minutes: 30, seconds: 0 }, timeZone: 'Europe/Berlin' });
+    assert.deepEqual(schedule('Minute'), { kind: 'Interval', milliseconds: 60_000 }, 'a Time that is a duration runs as an interval');
+    assert.deepEqual(schedule('OnceAt'), { kind: 'Date', date: { year: 2026, month: 12, day: 31, time: { hours: 23, minutes: 59, seconds: 0 } }, timeZone: 'UTC' });
+    const hourly = schedule('Hourly');
+    assert.ok(hourly?.kind === 'Cron' && hourly.cron instanceof Cron, 'the croner schedule itself');
+    assert.equal(hourly.cron.nextRun(new Date('2026-01-15T09:30:00.000Z'))?.toISOString(), '2026-01-15T10:00:00.000Z');
+    assert.equal(compiled.timers.get('Hourly')?.schedule, hourly, 'one schedule, shared by every arm');
+  });
+
+  it('parses the parameters of built-in actions and condition actions, and sorts each Implementation by order', () => {
+    const compiled = compileScheme(
+      scheme({
+        activities: [
+          activity('Start', {
+            isInitial: true,
+            implementation: [
+              { order: 2, name: 'JsonBackup', parameter: 'Second' },
+              { order: 1, name: 'SetParameter', parameter: '{"ParameterName":"Sum","Value":"5"}' },
+            ],
+          }),
+          activity('End', { isFinal: true }),
+        ],
+        transitions: [transition('Go', 'Start', 'End', { conditions: [{ type: 'Action', action: 'CheckParameter', parameter: '{"ParameterName":"Sum","CompareType":"More","Value":"1"}', inverted: false }] })],
+      }),
+    );
+    const start = compiled.activities.get('Start');
+    assert.deepEqual(start?.implementation.map((call) => [call.order, call.name, call.arguments.kind]), [[1, 'SetParameter', 'SetParameter'], [2, 'JsonBackup', 'External']]);
+    assert.deepEqual(start?.implementation[0]?.arguments, { kind: 'SetParameter', parameterName: 'Sum', forRootProcess: false, value: 5, valueText: '5' });
+    assert.equal(compiled.initialActivity, start);
+    const condition = compiled.transitionsFrom.get('Start')?.[0]?.conditions[0];
+    assert.ok(condition?.type === 'Action');
+    assert.deepEqual(condition.arguments, { kind: 'CheckParameter', parameterName: 'Sum', forRootProcess: false, compareType: 'More', value: '1', separator: ',' });
+    assert.deepEqual(compiled.definition.activities[0]?.implementation.map((call) => call.order), [2, 1], 'the definition keeps what was written');
   });
 });
 
@@ -311,6 +363,87 @@ describe('compileScheme: every rule, every problem at once', () => {
         'timers[5] "Hourly".value: Cron pattern "every hour" is not valid: …',
         'timers[6] "Zoned".timeZone: time zone "Mars/Olympus" is not an IANA time zone',
       ],
+    );
+  });
+
+  it('the parameters of built-in actions and condition actions: every one no run could accept, with where it is', () => {
+    assert.deepEqual(
+      problemsOf(
+        scheme({
+          activities: [
+            activity('Start', {
+              isInitial: true,
+              implementation: [
+                { order: 1, name: 'SetParameter', parameter: '{"Value":1}' },
+                { order: 2, name: 'StartLoopFor', parameter: '{"LoopName":"L","StartValue":"one","EndValue":3}' },
+                { order: 3, name: 'HTTPRequest', parameter: '{"Post":true}' },
+                { order: 4, name: 'JsonBackup', parameter: 'anything: a callback server reads it' },
+              ],
+            }),
+            activity('End', { isFinal: true, implementation: [{ order: 1, name: 'Webhook', parameter: '{"Url":"ftp://files.example.test/"}' }] }),
+          ],
+          transitions: [
+            transition('Go', 'Start', 'End', {
+              conditions: [
+                { type: 'Action', action: 'CheckParameter', parameter: '{"ParameterName":"Sum","CompareType":"Roughly"}', inverted: false },
+                { type: 'Action', action: 'IsWeekday', parameter: '{not json', inverted: false },
+              ],
+            }),
+          ],
+        }),
+      ),
+      [
+        'activities[0] "Start".implementation[0] "SetParameter": SetParameter: ParameterName is required',
+        'activities[0] "Start".implementation[1] "StartLoopFor": StartLoopFor: StartValue must be a number',
+        'activities[0] "Start".implementation[2] "HTTPRequest": HTTPRequest: its parameter has no Url',
+        "activities[1] \"End\".implementation[0] \"Webhook\": Webhook: only http and https URLs are allowed, not 'ftp:'",
+        'transitions[0] "Go".conditions[0]: CheckParameter: CompareType Roughly is not known',
+      ],
+    );
+  });
+
+  it('compiled leniently (a stored version), a bad parameter becomes an action that fails with the same message', () => {
+    const compiled = compileScheme(
+      scheme({ activities: [activity('Start', { isInitial: true, implementation: [{ order: 1, name: 'SetParameter', parameter: '{"Value":1}' }] }), activity('End')] }),
+      { parameterProblems: 'failWhenRun' },
+    );
+    assert.deepEqual(compiled.initialActivity.implementation[0]?.arguments, { kind: 'Invalid', problem: 'SetParameter: ParameterName is required' });
+  });
+
+  it('file actions are refused where none may run, whatever the format: every use, and every other problem with them', () => {
+    const withFiles = scheme({
+      activities: [
+        activity('Start', {
+          isInitial: true,
+          implementation: [{ order: 1, name: 'FileWrite', parameter: '{"Path":"a.txt","Text":"x"}' }],
+          preExecutionImplementation: [{ order: 1, name: 'FileRead', parameter: '{"Path":"a.txt","ParameterName":"Text"}' }],
+        }),
+        activity('End', { implementation: [{ order: 3, name: 'DirectoryDelete', parameter: '{"Path":"out"}' }] }),
+      ],
+    });
+    const off = { fileActionsAllowed: false };
+    let caught: unknown;
+    assert.throws(() => compileScheme(withFiles, off), (error: unknown) => (caught = error) instanceof SchemeInvalidError);
+    const refused = caught as SchemeInvalidError;
+    assert.equal(refused.code, 'WM_SCHEME_UNSUPPORTED');
+    assert.deepEqual(
+      refused.problems.map((problem) => `${problem.where}: ${problem.message}`),
+      [
+        `activities[0] "Start".implementation[0]: file action "FileWrite" is used by activity "Start" (implementation, order 1); ${FILE_ACTIONS_ARE_OFF}`,
+        `activities[0] "Start".preExecutionImplementation[0]: file action "FileRead" is used by activity "Start" (preExecutionImplementation, order 1); ${FILE_ACTIONS_ARE_OFF}`,
+        `activities[1] "End".implementation[0]: file action "DirectoryDelete" is used by activity "End" (implementation, order 3); ${FILE_ACTIONS_ARE_OFF}`,
+      ],
+    );
+    assert.doesNotThrow(() => compileScheme(withFiles), 'allowed by default: a stored scheme runs, its file actions failing while they are off');
+
+    const alsoInvalid = { ...withFiles, activities: [...withFiles.activities, activity('Start')] };
+    assert.throws(
+      () => compileScheme(alsoInvalid, off),
+      (error: unknown) =>
+        error instanceof SchemeInvalidError &&
+        error.code === 'WM_SCHEME_INVALID' &&
+        error.problems.length === 4 &&
+        error.problems[3]?.message.startsWith('file action "DirectoryDelete"') === true,
     );
   });
 

@@ -1,59 +1,28 @@
 /**
  * Scheme compilation: validates a SchemeDefinition (collecting every problem), pre-parses its
- * expressions and builds the immutable, indexed CompiledScheme the engine runs.
+ * expressions, timer values and the parameters of built-in actions, and builds the immutable,
+ * indexed CompiledScheme the engine runs. Nothing downstream parses scheme text again.
  */
-import { Cron } from 'croner';
 import { SchemeInvalidError, isWaymarkError, type SchemeProblem } from '../errors/index.js';
+import { parseActionArguments, parseConditionArguments, type ParsedArguments } from './action-arguments.js';
+import { BUILT_IN_ACTIONS, BUILT_IN_CONDITIONS, BUILT_IN_RULES, FILE_ACTIONS, FILE_ACTIONS_ARE_OFF } from './built-in-names.js';
 import { compileExpression } from './expressions.js';
 import { isPrototypeKey } from './reserved-names.js';
-import { parseInterval, parseTimeOfDay, parseTimerDate } from './timer-values.js';
+import { timerSchedule } from './timer-schedule.js';
 import type {
   ActionCall,
+  ActivityDefinition,
+  CompiledActionCall,
+  CompiledActivity,
   CompiledCondition,
-  CompiledExpression,
   CompiledScheme,
   CompiledTimer,
   CompiledTransition,
   ExternalNeeds,
   SchemeDefinition,
-  TimerDefinition,
 } from './model.js';
 
-/** The file actions: they touch the server's disk and run only inside a configured sandbox folder. */
-export const FILE_ACTIONS: ReadonlySet<string> = new Set([
-  'FileWrite',
-  'FileRead',
-  'FileDelete',
-  'DirectoryCreate',
-  'DirectoryCompress',
-  'FileUncompress',
-  'FilesListRead',
-  'DirectoryDelete',
-]);
-
-/** Actions Waymark runs itself; any other action name must come from a callback server. */
-export const BUILT_IN_ACTIONS: ReadonlySet<string> = new Set([
-  'SetParameter',
-  'RemoveParameter',
-  'StartLoopFor',
-  'StartLoopForeach',
-  'StartLoopForeachFromParameter',
-  'HTTPRequest',
-  ...FILE_ACTIONS,
-  'Webhook',
-]);
-
-
-/** Condition actions Waymark evaluates itself. */
-export const BUILT_IN_CONDITIONS: ReadonlySet<string> = new Set([
-  'CheckParameter',
-  'LoopIsNotCompletedAndBroken',
-  'CheckAllSubprocessesCompleted',
-  'CheckHTTPRequest',
-]);
-
-/** Actor rules Waymark checks itself. */
-export const BUILT_IN_RULES: ReadonlySet<string> = new Set(['isUser', 'InRole']);
+export { BUILT_IN_ACTIONS, BUILT_IN_CONDITIONS, BUILT_IN_RULES, FILE_ACTIONS } from './built-in-names.js';
 
 /** Built-in, read-only parameters every process has; a scheme may not declare parameters with these names. */
 export const SYSTEM_PARAMETER_NAMES: readonly string[] = Object.freeze([
@@ -88,21 +57,40 @@ export const SYSTEM_PARAMETER_NAMES: readonly string[] = Object.freeze([
 /** Most activities, and separately most transitions, one scheme may have. */
 export const MAX_SCHEME_ELEMENTS = 5000;
 
-/** Which names Waymark provides itself; the rest become the scheme's external needs. */
+/** What compilation may accept. */
 export interface CompileOptions {
+  /** Names Waymark provides itself (their parameters are parsed); the rest become the scheme's external needs. */
   readonly builtInActions: ReadonlySet<string>;
   readonly builtInConditions: ReadonlySet<string>;
   readonly builtInRules: ReadonlySet<string>;
+  /**
+   * False refuses every file action (`WM_SCHEME_UNSUPPORTED`): the server has no sandbox folder.
+   * Default true, as for a stored scheme, whose file actions then fail when they run.
+   */
+  readonly fileActionsAllowed: boolean;
+  /**
+   * What becomes of a built-in action's parameter that no run can accept: `refuse` (the default,
+   * a problem) or `failWhenRun` (the action fails when it runs, with the same message). A stored
+   * scheme version is compiled with `failWhenRun`, so one saved before parameters were checked
+   * keeps running as it did.
+   */
+  readonly parameterProblems: 'refuse' | 'failWhenRun';
 }
 
 const DEFAULT_OPTIONS: CompileOptions = {
   builtInActions: BUILT_IN_ACTIONS,
   builtInConditions: BUILT_IN_CONDITIONS,
   builtInRules: BUILT_IN_RULES,
+  fileActionsAllowed: true,
+  parameterProblems: 'refuse',
 };
+
+/** The prototypes of the data a compiled scheme is made of; other objects (a library's croner schedule) keep their own state. */
+const DATA_PROTOTYPES: ReadonlySet<unknown> = new Set([Object.prototype, Array.prototype, Map.prototype, null]);
 
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (!DATA_PROTOTYPES.has(Object.getPrototypeOf(value))) return value;
   if (value instanceof Map) {
     for (const [key, item] of value) {
       deepFreeze(key);
@@ -141,62 +129,59 @@ function checkUnique(
   });
 }
 
-function checkTimerValue(timer: TimerDefinition, where: string, parameterTypes: ReadonlyMap<string, string>, problems: SchemeProblem[]): CompiledExpression | undefined {
-  const fail = (message: string): undefined => {
-    problems.push({ where: `${where}.value`, message });
-    return undefined;
-  };
-  switch (timer.type) {
-    case 'Interval':
-      try {
-        parseInterval(timer.value);
-      } catch (error) {
-        return fail(isWaymarkError(error) ? error.message : String(error));
-      }
-      return undefined;
-    case 'Time':
-      return parseTimeOfDay(timer.value) ? undefined : fail(`Time "${timer.value}" is not a time of day (HH:mm or HH:mm:ss)`);
-    case 'Date':
-      return parseTimerDate(timer.value) && !parseTimerDate(timer.value)?.time
-        ? undefined
-        : fail(`Date "${timer.value}" is not a date (MM/DD/YYYY)`);
-    case 'DateAndTime':
-      return parseTimerDate(timer.value) ? undefined : fail(`DateAndTime "${timer.value}" is not a date and time (MM/DD/YYYY HH:mm:ss)`);
-    case 'Cron':
-      try {
-        new Cron(timer.value, { paused: true, timezone: timer.timeZone });
-      } catch (error) {
-        return fail(`Cron pattern "${timer.value}" is not valid: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return undefined;
-    case 'Expression':
-      try {
-        return compileExpression(timer.value, parameterTypes);
-      } catch (error) {
-        return fail(isWaymarkError(error) ? error.message : String(error));
-      }
-  }
-}
-
-function checkTimeZone(timer: TimerDefinition, where: string, problems: SchemeProblem[]): void {
-  if (timer.timeZone === undefined) return;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timer.timeZone });
-  } catch {
-    problems.push({ where: `${where}.timeZone`, message: `time zone ${quoted(timer.timeZone)} is not an IANA time zone` });
-  }
-}
-
 function addNeed(needs: Set<string>, name: string, builtIn: ReadonlySet<string>): void {
   if (!builtIn.has(name)) needs.add(name);
 }
 
+/** The arguments, a problem (`refuse`), or arguments that fail when run (`failWhenRun`). */
+function argumentsOrProblem<T>(
+  result: ParsedArguments<T>,
+  where: string,
+  options: CompileOptions,
+  problems: SchemeProblem[],
+): T | { readonly kind: 'Invalid'; readonly problem: string } {
+  if ('arguments' in result) return result.arguments;
+  if (options.parameterProblems === 'refuse') problems.push({ where, message: result.problem });
+  return { kind: 'Invalid', problem: result.problem };
+}
+
+/** The activity with its Implementation sorted by order and each action's parameter parsed. */
+function compileActivity(activity: ActivityDefinition, index: number, options: CompileOptions, problems: SchemeProblem[]): CompiledActivity {
+  const sorted = [...activity.implementation].map((call, position) => ({ call, position })).sort((a, b) => a.call.order - b.call.order);
+  const implementation = sorted.map(({ call, position }): CompiledActionCall => {
+    const where = `activities[${index}] ${quoted(activity.name)}.implementation[${position}] ${quoted(call.name)}`;
+    const parsed = options.builtInActions.has(call.name) ? parseActionArguments(call.name, call.parameter) : { arguments: { kind: 'External' } as const };
+    return { ...call, arguments: argumentsOrProblem(parsed, where, options, problems) };
+  });
+  return { ...activity, implementation };
+}
+
+/** File actions where none may run: each use, with where it is. */
+function refuseFileActions(definition: SchemeDefinition): SchemeProblem[] {
+  const problems: SchemeProblem[] = [];
+  definition.activities.forEach((activity, index) => {
+    for (const group of ['implementation', 'preExecutionImplementation'] as const) {
+      activity[group].forEach((call: ActionCall, position) => {
+        if (!FILE_ACTIONS.has(call.name)) return;
+        problems.push({
+          where: `activities[${index}] ${quoted(activity.name)}.${group}[${position}]`,
+          message: `file action ${quoted(call.name)} is used by activity ${quoted(activity.name)} (${group}, order ${call.order}); ${FILE_ACTIONS_ARE_OFF}`,
+        });
+      });
+    }
+  });
+  return problems;
+}
+
 /**
  * Validates and compiles a scheme. Collects every problem and throws
- * `SchemeInvalidError('WM_SCHEME_INVALID', problems, code)` when there is any.
+ * `SchemeInvalidError('WM_SCHEME_INVALID', problems, code)` when there is any, or
+ * `SchemeInvalidError('WM_SCHEME_UNSUPPORTED', …)` when the only problems are actions this server
+ * does not run (file actions without a sandbox folder).
  * The result is deeply frozen; `externalNeeds` lists what must come from a callback server.
  */
-export function compileScheme(definition: SchemeDefinition, options: CompileOptions = DEFAULT_OPTIONS): CompiledScheme {
+export function compileScheme(definition: SchemeDefinition, given: Partial<CompileOptions> = {}): CompiledScheme {
+  const options: CompileOptions = { ...DEFAULT_OPTIONS, ...given };
   const problems: SchemeProblem[] = [];
   const problem = (where: string, message: string): void => {
     problems.push({ where, message });
@@ -274,9 +259,12 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
   const timers = new Map<string, CompiledTimer>();
   definition.timers.forEach((timer, index) => {
     const where = `timers[${index}] ${quoted(timer.name)}`;
-    const expression = checkTimerValue(timer, where, parameterTypes, problems);
-    checkTimeZone(timer, where, problems);
-    timers.set(timer.name, expression ? { ...timer, expression } : { ...timer });
+    const result = timerSchedule(timer, parameterTypes);
+    if ('problems' in result) {
+      for (const timerProblem of result.problems) problem(`${where}.${timerProblem.field}`, timerProblem.message);
+      return;
+    }
+    timers.set(timer.name, { ...timer, schedule: result.schedule });
   });
 
   const recordActionNeeds = (calls: readonly ActionCall[]): void => {
@@ -286,6 +274,7 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
     recordActionNeeds(activity.implementation);
     recordActionNeeds(activity.preExecutionImplementation);
   }
+  const activities = definition.activities.map((activity, index) => compileActivity(activity, index, options, problems));
 
   const transitionsFrom = new Map<string, CompiledTransition[]>();
   definition.transitions.forEach((transition, index) => {
@@ -332,6 +321,11 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
       if (condition.type === 'Action') {
         if (condition.action.trim() === '') problem(conditionWhere, 'an Action condition needs the name of a condition action');
         else addNeed(conditionNeeds, condition.action, options.builtInConditions);
+        const parsed = options.builtInConditions.has(condition.action)
+          ? parseConditionArguments(condition.action, condition.parameter)
+          : { arguments: { kind: 'External' } as const };
+        conditions.push({ ...condition, arguments: argumentsOrProblem(parsed, conditionWhere, options, problems) });
+        return;
       }
       conditions.push(condition);
     });
@@ -346,7 +340,9 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
     transitionsFrom.set(transition.from, list);
   });
 
-  if (problems.length > 0) throw new SchemeInvalidError('WM_SCHEME_INVALID', problems, definition.code);
+  const unsupported = options.fileActionsAllowed ? [] : refuseFileActions(definition);
+  if (problems.length > 0) throw new SchemeInvalidError('WM_SCHEME_INVALID', [...problems, ...unsupported], definition.code);
+  if (unsupported.length > 0) throw new SchemeInvalidError('WM_SCHEME_UNSUPPORTED', unsupported, definition.code);
 
   const externalNeeds: ExternalNeeds = {
     actions: [...actionNeeds].sort(),
@@ -356,8 +352,8 @@ export function compileScheme(definition: SchemeDefinition, options: CompileOpti
   const compiled: CompiledScheme = {
     definition: { ...definition, externalNeeds },
     code: definition.code,
-    initialActivity: initials[0]!,
-    activities: new Map(definition.activities.map((activity) => [activity.name, activity])),
+    initialActivity: activities[definition.activities.indexOf(initials[0]!)]!,
+    activities: new Map(activities.map((activity) => [activity.name, activity])),
     commands: new Map(definition.commands.map((command) => [command.name, command])),
     actors: new Map(definition.actors.map((actor) => [actor.name, actor])),
     parameters: new Map(definition.parameters.map((parameter) => [parameter.name, parameter])),

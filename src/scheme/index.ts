@@ -19,8 +19,10 @@ export {
   type TimeOfDay,
   type TimerDate,
 } from './timer-values.js';
+export { compileTimer, timerSchedule, type TimerProblem } from './timer-schedule.js';
+export * from './action-arguments.js';
 export { parseSchemeJson, toSchemeJson } from './json-format.js';
-export { importVendorXml, exportVendorXml, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
+export { importVendorXml, exportVendorXml, formatTypedValue, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
 export {
   compileScheme,
   BUILT_IN_ACTIONS,

@@ -1,61 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { parseSchemeJson, toSchemeJson } from './json-format.js';
-import { importVendorXml } from './xml-import.js';
+import { parseSchemeJson } from './json-format.js';
 import { compileScheme } from './compile.js';
 import { SchemeInvalidError } from '../errors/index.js';
+import { SCHEME_SCHEMA as SCHEMA, schemaErrors } from '../../test/support/scheme-json-schema.js';
 
-const FIXTURES = '/work/shared/fixtures/schemes/';
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/scheme.schema.json', import.meta.url), 'utf8')) as JsonSchema;
-
-interface JsonSchema {
-  $ref?: string;
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean;
-  items?: JsonSchema;
-  oneOf?: JsonSchema[];
-  minLength?: number;
-  $defs?: Record<string, JsonSchema>;
-}
-
-/** Checks a value against the subset of JSON Schema 2020-12 that docs/scheme.schema.json uses. */
-function schemaErrors(value: unknown, schema: JsonSchema, path = '$'): string[] {
-  if (schema.$ref) {
-    const name = schema.$ref.replace('#/$defs/', '');
-    const target = SCHEMA.$defs?.[name];
-    assert.ok(target, `unknown $ref ${schema.$ref}`);
-    return schemaErrors(value, target, path);
-  }
-  if (schema.oneOf) {
-    const matching = schema.oneOf.filter((option) => schemaErrors(value, option, path).length === 0);
-    return matching.length === 1 ? [] : [`${path}: matches ${matching.length} of oneOf`];
-  }
-  const errors: string[] = [];
-  if ('const' in schema && value !== schema.const) errors.push(`${path}: not ${String(schema.const)}`);
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${String(value)} not in enum`);
-  if (schema.type) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-    if (!types.includes(actual) && !(actual === 'integer' && types.includes('number'))) errors.push(`${path}: ${actual} is not ${types.join('|')}`);
-  }
-  if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: too short`);
-  if (Array.isArray(value) && schema.items) value.forEach((item, index) => errors.push(...schemaErrors(item, schema.items!, `${path}[${index}]`)));
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const object = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) if (!(key in object)) errors.push(`${path}.${key}: required`);
-    for (const [key, item] of Object.entries(object)) {
-      const property = schema.properties?.[key];
-      if (property) errors.push(...schemaErrors(item, property, `${path}.${key}`));
-      else if (schema.additionalProperties === false) errors.push(`${path}.${key}: not allowed`);
-    }
-  }
-  return errors;
-}
+// Every fixture's conversion to JSON is checked against the schema in test/schemes/fixture-import.ts.
 
 function problemsOf(input: unknown): string[] {
   try {
@@ -69,15 +19,6 @@ function problemsOf(input: unknown): string[] {
 }
 
 describe('native JSON format', () => {
-  for (const file of readdirSync(FIXTURES).filter((name) => name.endsWith('.xml'))) {
-    it(`${file}: the converted definition validates against docs/scheme.schema.json and reads back equal`, () => {
-      const definition = importVendorXml(readFileSync(FIXTURES + file, 'utf8'), { fileActionsSandbox: true, callbackServerConfigured: true });
-      const json = toSchemeJson(definition);
-      assert.deepEqual(schemaErrors(json, SCHEMA), []);
-      assert.deepEqual(parseSchemeJson(json), definition);
-    });
-  }
-
   it('the mini validator does catch schema violations', () => {
     assert.deepEqual(schemaErrors({ code: 'X', activities: [{ name: 'A', color: 'red' }] }, SCHEMA), ['$.activities[0].color: not allowed']);
     assert.deepEqual(schemaErrors({ code: 'X', activities: [], transitions: [{ name: 'T', from: 'A', to: 'B', trigger: { type: 'Auto' }, conditions: [{ type: 'Expression' }] }] }, SCHEMA), [

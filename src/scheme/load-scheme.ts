@@ -14,16 +14,18 @@ export interface LoadSchemeInput {
   readonly code?: string;
 }
 
-/** What the server can run: decides what XML import refuses and what becomes an external need. */
-export interface LoadSchemeOptions extends Partial<CompileOptions> {
+/** What the server can run: decides what is refused (file actions without a sandbox, C# code without a callback server) and what becomes an external need. */
+export interface LoadSchemeOptions extends Partial<Pick<CompileOptions, 'builtInActions' | 'builtInConditions' | 'builtInRules'>> {
   readonly fileActionsSandbox: boolean;
   readonly callbackServerConfigured: boolean;
 }
 
 /**
- * Imports (XML) or reads (JSON) a scheme and compiles it. Throws `SchemeInvalidError`
- * (`WM_SCHEME_PARSE`, `WM_SCHEME_INVALID`, `WM_SCHEME_UNSUPPORTED`) or
- * `WaymarkError('WM_INPUT_INVALID')` when neither or both inputs are given.
+ * Imports (XML) or reads (JSON) a scheme and compiles it, refusing what this server cannot run
+ * whatever the format: file actions without a sandbox folder, and every built-in action
+ * parameter no run could accept. Throws `SchemeInvalidError` (`WM_SCHEME_PARSE`,
+ * `WM_SCHEME_INVALID`, `WM_SCHEME_UNSUPPORTED`) or `WaymarkError('WM_INPUT_INVALID')` when
+ * neither or both inputs are given.
  */
 export function loadScheme(input: LoadSchemeInput, options: LoadSchemeOptions): CompiledScheme {
   if ((input.xml === undefined) === (input.json === undefined)) {
@@ -38,5 +40,7 @@ export function loadScheme(input: LoadSchemeInput, options: LoadSchemeOptions): 
     builtInActions: options.builtInActions ?? BUILT_IN_ACTIONS,
     builtInConditions: options.builtInConditions ?? BUILT_IN_CONDITIONS,
     builtInRules: options.builtInRules ?? BUILT_IN_RULES,
+    fileActionsAllowed: options.fileActionsSandbox,
+    parameterProblems: 'refuse',
   });
 }

@@ -5,6 +5,12 @@
  * Names follow the vendor's model (see docs/schemes.md), in camelCase.
  */
 
+import type { ActionArguments, ConditionArguments } from './action-arguments.js';
+import type { TimeOfDay, TimerDate } from './timer-values.js';
+
+/** A value stored as JSON (parameter values, parsed action parameters). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 /** Where a parameter lives: only during one command, stored with the instance, or built in. */
 export type ParameterPurpose = 'Temporary' | 'Persistence' | 'System';
 
@@ -180,12 +186,30 @@ export interface CompiledExpression {
   evaluate(parameters: Readonly<Record<string, unknown>>): unknown;
 }
 
-/** A condition with its expression compiled. */
+/** A condition with its expression compiled, or a condition action with its parameter parsed. */
 export type CompiledCondition =
   | { readonly type: 'Always' }
   | { readonly type: 'Otherwise' }
   | { readonly type: 'Expression'; readonly expression: CompiledExpression; readonly inverted: boolean }
-  | { readonly type: 'Action'; readonly action: string; readonly parameter: string | null; readonly inverted: boolean };
+  | {
+      readonly type: 'Action';
+      readonly action: string;
+      /** The ActionParameter text as written (what a callback server receives). */
+      readonly parameter: string | null;
+      readonly inverted: boolean;
+      /** The parameter parsed and checked, for a built-in condition action. */
+      readonly arguments: ConditionArguments;
+    };
+
+/** An action call with its parameter parsed and checked (see `action-arguments.ts`). */
+export interface CompiledActionCall extends ActionCall {
+  readonly arguments: ActionArguments;
+}
+
+/** An activity whose Implementation actions are compiled and sorted by `order`. */
+export interface CompiledActivity extends ActivityDefinition {
+  readonly implementation: readonly CompiledActionCall[];
+}
 
 export interface CompiledTransition extends Omit<TransitionDefinition, 'conditions'> {
   readonly conditions: readonly CompiledCondition[];
@@ -193,9 +217,25 @@ export interface CompiledTransition extends Omit<TransitionDefinition, 'conditio
   readonly index: number;
 }
 
-/** A timer with its Expression compiled when `type` is `Expression`. */
+/** A cron pattern compiled once (croner's `Cron`): the next run strictly after an instant, or null when there is none. */
+export interface CronSchedule {
+  nextRun(after: Date): Date | null;
+}
+
+/**
+ * A timer's value, parsed when the scheme is compiled: the engine computes due times from it
+ * without reading the text again. Zones are IANA names (UTC when the timer names none).
+ */
+export type TimerSchedule =
+  | { readonly kind: 'Interval'; readonly milliseconds: number }
+  | { readonly kind: 'TimeOfDay'; readonly time: TimeOfDay; readonly timeZone: string }
+  | { readonly kind: 'Date'; readonly date: TimerDate; readonly timeZone: string }
+  | { readonly kind: 'Expression'; readonly expression: CompiledExpression; readonly timeZone: string }
+  | { readonly kind: 'Cron'; readonly cron: CronSchedule };
+
+/** A timer with its value compiled into a schedule. */
 export interface CompiledTimer extends TimerDefinition {
-  readonly expression?: CompiledExpression;
+  readonly schedule: TimerSchedule;
 }
 
 /**
@@ -205,8 +245,8 @@ export interface CompiledTimer extends TimerDefinition {
 export interface CompiledScheme {
   readonly definition: SchemeDefinition;
   readonly code: string;
-  readonly initialActivity: ActivityDefinition;
-  readonly activities: ReadonlyMap<string, ActivityDefinition>;
+  readonly initialActivity: CompiledActivity;
+  readonly activities: ReadonlyMap<string, CompiledActivity>;
   readonly commands: ReadonlyMap<string, CommandDefinition>;
   readonly actors: ReadonlyMap<string, ActorDefinition>;
   readonly parameters: ReadonlyMap<string, ParameterDefinition>;

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type { X2jOptions, XMLParser } from 'fast-xml-parser';
 import { SchemeInvalidError, type SchemeProblem } from '../errors/index.js';
-import { FILE_ACTIONS } from './compile.js';
+import { FILE_ACTIONS, FILE_ACTIONS_ARE_OFF } from './built-in-names.js';
 import { celTypeOf } from './expressions.js';
 import { isInterval, parseTimeOfDay } from './timer-values.js';
 import type {
@@ -206,8 +206,8 @@ function parseTypedValue(text: string, type: string): { value: unknown } | { err
   }
 }
 
-/** Writes a typed value back to the XML text `parseTypedValue` reads. */
-function formatTypedValue(value: unknown, type: string): string {
+/** Writes a typed value as the vendor writes it (the XML text `parseTypedValue` reads, and the vendor's JSON model). */
+export function formatTypedValue(value: unknown, type: string): string {
   if (isTextType(type) && typeof value === 'string') return value;
   const celType = celTypeOf(type);
   if ((celType === 'int' || celType === 'double') && typeof value === 'number') return String(value);
@@ -530,9 +530,7 @@ function refuseFileActions(definition: SchemeDefinition): SchemeProblem[] {
         problems.push({
           where: `Activities/Activity "${activity.name}"`,
           message:
-            `file action "${call.name}" is used by activity "${activity.name}" (${label}, ActionRef Order ${call.order}); ` +
-            `file actions touch the server's disk and are off by default: configure a sandbox folder ` +
-            `(environment variable WAYMARK_FILE_SANDBOX) to allow them inside it.`,
+            `file action "${call.name}" is used by activity "${activity.name}" (${label}, ActionRef Order ${call.order}); ${FILE_ACTIONS_ARE_OFF}`,
         });
       }
     }

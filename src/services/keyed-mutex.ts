@@ -23,4 +23,9 @@ export class KeyedMutex {
   get size(): number {
     return this.tails.size;
   }
+
+  /** The keys with work queued or running, in the order they were first taken (for tests and diagnostics). */
+  heldKeys(): string[] {
+    return [...this.tails.keys()];
+  }
 }

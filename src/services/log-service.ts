@@ -20,8 +20,8 @@ export interface LogServiceOptions {
 
 const LEVELS: readonly LogLevel[] = ['info', 'error', 'debug'];
 
-// pino's own fields: a caller's field of the same name would overwrite them in the line.
-const PINO_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name', 'source']);
+/** The key of a process log line under which the caller's fields are kept. */
+export const CALLER_FIELDS_KEY = 'fields';
 
 const MAX_MESSAGE_LENGTH = 10_000;
 
@@ -38,8 +38,10 @@ export class LogService {
   }
 
   /**
-   * Writes one entry: a pino line at `level` with the extra fields as properties, and a stored
-   * copy. Fields that hold secrets (`token`, `password`, …) are redacted in both.
+   * Writes one entry: a pino line at `level` with the extra fields under {@link CALLER_FIELDS_KEY},
+   * and a stored copy. The caller's fields never become top-level keys of the line: a caller could
+   * otherwise set `reqId`, `component`, `req`, `level` or `msg` and forge a line that looks like
+   * another part's. Fields that hold secrets (`token`, `password`, …) are redacted in both.
    */
   async write(level: LogLevel, message: unknown, properties: Readonly<Record<string, JsonValue>> = {}): Promise<StoredLogEntry> {
     if (!LEVELS.includes(level)) {
@@ -55,7 +57,7 @@ export class LogService {
     }
     const safe = redactSecrets({ ...properties });
     const entry: LogEntry = { level, message, properties: safe, createdAt: this.clock.now().toISOString() };
-    this.logger[level](lineFields(safe), message);
+    this.logger[level]({ [CALLER_FIELDS_KEY]: safe }, message);
     return this.records.appendLog(entry);
   }
 
@@ -68,14 +70,6 @@ export class LogService {
     }
     return this.records.queryLogs(query);
   }
-}
-
-function lineFields(properties: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
-  const fields: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(properties)) {
-    fields[PINO_FIELDS.has(key) ? `field_${key}` : key] = value;
-  }
-  return fields;
 }
 
 /**

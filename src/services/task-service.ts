@@ -5,7 +5,9 @@
  * (`/workflows/{wfInstanceId}/tasks/current?token=…`) carries the task id, instance id, activity,
  * assignee and the inbox item's `addedAt` as a nonce, signed with HMAC-SHA256 under a key kept in
  * the settings. Every step that touches the instance rewrites its inbox with a new `addedAt`, so a
- * link stops working as soon as its task is done (or the instance moves on in any other way).
+ * link stops working as soon as its task is done (or the instance moves on in any other way). A
+ * link is a bearer URL that may be forwarded, so it also expires: it carries its expiry time
+ * (`WAYMARK_TASK_LINK_TTL` after it was made, 30 days by default), checked with the injected clock.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
@@ -23,6 +25,15 @@ export const TASK_LINK_KEY_SETTING = 'apiV1TaskLinkKey';
 
 /** What the bearer of a task link may pass: the command's declared inputs, never stored. */
 export const TASK_LINK_PARAMETER_POLICY: ParameterPolicy = 'commandInputsOnly';
+
+/** How long a task link opens its task when no lifetime is configured: 30 days. */
+export const DEFAULT_TASK_LINK_LIFETIME_MS = 30 * 24 * 60 * 60_000;
+
+/** Options of the {@link TaskService}. */
+export interface TaskServiceOptions {
+  /** How long a link stays valid after it is made (`WAYMARK_TASK_LINK_TTL`); default 30 days. */
+  readonly linkLifetimeMs?: number;
+}
 
 /** Which tasks `GET /user/{email}/tasks` returns. */
 export type TaskStatusFilter = 'current' | 'completed' | 'all';
@@ -75,6 +86,8 @@ interface LinkClaims {
   readonly a: string;
   readonly u: string;
   readonly n: string;
+  /** Expiry, in milliseconds since the epoch. Links made before links expired have none. */
+  readonly e?: number;
 }
 
 /** A stable, uuid-shaped id for one assignment of one activity of one instance. */
@@ -95,13 +108,17 @@ function invalidLink(message: string): WaymarkError {
 /** User tasks, and signing, opening and completing their links. */
 export class TaskService {
   private key: Buffer | null = null;
+  private readonly linkLifetimeMs: number;
 
   constructor(
     private readonly workflow: WorkflowService,
     private readonly models: ModelService,
     private readonly tenants: TenantService,
     private readonly assignees: AssigneeDirectory,
-  ) {}
+    options: TaskServiceOptions = {},
+  ) {
+    this.linkLifetimeMs = options.linkLifetimeMs ?? DEFAULT_TASK_LINK_LIFETIME_MS;
+  }
 
   /** The link token of a current inbox item of an instance. */
   async signTask(instance: ProcessInstance, item: InboxItem): Promise<string> {
@@ -115,6 +132,7 @@ export class TaskService {
       a: activityName,
       u: identityId,
       n: addedAt,
+      e: this.workflow.clock.now().getTime() + this.linkLifetimeMs,
     };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     return `${body}.${(await this.signature(body)).toString('base64url')}`;
@@ -238,6 +256,12 @@ export class TaskService {
       throw invalidLink('The task link token is malformed');
     }
     if (claims.i !== processId) throw invalidLink('The task link is for another workflow instance');
+    // A link made before links expired carries no expiry: its task was assigned at `n`, so it was
+    // made after that, and `n` plus the lifetime never outlives a link made now.
+    const expiresAt = typeof claims.e === 'number' ? claims.e : Date.parse(claims.n) + this.linkLifetimeMs;
+    if (!(this.workflow.clock.now().getTime() < expiresAt)) {
+      throw invalidLink('The task link has expired: open the task from a fresh link (GET /api/v1/user/{email}/tasks lists current ones)');
+    }
     const instance = await this.workflow.store.getInstance(processId);
     const inbox = instance ? await this.workflow.store.getInbox({ processId }) : [];
     const current = inbox.find((item) => item.identityId === claims.u && item.addedAt === claims.n);

@@ -39,6 +39,8 @@ import { compileScheme, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme, SchemeDefinition } from '../scheme/model.js';
 import type { InstancePage, InstanceQuery, NewOutboxMessage, Store, StoredFamily, StoredScheme, StoredTransition } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
+import { ExternalParameterBridge, type ExternalParameterProvider } from './external-parameters.js';
+import { asksForGeneratedScheme, generatedScheme, type SchemeGenerator } from './scheme-generation.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -55,23 +57,37 @@ export interface WorkflowServiceOptions {
   readonly maxAutoSteps?: number;
   /** Whether file actions may run (a sandbox folder is configured). */
   readonly fileActionsSandbox?: boolean;
-  /** Whether a callback server is configured (affects what scheme import accepts). */
-  readonly callbackServerConfigured?: boolean;
+  /**
+   * Whether a callback server is configured (affects what scheme import accepts), or how to ask:
+   * servers added while this service runs then count at the next import.
+   */
+  readonly callbackServerConfigured?: boolean | (() => Promise<boolean>);
   /** Turns steps into outbox messages stored with them (notifications, webhooks); none without it. */
   readonly outbox?: StepOutbox;
   /** How many instance ids the family root is remembered of; default {@link ROOT_ID_CACHE_LIMIT}. */
   readonly rootIdCacheLimit?: number;
+  /** Parameters kept by the callback servers: read before each step, written after it (none without it). */
+  readonly externalParameters?: ExternalParameterProvider;
+  /** Generates the scheme of `createInstance` with `schemeParameters` (refused without it). */
+  readonly schemeGenerator?: SchemeGenerator;
 }
 
 /**
- * Decides which outbox messages a step writes (src/runtime provides one). `run` wraps each
- * service call that may produce a step, so messages its actions queue (webhooks) reach that
- * call's step and no other.
+ * Decides which outbox messages a step writes (src/runtime provides one): the messages its
+ * actions sent (`StepResult.messages`, webhooks) and notifications of its events.
  */
 export interface StepOutbox {
-  /** Runs `work` for the process family whose root is `familyId`, while it holds that family's lock. */
-  run<T>(familyId: string, work: () => Promise<T>): Promise<T>;
-  messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]>;
+  messagesFor(step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]>;
+}
+
+/** What a StepOutbox knows of a step beyond its result. */
+export interface StepFacts {
+  /** The family's members before the step (none for a new instance). */
+  readonly before: ReadonlyMap<string, ProcessInstance>;
+  /** Whether the scheme of `instance` has LogEnabled (its steps go to the callback servers' process log). */
+  readonly logEnabled: (instance: ProcessInstance) => boolean;
+  /** The step's time (ISO 8601). */
+  readonly now: string;
 }
 
 /** What became of one timer of a batch: fired, no longer applicable (`fired: false`), or the error that stopped it. */
@@ -164,12 +180,14 @@ export class WorkflowService {
   private readonly newId: () => string;
   private readonly maxAutoSteps: number | undefined;
   private readonly fileActionsSandbox: boolean;
-  private readonly callbackServerConfigured: boolean;
+  private readonly callbackServerConfigured: () => Promise<boolean>;
   private readonly compiled = new Map<string, CompiledScheme>();
   private readonly familyLocks = new KeyedMutex();
   private readonly rootIds: RootIdCache;
   private readonly directory: IdentityDirectory;
   private readonly outbox: StepOutbox | undefined;
+  private readonly externalParameters: ExternalParameterBridge;
+  private readonly schemeGenerator: SchemeGenerator | undefined;
   private readonly stepListeners = new Set<StepAppliedListener>();
 
   constructor(options: WorkflowServiceOptions) {
@@ -179,8 +197,11 @@ export class WorkflowService {
     this.newId = options.newId ?? randomUUID;
     this.maxAutoSteps = options.maxAutoSteps;
     this.fileActionsSandbox = options.fileActionsSandbox ?? false;
-    this.callbackServerConfigured = options.callbackServerConfigured ?? false;
+    const configured = options.callbackServerConfigured ?? false;
+    this.callbackServerConfigured = typeof configured === 'function' ? configured : async () => configured;
     this.outbox = options.outbox;
+    this.externalParameters = new ExternalParameterBridge(options.externalParameters);
+    this.schemeGenerator = options.schemeGenerator;
     this.rootIds = new RootIdCache(options.rootIdCacheLimit ?? ROOT_ID_CACHE_LIMIT);
     const store = this.store;
     this.directory = {
@@ -195,7 +216,7 @@ export class WorkflowService {
   async saveScheme(input: { xml?: string; json?: unknown; code?: string }): Promise<StoredScheme> {
     const compiled = loadScheme(input, {
       fileActionsSandbox: this.fileActionsSandbox,
-      callbackServerConfigured: this.callbackServerConfigured,
+      callbackServerConfigured: await this.callbackServerConfigured(),
     });
     const stored = await this.store.saveScheme(compiled.definition, input.xml ?? null, this.clock.now());
     this.rememberCompiled(stored.id, compiled);
@@ -227,7 +248,9 @@ export class WorkflowService {
     if (cached) return cached;
     const stored = await this.store.getScheme(schemeId);
     if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme version ${schemeId} is not found`, { schemeId });
-    const compiled = compileScheme(stored.definition as SchemeDefinition);
+    // Leniently: a version saved before action parameters were checked at import keeps running,
+    // its bad parameters failing their action when it runs, as they always did.
+    const compiled = compileScheme(stored.definition as SchemeDefinition, { parameterProblems: 'failWhenRun' });
     this.rememberCompiled(schemeId, compiled);
     return compiled;
   }
@@ -242,36 +265,60 @@ export class WorkflowService {
 
   // -------------------------------------------------------------- instances
 
-  /** Creates and starts an instance of the latest version of `schemeCode`. */
+  /**
+   * Creates and starts an instance of the latest version of `schemeCode` — or, with non-empty
+   * `schemeParameters`, of the scheme a callback server generates from it (see scheme-generation).
+   */
   async createInstance(input: {
     processId: string;
     schemeCode: string;
     actor: Actor;
     parameters: readonly ParameterInput[];
     tenantId?: string | null;
+    schemeParameters?: JsonValue;
   }): Promise<ProcessInstance> {
     this.requireRunning('createinstance');
-    return this.familyLocks.run(input.processId, () => this.withOutbox(input.processId, async () => {
+    return this.familyLocks.run(input.processId, async () => {
       // Under the lock, so a create of the same id that is still running is seen once it is
       // stored. Only the scheme's id and version: the compiled definition comes from the cache.
       const stored = await this.store.schemeForNewInstance(input.schemeCode, input.processId);
       if (!stored) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${input.schemeCode}' is not found`, { schemeCode: input.schemeCode, version: undefined });
-      const scheme = await this.compiledScheme(stored.id);
       if (stored.instanceExists) throw alreadyExists(input.processId);
-      const step = await engineCreateInstance(this.engineContext(new Map([[stored.id, scheme]])), scheme, {
+      const schemeId = asksForGeneratedScheme(input.schemeParameters) ? await this.generatedSchemeId(stored.id, input.schemeParameters) : stored.id;
+      const scheme = await this.compiledScheme(schemeId);
+      const engineStep = await engineCreateInstance(this.engineContext(new Map([[schemeId, scheme]])), scheme, {
         processId: input.processId,
-        schemeId: stored.id,
+        schemeId,
         schemeVersion: stored.version,
         tenantId: input.tenantId ?? null,
         actor: input.actor,
         parameters: input.parameters,
       });
-      const messages = await this.messagesFor(input.processId, step);
+      const step = await this.externalParameters.settle(null, engineStep);
+      const messages = await this.messagesFor(step, new Map());
       await this.store.applyStep({ step, expectedRevisions: new Map(), messages });
       this.rememberRoots(step);
       this.stepApplied(step, messages);
       return storedAfter(step, input.processId) ?? this.requireInstance(input.processId);
-    }));
+    });
+  }
+
+  /** The id of the scheme generated from the version `baseSchemeId` with `parameters` (made when new). */
+  private async generatedSchemeId(baseSchemeId: string, parameters: { [key: string]: JsonValue }): Promise<string> {
+    const base = await this.store.getScheme(baseSchemeId);
+    if (!base) throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme version ${baseSchemeId} is not found`, { schemeId: baseSchemeId });
+    const generated = await generatedScheme(
+      {
+        store: this.store,
+        generator: this.schemeGenerator,
+        now: () => this.clock.now(),
+        loadOptions: { fileActionsSandbox: this.fileActionsSandbox, callbackServerConfigured: await this.callbackServerConfigured() },
+      },
+      base,
+      parameters,
+    );
+    if (generated.compiled) this.rememberCompiled(generated.stored.id, generated.compiled);
+    return generated.stored.id;
   }
 
   /** The instance, checked against the caller's tenant. */
@@ -326,8 +373,9 @@ export class WorkflowService {
         parameters: input.parameters,
         parameterPolicy: input.parameterPolicy ?? 'anyParameter',
       });
-      if (wasExecuted) await this.apply(family, step);
-      return { wasExecuted, instance: wasExecuted ? await this.instanceAfter(step, family, input.processId) : requireMember(family, input.processId) };
+      if (!wasExecuted) return { wasExecuted, instance: requireMember(family, input.processId) };
+      const stored = await this.apply(family, step);
+      return { wasExecuted, instance: await this.instanceAfter(stored, family, input.processId) };
     });
   }
 
@@ -338,7 +386,7 @@ export class WorkflowService {
     culture?: string;
     scope?: CallScope;
   }): Promise<AvailableCommand[]> {
-    const family = await this.loadFamily(input.processId, input.scope);
+    const family = await this.externalParameters.withValues(await this.loadFamily(input.processId, input.scope));
     const ctx = await this.contextFor(family);
     return engineGetAvailableCommands(ctx, family, {
       processId: input.processId,
@@ -372,8 +420,7 @@ export class WorkflowService {
         parameters: input.parameters,
         ...(input.runActions === undefined ? {} : { runActions: input.runActions }),
       });
-      await this.apply(family, step);
-      return this.instanceAfter(step, family, input.processId);
+      return this.instanceAfter(await this.apply(family, step), family, input.processId);
     });
   }
 
@@ -393,8 +440,9 @@ export class WorkflowService {
         parameters: input.parameters,
         ...(input.activity === undefined ? {} : { activity: input.activity }),
       });
-      if (wasResumed) await this.apply(family, step);
-      return { wasResumed, instance: wasResumed ? await this.instanceAfter(step, family, input.processId) : requireMember(family, input.processId) };
+      if (!wasResumed) return { wasResumed, instance: requireMember(family, input.processId) };
+      const stored = await this.apply(family, step);
+      return { wasResumed, instance: await this.instanceAfter(stored, family, input.processId) };
     });
   }
 
@@ -432,10 +480,10 @@ export class WorkflowService {
         // A second timer of one family is fired after the first, from what that one stored.
         if (firstOfFamily.has(rootId)) return { fired: await this.fireTimer(processId, name, dueAt) };
         firstOfFamily.add(rootId);
-        const fired = await this.familyLocks.run(rootId, () => this.withOutbox(rootId, async () => {
-          const family = processFamilyOf(stored);
+        const fired = await this.familyLocks.run(rootId, async () => {
+          const family = await this.externalParameters.withValues(processFamilyOf(stored));
           return this.fireTimerIn(family, await this.contextFor(family), timer);
-        }));
+        });
         return { fired };
       } catch (error) {
         if (!(error instanceof WaymarkError && error.code === 'WM_INSTANCE_CONFLICT')) return { error };
@@ -461,6 +509,11 @@ export class WorkflowService {
   /** Reads a parameter (persistent or system). WM_PARAMETER_NOT_FOUND when it has no value. */
   async getParameter(processId: string, name: string, scope?: CallScope): Promise<JsonValue> {
     const instance = await this.getInstance(processId, scope);
+    if (await this.externalParameters.isExternal(instance, name)) {
+      const family = await this.store.getProcessFamily(instance.rootProcessId);
+      const subprocessIds = family.filter((member) => member.parentProcessId === processId).map((member) => member.id);
+      return this.externalParameters.read(name, { instance, subprocessIds });
+    }
     const scheme = await this.compiledScheme(instance.schemeId);
     const value = readParameter(scheme, instance, name);
     if (value === undefined) {
@@ -486,6 +539,7 @@ export class WorkflowService {
         outbox: [],
         timers: new Map(),
         events: [],
+        messages: [],
       };
       await this.apply(family, step);
     });
@@ -520,6 +574,7 @@ export class WorkflowService {
           outbox: [],
           timers: new Map(),
           events: [],
+          messages: [],
         });
       }
       return this.requireInstance(processId);
@@ -568,6 +623,7 @@ export class WorkflowService {
         outbox: [],
         timers: cleared,
         events: [{ type: 'statusChanged', processId: root.id, oldStatus: root.status, newStatus: InstanceStatus.Terminated }],
+        messages: [],
       });
       return this.requireInstance(root.id);
     });
@@ -618,12 +674,14 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- helpers
 
-  private withOutbox<T>(familyId: string, work: () => Promise<T>): Promise<T> {
-    return this.outbox ? this.outbox.run(familyId, work) : work();
-  }
-
-  private async messagesFor(familyId: string, step: StepResult): Promise<readonly NewOutboxMessage[]> {
-    return this.outbox ? this.outbox.messagesFor(familyId, step) : [];
+  private async messagesFor(step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutboxMessage[]> {
+    if (!this.outbox) return step.messages;
+    return this.outbox.messagesFor(step, {
+      before,
+      // The step's schemes were compiled for it, so they are in the cache.
+      logEnabled: (instance) => this.compiled.get(instance.schemeId)?.definition.logEnabled === true,
+      now: this.clock.now().toISOString(),
+    });
   }
 
   private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
@@ -727,23 +785,23 @@ export class WorkflowService {
   ): Promise<T> {
     const rememberedRoot = this.rootIds.get(processId);
     if (rememberedRoot !== undefined) {
-      const done = await this.familyLocks.run(rememberedRoot, () => this.withOutbox(rememberedRoot, async () => {
+      const done = await this.familyLocks.run(rememberedRoot, async () => {
         const stored = await this.store.loadFamily(rememberedRoot);
         const loaded = stored?.instances.find((member) => member.id === processId);
         // Gone, or deleted and created again in another family: this is not its lock.
         if (loaded === undefined || loaded.rootProcessId !== rememberedRoot) return null;
-        const family = this.familyOf(processId, stored, scope ?? {});
+        const family = await this.externalParameters.withValues(this.familyOf(processId, stored, scope ?? {}));
         return { result: await work(family, await this.contextFor(family)) };
-      }));
+      });
       if (done !== null) return done.result;
       this.rootIds.forget(processId);
     }
     const instance = this.checkScope(processId, await this.store.getInstance(processId), scope ?? {});
     this.rootIds.remember(processId, instance.rootProcessId);
-    return this.familyLocks.run(instance.rootProcessId, () => this.withOutbox(instance.rootProcessId, async () => {
-      const family = await this.loadFamily(processId, scope);
+    return this.familyLocks.run(instance.rootProcessId, async () => {
+      const family = await this.externalParameters.withValues(await this.loadFamily(processId, scope));
       return work(family, await this.contextFor(family));
-    }));
+    });
   }
 
   /** Remembers the roots of the instances a stored step wrote, and forgets the ones it removed. */
@@ -752,7 +810,13 @@ export class WorkflowService {
     for (const removedId of step.removedInstanceIds) this.rootIds.forget(removedId);
   }
 
-  private async apply(family: ProcessFamily, step: StepResult): Promise<void> {
+  /**
+   * Stores a step of `family` (as the engine saw it: with external parameters read in) and returns
+   * the step as stored: external parameters written to their callback server and left out.
+   */
+  private async apply(engineFamily: ProcessFamily, engineStep: StepResult): Promise<StepResult> {
+    const family = this.externalParameters.stored(engineFamily);
+    const step = await this.externalParameters.settle(engineFamily, engineStep);
     const expectedRevisions = new Map<string, number>();
     for (const changed of step.instances) {
       const before = family.instances.get(changed.id);
@@ -762,10 +826,11 @@ export class WorkflowService {
       const before = family.instances.get(removedId);
       if (before) expectedRevisions.set(removedId, before.revision);
     }
-    const messages = await this.messagesFor(family.root.id, step);
+    const messages = await this.messagesFor(step, family.instances);
     await this.store.applyStep({ step, expectedRevisions, messages, before: family.instances, timersBefore: family.timers });
     this.rememberRoots(step);
     this.stepApplied(step, messages);
+    return step;
   }
 }
 

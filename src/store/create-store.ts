@@ -4,6 +4,7 @@
  */
 import { WaymarkError } from '../errors/index.js';
 import { createSqliteStore, SQLITE_DEFAULT_FILENAME } from './sqlite-store.js';
+import type { PrivateFileWarning } from './private-files.js';
 import type { Store } from './store.js';
 
 /** The store part of Waymark's configuration. */
@@ -14,12 +15,21 @@ export interface StoreConfig {
   readonly dataDir: string;
   /** SQLite: commit steps on a writer thread (SqliteStoreOptions.stepWriterThread). */
   readonly sqliteWriterThread?: boolean;
+  /** SQLite: told when the data folder or a database file was made private (SqliteStoreOptions.warn). */
+  readonly warn?: PrivateFileWarning;
 }
 
 /** Opens the configured store, migrated and ready. */
 export async function createStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl?.trim();
-  if (!url) return createSqliteStore({ dataDir: config.dataDir, filename: SQLITE_DEFAULT_FILENAME, stepWriterThread: config.sqliteWriterThread === true });
+  if (!url) {
+    return createSqliteStore({
+      dataDir: config.dataDir,
+      filename: SQLITE_DEFAULT_FILENAME,
+      stepWriterThread: config.sqliteWriterThread === true,
+      ...(config.warn === undefined ? {} : { warn: config.warn }),
+    });
+  }
   // Imported here so a SQLite server never loads node-postgres (see pg-driver.ts).
   if (/^postgres(ql)?:\/\//i.test(url)) return (await import('./postgres-store.js')).createPostgresStore({ url });
   // The URL may carry a password: never echo it back.

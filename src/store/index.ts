@@ -1,5 +1,6 @@
 /** Storage: the Store port and its adapters. */
 export type {
+  BoundedCount,
   FolderFilter,
   InstancePage,
   InstanceQuery,
@@ -7,12 +8,17 @@ export type {
   OutboxMessage,
   StepWrite,
   Store,
+  CredentialKind,
+  StoredCredential,
+  StoreDashboardCounts,
   StoredScheme,
   StoredTransition,
   StoredUser,
 } from './store.js';
 export { createStore, type StoreConfig } from './create-store.js';
+export { externalCredential, givenCredentialId, passwordCredential } from './user-credentials.js';
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
+export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from './private-files.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {
   ApiTokenRecord,

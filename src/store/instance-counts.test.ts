@@ -57,6 +57,15 @@ async function assertTotalsExact(store: Store, stage: string): Promise<void> {
   }
 }
 
+/** Undoes the migrations after {@link MIGRATION}, so the database is as that migration found it. */
+function laterMigrationUndo(): string[] {
+  return ['drop index logs_level_created_at_index', `delete from migrations where name > '${MIGRATION}'`];
+}
+
+function undoLaterMigrations(run: (statement: string) => void): void {
+  for (const statement of laterMigrationUndo()) run(statement);
+}
+
 function tempDataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'waymark-counts-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -309,6 +318,7 @@ describe(`migration ${MIGRATION}`, () => {
     const db = new BetterSqlite3(join(dataDir, 'waymark.db'));
     for (const trigger of ['insert', 'update', 'delete']) db.exec(`drop trigger root_instance_counts_on_${trigger}`);
     db.exec(`drop table root_instance_counts; delete from migrations where name = '${MIGRATION}'`);
+    undoLaterMigrations((statement) => db.exec(statement));
     db.close();
 
     const upgraded = await createSqliteStore({ dataDir });
@@ -340,6 +350,7 @@ describe(`migration ${MIGRATION}`, () => {
       for (const trigger of ['insert', 'update', 'delete']) await admin.query(`drop trigger root_instance_counts_on_${trigger} on instances`);
       await admin.query('drop function root_instance_counts_track(); drop table root_instance_counts; drop table root_instance_count_deltas');
       await admin.query('delete from migrations where name = $1', [MIGRATION]);
+      for (const statement of laterMigrationUndo()) await admin.query(statement);
     } finally {
       await admin.end();
     }

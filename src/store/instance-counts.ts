@@ -145,6 +145,22 @@ export async function countRootInstances(db: Kysely<InstanceCountTables>, query:
 }
 
 /**
+ * The number of root instances per status, over every tenant and scheme, from the counters (and on
+ * PostgreSQL the pending changes), in one statement. Statuses without instances are absent.
+ */
+export async function countRootInstancesByStatus(db: Kysely<InstanceCountTables>, dialect: CounterDialect): Promise<Map<number, number>> {
+  const { rows } =
+    dialect === 'sqlite'
+      ? await sql<{ status: number; total: number | string }>`select status, sum(instance_count) as total from root_instance_counts group by status`.execute(db)
+      : await sql<{ status: number; total: number | string }>`
+          select status, sum(total) as total from (
+            select status, instance_count as total from root_instance_counts
+            union all select status, delta as total from root_instance_count_deltas) as counted
+          group by status`.execute(db);
+  return new Map(rows.map((row) => [Number(row.status), Number(row.total)]));
+}
+
+/**
  * PostgreSQL: folds the committed pending changes into the counter rows, in one transaction.
  * Returns how many changes it folded, or 0 when another transaction is compacting (it does not
  * wait for it). Totals read at any moment stay exact: the changes leave the log and enter the

@@ -137,3 +137,48 @@ describe('opening a database file', () => {
     });
   });
 });
+
+describe('migration 0009: users\' credentials get ids of their own', () => {
+  it('moves a stored password and external logins into credentials, keeping an external login\'s GUID id', async (t) => {
+    // Given a database that Waymark 0.1 left at migration 0007, with a user holding both kinds.
+    const dataDir = tempDataDir(t);
+    const database = new BetterSqlite3(join(dataDir, 'waymark.db'));
+    const db = new Kysely<unknown>({ dialect: gatedSqliteDialect(database, new StatementCache(database), new ConnectionGate()) });
+    const before = Object.fromEntries(Object.entries(storeMigrations('sqlite')).filter(([name]) => name < '0009'));
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: 'migrations_lock' });
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    await db.destroy();
+    const googleId = 'AAAAAAAA-1111-4111-8111-AAAAAAAAAAAA';
+    inspect(dataDir, (raw) => {
+      const insert = raw.prepare(
+        'insert into users (id, name, email, phone, login, password_hash, domain_login, is_locked, tenant_id, extensions, external_logins, lock, created_at) values (?, ?, null, null, ?, ?, null, 0, null, ?, ?, 1, ?)',
+      );
+      insert.run('u-1', 'Una', 'una', 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', '{}', JSON.stringify([{ id: googleId, provider: 'Google', key: 'g-7' }, 'legacy-name']), '2026-01-05T10:00:00.000Z');
+      insert.run('u-2', 'Otto', null, null, '{}', '[]', '2026-01-06T10:00:00.000Z');
+    });
+
+    // When this version opens it.
+    const store = await createSqliteStore({ dataDir });
+    t.after(() => store.close());
+
+    // Then each credential has an id, the external login keeps its own, and the old columns are gone.
+    const una = await store.getUser('u-1');
+    assert.deepEqual(
+      una?.credentials.map((c) => [c.kind, c.passwordHash, c.provider, c.login]),
+      [
+        ['password', 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', null, null],
+        ['external', null, 'Google', 'g-7'],
+        ['external', null, null, 'legacy-name'],
+      ],
+    );
+    const ids = una?.credentials.map((c) => c.id) ?? [];
+    assert.equal(ids[1], googleId.toLowerCase());
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(new Set(ids).size, 3);
+    assert.equal((await store.getUserByCredential(ids[0]!))?.id, 'u-1');
+    assert.deepEqual((await store.getUser('u-2'))?.credentials, []);
+    const columns = inspect(dataDir, (raw) => (raw.prepare('pragma table_info(users)').all() as { name: string }[]).map((c) => c.name));
+    assert.equal(columns.includes('password_hash'), false);
+    assert.equal(columns.includes('external_logins'), false);
+  });
+});

@@ -6,8 +6,10 @@
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { instanceCountsSchema } from './instance-counts.js';
+import { generatedSchemesSchema } from './sql-generated-schemes.js';
 import { clusterSchema } from './sql-node-records.js';
 import { tenantSchema } from './sql-tenant-records.js';
+import { userCredentialsSchema } from './user-credentials.js';
 
 /** Which SQL dialect the migrations are run against. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -244,6 +246,21 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004-cluster-nodes': clusterSchema(),
     '0006-partial-instance-indexes': rootInstanceIndexes(),
     '0007-root-instance-counters': instanceCountsSchema(dialect),
+    '0008-generated-schemes': generatedSchemesSchema(),
+    '0009-user-credentials': userCredentialsSchema(),
+    '0010-log-level-time-index': logLevelTimeIndex(),
+  };
+}
+
+/**
+ * Migration `0010-log-level-time-index`: the log entries of one level by time, so the Dashboard's
+ * "errors in the last 24 hours" reads only error entries, however many others the window holds.
+ */
+function logLevelTimeIndex(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createIndex('logs_level_created_at_index').on('logs').columns(['level', 'created_at']).execute();
+    },
   };
 }
 
@@ -275,6 +292,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect, lo
     provider: new InCodeMigrationProvider(known),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Each migration runs once whatever ran before it: a database that lacks an earlier migration
+    // (one added beside a later one, or taken back by hand) gets it instead of being refused.
+    // Migrations unknown to this version are still refused above.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -1,7 +1,7 @@
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { createDatabase, createTestDatabase } from '../../test/support/postgres.js';
 import { rowsOf, type SqlProgram } from './direct-sql.js';
 import { storeMigrations } from './migrations.js';
@@ -170,5 +170,38 @@ describe('direct SQL on PostgreSQL: group commit', () => {
     assert.equal((outcomes[1] as { code?: string } | undefined)?.code, '23505', String(outcomes[1]));
     assert.equal(outcomes[2], undefined);
     assert.deepEqual((await direct.read(rowsOf('select name from items order by name', []))).map((row) => row.name), ['kept-1', 'kept-2']);
+  });
+});
+
+describe('PostgreSQL migration 0009: users\' credentials get ids of their own', () => {
+  it('moves a stored password and external logins into credentials and drops the old columns', async (t) => {
+    // Given a database that Waymark 0.1 left at migration 0007, with a user holding both kinds.
+    const url = await createTestDatabase(t);
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    const before = Object.fromEntries(Object.entries(storeMigrations('postgres')).filter(([name]) => name < '0009'));
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'migrations', migrationLockTableName: 'migrations_lock' });
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    await sql`insert into users (id, name, login, password_hash, is_locked, extensions, external_logins, lock, created_at)
+      values ('u-1', 'Una', 'una', 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', 0, '{}', ${JSON.stringify([{ Id: 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', Provider: 'Okta' }])}, 1, '2026-01-05T10:00:00.000Z')`.execute(db);
+    await db.destroy();
+
+    // When this version opens it.
+    const store = await createPostgresStore({ url });
+    t.after(() => store.close());
+
+    // Then the password and the account are credentials with ids, the account's own kept.
+    const una = await store.getUser('u-1');
+    assert.deepEqual(una?.credentials.map((c) => [c.kind, c.provider, c.passwordHash === null]), [['password', null, false], ['external', 'Okta', true]]);
+    assert.equal(una?.credentials[1]?.id, 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb');
+    assert.equal((await store.getUserByCredential(una!.credentials[0]!.id))?.id, 'u-1');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const columns = await client.query<{ column_name: string }>("select column_name from information_schema.columns where table_name = 'users'");
+      assert.equal(columns.rows.some((row) => row.column_name === 'password_hash' || row.column_name === 'external_logins'), false);
+    } finally {
+      await client.end();
+    }
   });
 });

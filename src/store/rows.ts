@@ -13,7 +13,7 @@ import type {
   ProcessInstance,
   TransitionRecord,
 } from '../engine/types.js';
-import type { StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { StoredCredential, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type {
   HistoryTable,
   InboxTable,
@@ -21,6 +21,7 @@ import type {
   OutboxTable,
   SchemesTable,
   TimersTable,
+  UserCredentialsTable,
   UsersTable,
 } from './tables.js';
 
@@ -168,29 +169,54 @@ export function userColumns(user: Omit<StoredUser, 'lock' | 'createdAt'>): Omit<
     email: user.email,
     phone: user.phone,
     login: user.login,
-    password_hash: user.passwordHash,
     domain_login: user.domainLogin,
     is_locked: user.isLocked ? 1 : 0,
     tenant_id: user.tenantId,
     extensions: JSON.stringify(user.extensions),
-    external_logins: JSON.stringify(user.externalLogins),
   };
 }
 
-/** A stored user row, with its roles, as a StoredUser. */
-export function userFromRow(row: Selectable<UsersTable>, roles: readonly string[]): StoredUser {
+/** A user's credential as its row. */
+export function credentialColumns(userId: string, position: number, credential: StoredCredential): UserCredentialsTable {
+  return {
+    id: credential.id,
+    user_id: userId,
+    position,
+    kind: credential.kind,
+    password_hash: credential.passwordHash,
+    provider: credential.provider,
+    login: credential.login,
+    details: JSON.stringify(credential.details),
+    created_at: credential.createdAt,
+  };
+}
+
+/** A stored credential row as a StoredCredential. */
+export function credentialFromRow(row: Selectable<UserCredentialsTable>): StoredCredential {
+  return {
+    id: row.id,
+    kind: row.kind === 'password' ? 'password' : 'external',
+    passwordHash: row.password_hash,
+    provider: row.provider,
+    login: row.login,
+    details: JSON.parse(row.details) as Record<string, JsonValue>,
+    createdAt: row.created_at,
+  };
+}
+
+/** A stored user row, with its roles and credentials, as a StoredUser. */
+export function userFromRow(row: Selectable<UsersTable>, roles: readonly string[], credentials: readonly StoredCredential[]): StoredUser {
   return {
     id: row.id,
     name: row.name,
     email: row.email,
     phone: row.phone,
     login: row.login,
-    passwordHash: row.password_hash,
     domainLogin: row.domain_login,
     isLocked: row.is_locked === 1,
     tenantId: row.tenant_id,
     extensions: JSON.parse(row.extensions) as Record<string, JsonValue>,
-    externalLogins: JSON.parse(row.external_logins) as JsonValue[],
+    credentials,
     roles,
     lock: row.lock,
     createdAt: row.created_at,

@@ -5,6 +5,7 @@ import type { WaymarkError } from '../errors/index.js';
 import { STORE_FACTORIES, type StoreFactory } from '../../test/support/postgres.js';
 import type { Store, StoredUser } from './store.js';
 import { fakeInstance, fakeStep, fakeTransition, fakeWrite } from './testing.js';
+import { externalCredential, passwordCredential } from './user-credentials.js';
 
 
 function fakeScheme(code: string, tags: string[] = []): SchemeDefinition {
@@ -590,15 +591,17 @@ function storeSuite(factory: StoreFactory): void {
       email: 'Alice@Example.com',
       phone: '+100',
       login: 'alice',
-      passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
       domainLogin: null,
       isLocked: false,
       tenantId: 't1',
       extensions: { department: 'HR' },
-      externalLogins: [{ provider: 'google', key: 'g-1' }],
+      credentials: [
+        passwordCredential('scrypt$16384$8$1$c2FsdA==$aGFzaA==', 'c0000000-0000-4000-8000-00000000a001', NOW.toISOString()),
+        externalCredential({ provider: 'google', key: 'g-1' }, 'c0000000-0000-4000-8000-00000000a002', NOW.toISOString()),
+      ],
       roles: ['Manager', 'Employee'],
     };
-    const bob = { ...alice, id: 'u-bob', name: 'Bob Jones', email: 'bob@example.com', phone: '+200', login: 'bob', tenantId: 't2', roles: ['Employee'] };
+    const bob = { ...alice, id: 'u-bob', name: 'Bob Jones', email: 'bob@example.com', phone: '+200', login: 'bob', tenantId: 't2', credentials: [], roles: ['Employee'] };
 
     it('creates and reads users with their roles', async (t) => {
       const store = await openStore(t);
@@ -650,6 +653,29 @@ function storeSuite(factory: StoreFactory): void {
       assert.deepEqual(userIds(page), ['u-bob']);
       assert.equal(page.total, 3);
       assert.deepEqual(page.items[0]?.roles, ['Employee']);
+    });
+
+    it('keeps each credential under its own id and finds a user by a credential id', async (t) => {
+      const store = await openStore(t);
+      await store.createUser(alice, NOW);
+      const stored = await store.getUser('u-alice');
+      assert.deepEqual(
+        stored?.credentials.map((c) => [c.id, c.kind, c.provider, c.login]),
+        [
+          ['c0000000-0000-4000-8000-00000000a001', 'password', null, null],
+          ['c0000000-0000-4000-8000-00000000a002', 'external', 'google', 'g-1'],
+        ],
+      );
+      assert.deepEqual(stored?.credentials[1]?.details, { provider: 'google', key: 'g-1' });
+      assert.equal((await store.getUserByCredential('c0000000-0000-4000-8000-00000000a002'))?.id, 'u-alice');
+      assert.equal(await store.getUserByCredential('c0000000-0000-4000-8000-0000000000ff'), null);
+
+      // An update replaces the credentials; a deleted user's credentials go with it.
+      await store.updateUser({ ...alice, credentials: alice.credentials.slice(1) }, undefined);
+      assert.deepEqual((await store.getUser('u-alice'))?.credentials.map((c) => c.kind), ['external']);
+      assert.equal(await store.getUserByCredential('c0000000-0000-4000-8000-00000000a001'), null);
+      await store.deleteUser('u-alice');
+      assert.equal(await store.getUserByCredential('c0000000-0000-4000-8000-00000000a002'), null);
     });
 
     it('deletes a user with their roles', async (t) => {

@@ -8,14 +8,15 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBoo
 import { WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
 import type { ArmedTimer, InboxItem, JsonValue, OutboxItem, ProcessInstance } from '../engine/types.js';
-import type { FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoredFamily, StoredScheme, StoredTransition, StoredUser } from './store.js';
+import type { BoundedCount, FolderFilter, InstancePage, InstanceQuery, OutboxMessage, StepWrite, Store, StoreDashboardCounts, StoredFamily, StoredCredential, StoredScheme, StoredTransition, StoredUser } from './store.js';
 import type { OutboxMessagesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
-import { countRootInstances, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
+import { countRootInstances, countRootInstancesByStatus, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
 import { SqlApiV1Listings, type ListingTables } from './sql-api-v1-listings.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
+import { generatedSchemeFromRow } from './sql-generated-schemes.js';
 import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
 import {
   chunks,
@@ -36,6 +37,8 @@ import {
   outboxFromRow,
   schemeFromRow,
   timerFromRow,
+  credentialColumns,
+  credentialFromRow,
   userColumns,
   userFromRow,
 } from './rows.js';
@@ -160,7 +163,41 @@ export class SqlStore implements Store {
 
   async getScheme(id: string): Promise<StoredScheme | null> {
     const row = await this.db.selectFrom('schemes').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? schemeFromRow(row) : null;
+    if (row) return schemeFromRow(row);
+    const generated = await this.db.selectFrom('generated_schemes').selectAll().where('id', '=', id).executeTakeFirst();
+    return generated ? generatedSchemeFromRow(generated) : null;
+  }
+
+  async getGeneratedScheme(baseSchemeId: string, parametersKey: string): Promise<StoredScheme | null> {
+    const row = await this.db
+      .selectFrom('generated_schemes')
+      .selectAll()
+      .where('base_scheme_id', '=', baseSchemeId)
+      .where('parameters_key', '=', parametersKey)
+      .executeTakeFirst();
+    return row ? generatedSchemeFromRow(row) : null;
+  }
+
+  async saveGeneratedScheme(input: { readonly base: StoredScheme; readonly parametersKey: string; readonly definition: SchemeDefinition; readonly sourceXml: string | null; readonly now: Date }): Promise<StoredScheme> {
+    const row = {
+      id: randomUUID(),
+      base_scheme_id: input.base.id,
+      parameters_key: input.parametersKey,
+      code: input.base.code,
+      version: input.base.version,
+      definition: JSON.stringify(input.definition),
+      source_xml: input.sourceXml,
+      created_at: input.now.toISOString(),
+    };
+    try {
+      await this.db.insertInto('generated_schemes').values(row).execute();
+    } catch (error) {
+      if (!this.dialect.isUniqueViolation(error)) throw error;
+      const existing = await this.getGeneratedScheme(input.base.id, input.parametersKey);
+      if (existing) return existing;
+      throw error;
+    }
+    return generatedSchemeFromRow(row);
   }
 
   async getSchemeByCode(code: string, version?: number): Promise<StoredScheme | null> {
@@ -216,10 +253,39 @@ export class SqlStore implements Store {
           );
         }
         yield* deleteInstancesWithDescendants(instanceIds);
+        yield { text: 'delete from "generated_schemes" where "code" = ?', parameters: [code] };
         yield { text: 'delete from "schemes" where "code" = ?', parameters: [code] };
       },
     ]);
     if (failure !== undefined) throw failure;
+  }
+
+  async dashboardCounts(query: { readonly errorsSince: string; readonly bound: number }): Promise<StoreDashboardCounts> {
+    const bound = Math.max(1, Math.floor(query.bound));
+    // One statement, so the figures come from one snapshot; each bounded count stops after
+    // bound + 1 rows of its index (never a scan of the whole table).
+    const countsQuery = sql<{ schemes: number | string; timers: number | string; inbox: number | string; errors: number | string }>`
+      select
+        (select count(distinct code) from schemes) as schemes,
+        (select count(*) from (select 1 from timers limit ${bound + 1}) as counted) as timers,
+        (select count(*) from (select 1 from inbox limit ${bound + 1}) as counted) as inbox,
+        (select count(*) from (select 1 from logs where created_at >= ${query.errorsSince} and level = 'error' limit ${bound + 1}) as counted) as errors`;
+    const [counted, byStatus] = await Promise.all([
+      countsQuery.execute(this.db),
+      countRootInstancesByStatus(this.db as unknown as Kysely<InstanceCountTables>, this.kind),
+    ]);
+    const row = counted.rows[0];
+    const bounded = (value: number | string | undefined): BoundedCount => {
+      const count = Number(value ?? 0);
+      return { count, atLeast: count > bound };
+    };
+    return {
+      schemes: Number(row?.schemes ?? 0),
+      instancesByStatus: Object.fromEntries(byStatus),
+      pendingTimers: bounded(row?.timers),
+      openUserTasks: bounded(row?.inbox),
+      errorLogEntries: bounded(row?.errors),
+    };
   }
 
   async countInstancesOfScheme(code: string): Promise<number> {
@@ -536,8 +602,26 @@ export class SqlStore implements Store {
       roles.push(role);
       rolesByUser.set(user_id, roles);
     }
-    const byId = new Map(rows.map((row) => [row.id, userFromRow(row, rolesByUser.get(row.id) ?? [])]));
+    const credentialRows = await executor
+      .selectFrom('user_credentials')
+      .selectAll()
+      .where('user_id', 'in', [...ids])
+      .orderBy('user_id')
+      .orderBy('position')
+      .execute();
+    const credentialsByUser = new Map<string, StoredCredential[]>();
+    for (const row of credentialRows) {
+      const credentials = credentialsByUser.get(row.user_id) ?? [];
+      credentials.push(credentialFromRow(row));
+      credentialsByUser.set(row.user_id, credentials);
+    }
+    const byId = new Map(rows.map((row) => [row.id, userFromRow(row, rolesByUser.get(row.id) ?? [], credentialsByUser.get(row.id) ?? [])]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async getUserByCredential(credentialId: string): Promise<StoredUser | null> {
+    const owner = await this.db.selectFrom('user_credentials').select('user_id').where('id', '=', credentialId).executeTakeFirst();
+    return owner ? this.getUser(owner.user_id) : null;
   }
 
   async listUsers(filter: {
@@ -583,6 +667,7 @@ export class SqlStore implements Store {
         );
       }
       await insertRoles(trx, user.id, user.roles);
+      await insertCredentials(trx, user.id, user.credentials);
       return (await this.loadUsers(trx, [user.id]))[0]!;
     });
   }
@@ -612,6 +697,8 @@ export class SqlStore implements Store {
       }
       await trx.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
       await insertRoles(trx, user.id, user.roles);
+      await trx.deleteFrom('user_credentials').where('user_id', '=', user.id).execute();
+      await insertCredentials(trx, user.id, user.credentials);
       return (await this.loadUsers(trx, [user.id]))[0]!;
     });
   }
@@ -619,6 +706,7 @@ export class SqlStore implements Store {
   async deleteUser(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
+      await trx.deleteFrom('user_credentials').where('user_id', '=', id).execute();
       const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });
@@ -769,6 +857,11 @@ async function insertRoles(trx: Transaction<WaymarkDatabase>, userId: string, ro
   const unique = [...new Set(roles)];
   if (unique.length === 0) return;
   await trx.insertInto('user_roles').values(unique.map((role) => ({ user_id: userId, role }))).execute();
+}
+
+async function insertCredentials(trx: Transaction<WaymarkDatabase>, userId: string, credentials: readonly StoredCredential[]): Promise<void> {
+  if (credentials.length === 0) return;
+  await trx.insertInto('user_credentials').values(credentials.map((credential, position) => credentialColumns(userId, position, credential))).execute();
 }
 
 /** Narrows a forms query to one (scheme, name, state) key, where a null state matches only null. */

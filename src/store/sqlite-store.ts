@@ -12,6 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
 import { migrateToLatest } from './migrations.js';
+import { keepDatabaseFilesPrivate, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from './private-files.js';
 import { SqlStore } from './sql-store.js';
 import { ConnectionGate, gatedSqliteDialect, sqliteDirectSql } from './sqlite-connection.js';
 import { applyConnectionPragmas, isSqliteUniqueViolation, StatementCache } from './sqlite-database.js';
@@ -39,6 +40,11 @@ export interface SqliteStoreOptions {
    * tests that count statements and for diagnostics. Not the writer thread's.
    */
   readonly onStatement?: (text: string) => void;
+  /**
+   * Told when the data folder or a database file could be read by other users and was made private
+   * (see private-files.ts). The server logs it as a warning; by default it is not reported.
+   */
+  readonly warn?: PrivateFileWarning;
 }
 
 /** The default database file name inside the data directory. */
@@ -53,11 +59,16 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   if (filename !== ':memory:') {
     const directory = resolve(options.dataDir ?? '.');
     try {
-      mkdirSync(directory, { recursive: true });
+      mkdirSync(directory, { recursive: true, mode: PRIVATE_FOLDER_MODE });
     } catch (error) {
       throw new WaymarkError('WM_CONFIG_INVALID', `Cannot create the data directory ${directory}: ${(error as Error).message}`, { dataDir: directory }, { cause: error });
     }
     location = join(directory, filename);
+    try {
+      keepDatabaseFilesPrivate(directory, location, options.warn ?? (() => {}));
+    } catch (error) {
+      throw new WaymarkError('WM_CONFIG_INVALID', `Cannot prepare the SQLite database ${location}: ${(error as Error).message}`, { location }, { cause: error });
+    }
   }
 
   const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));

@@ -35,19 +35,38 @@ export interface StoredTransition extends TransitionRecord {
   readonly order: number;
 }
 
+/** How a credential signs its user in: the password (with the user's login), or an external account. */
+export type CredentialKind = 'password' | 'external';
+
+/** One way a user signs in, with an id of its own (the vendor's `deletecredential` takes it). */
+export interface StoredCredential {
+  /** A GUID. */
+  readonly id: string;
+  readonly kind: CredentialKind;
+  /** scrypt hash `scrypt$N$r$p$salt$hash` (base64) of a password credential, never returned by APIs; null for an external one. */
+  readonly passwordHash: string | null;
+  /** The provider of an external account (e.g. `Google`); null for the password. */
+  readonly provider: string | null;
+  /** The account's sign-in name at the provider; null for the password (its login is the user's). */
+  readonly login: string | null;
+  /** An external account as the client described it; {} for the password. */
+  readonly details: Readonly<Record<string, JsonValue>>;
+  readonly createdAt: string;
+}
+
 export interface StoredUser {
   readonly id: string;
   readonly name: string;
   readonly email: string | null;
   readonly phone: string | null;
+  /** The sign-in name of the password credential. */
   readonly login: string | null;
-  /** scrypt hash `scrypt$N$r$p$salt$hash` (base64), never returned by APIs. */
-  readonly passwordHash: string | null;
   readonly domainLogin: string | null;
   readonly isLocked: boolean;
   readonly tenantId: string | null;
   readonly extensions: Readonly<Record<string, JsonValue>>;
-  readonly externalLogins: readonly JsonValue[];
+  /** At most one password credential and any number of external ones, oldest first. */
+  readonly credentials: readonly StoredCredential[];
   readonly roles: readonly string[];
   /** Optimistic-concurrency stamp. */
   readonly lock: number;
@@ -145,6 +164,28 @@ export interface StoredFamily {
   readonly timers: readonly ArmedTimer[];
 }
 
+/** A count that stops at a bound, so it never scans a whole table. */
+export interface BoundedCount {
+  /** The rows counted: exact when `atLeast` is false, otherwise `bound + 1`. */
+  readonly count: number;
+  /** True when more rows exist than were counted: `count` means "more than `count - 1`". */
+  readonly atLeast: boolean;
+}
+
+/** What the admin Dashboard shows of the store, read without a full scan ({@link Store.dashboardCounts}). */
+export interface StoreDashboardCounts {
+  /** Scheme codes stored (each with one or more versions). */
+  readonly schemes: number;
+  /** Root instances by status (the vendor's numbers; a status without instances is 0), from the counters. */
+  readonly instancesByStatus: Readonly<Record<number, number>>;
+  /** Armed timers not yet fired. */
+  readonly pendingTimers: BoundedCount;
+  /** Inbox items: an identity that may run a command of an instance. */
+  readonly openUserTasks: BoundedCount;
+  /** Process log entries of level `error` written at or after `since`. */
+  readonly errorLogEntries: BoundedCount;
+}
+
 /** The store. All methods may throw WaymarkError; writes are atomic. */
 export interface Store extends LogRecords, FormRecords {
   /** Which adapter (`sqlite` or `postgres`). */
@@ -166,9 +207,25 @@ export interface Store extends LogRecords, FormRecords {
   schemeForNewInstance(code: string, processId: string): Promise<{ readonly id: string; readonly version: number; readonly instanceExists: boolean } | null>;
   listSchemes(): Promise<readonly StoredScheme[]>; // latest version of each code
   listSchemeVersions(code: string): Promise<readonly StoredScheme[]>;
-  /** Deletes every version of a code; refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
+  /**
+   * The scheme a callback server generated from the version `baseSchemeId` with the scheme
+   * parameters whose digest is `parametersKey`, or null. A generated scheme is found by
+   * `getScheme(id)` like a version, but is never a version of its code.
+   */
+  getGeneratedScheme(baseSchemeId: string, parametersKey: string): Promise<StoredScheme | null>;
+  /**
+   * Stores a generated scheme under the base version's code and number. When one exists for the
+   * same base and parameters (a concurrent creation), that one is returned and nothing is stored.
+   */
+  saveGeneratedScheme(input: { readonly base: StoredScheme; readonly parametersKey: string; readonly definition: SchemeDefinition; readonly sourceXml: string | null; readonly now: Date }): Promise<StoredScheme>;
+  /** Deletes every version of a code (and the schemes generated from it); refuses (WM_SCHEME_IN_USE) while instances use it unless forced. */
   deleteScheme(code: string, force: boolean): Promise<void>;
   countInstancesOfScheme(code: string): Promise<number>;
+  /**
+   * The Dashboard's figures: instance counts from the counters (exact), the rest counted only up
+   * to `bound` rows each (index scans that stop there), so the cost does not grow with the data.
+   */
+  dashboardCounts(query: { readonly errorsSince: string; readonly bound: number }): Promise<StoreDashboardCounts>;
 
   // Instances
   getInstance(id: string): Promise<ProcessInstance | null>;
@@ -230,6 +287,8 @@ export interface Store extends LogRecords, FormRecords {
   createUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, now: Date): Promise<StoredUser>;
   /** Updates when `expectedLock` matches (or is absent); WM_LOCK_CONFLICT otherwise. */
   updateUser(user: Omit<StoredUser, 'lock' | 'createdAt'>, expectedLock: number | undefined): Promise<StoredUser>;
+  /** The user a credential (by its id) belongs to, or null. */
+  getUserByCredential(credentialId: string): Promise<StoredUser | null>;
   deleteUser(id: string): Promise<boolean>;
   usersInRole(role: string): Promise<readonly string[]>;
   isInRole(identityId: string, role: string): Promise<boolean>;

@@ -18,6 +18,9 @@ export interface SchemesTable {
   created_at: string;
 }
 
+export type { GeneratedSchemesTable } from './sql-generated-schemes.js';
+import type { GeneratedSchemesTable } from './sql-generated-schemes.js';
+
 /** One process instance (root or subprocess). */
 export interface InstancesTable {
   id: string;
@@ -117,15 +120,28 @@ export interface UsersTable {
   email: string | null;
   phone: string | null;
   login: string | null;
-  password_hash: string | null;
   domain_login: string | null;
   is_locked: number;
   tenant_id: string | null;
   /** JSON object. */
   extensions: string;
-  /** JSON array. */
-  external_logins: string;
   lock: number;
+  created_at: string;
+}
+
+/** One credential of one user: the password, or an external account. */
+export interface UserCredentialsTable {
+  id: string;
+  user_id: string;
+  /** The credential's place in its user's list (the password first, then accounts as given). */
+  position: number;
+  /** `password` or `external`. */
+  kind: string;
+  password_hash: string | null;
+  provider: string | null;
+  login: string | null;
+  /** JSON object. */
+  details: string;
   created_at: string;
 }
 
@@ -172,7 +188,9 @@ export interface WaymarkDatabase {
   outbox_messages: OutboxMessagesTable;
   users: UsersTable;
   user_roles: UserRolesTable;
+  user_credentials: UserCredentialsTable;
   settings: SettingsTable;
   logs: LogsTable;
   forms: FormsTable;
+  generated_schemes: GeneratedSchemesTable;
 }

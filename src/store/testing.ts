@@ -69,6 +69,7 @@ export function fakeStep(parts: {
     outbox: parts.outbox ?? [],
     timers: new Map(Object.entries(parts.timers ?? {})),
     events: [],
+    messages: [],
   };
 }
 

@@ -2,7 +2,6 @@
  * Builds the real HTTP shell (`buildServer`) with the admin API plugin over a SQLite `:memory:`
  * store and a manual clock, with an admin password set through the access settings.
  */
-import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SettingsService } from '../../src/access/index.js';
@@ -14,13 +13,14 @@ import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { LogService } from '../../src/services/log-service.js';
 import type { Store } from '../../src/store/index.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 
 /** The admin password every test signs in with. */
 export const ADMIN_PASSWORD = 'admin-api test password 42';
 
-/** A fixture scheme's XML. */
+/** A fixture scheme's XML (test/fixtures/schemes/). */
 export function fixtureXml(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/schemes/${name}.xml`, import.meta.url), 'utf8');
+  return projectSchemes.xml(name);
 }
 
 /** A small native JSON scheme: a Draft state with a `submit` command to Done. */
@@ -57,11 +57,11 @@ export function basicAuth(password: string, user = 'admin'): string {
 }
 
 /** A fresh server, closed with its store when the test ends. */
-export async function startAdminHarness(t: TestContext, options: { bodyLimit?: number } = {}): Promise<AdminHarness> {
+export async function startAdminHarness(t: TestContext, options: { bodyLimit?: number; env?: Readonly<Record<string, string>> } = {}): Promise<AdminHarness> {
   const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-04-01T08:00:00.000Z');
   await new SettingsService(store, clock).setAdminPassword(ADMIN_PASSWORD);
-  const env = options.bodyLimit === undefined ? {} : { WAYMARK_BODY_LIMIT: String(options.bodyLimit) };
+  const env = { ...options.env, ...(options.bodyLimit === undefined ? {} : { WAYMARK_BODY_LIMIT: String(options.bodyLimit) }) };
   const config = loadConfig(env, {}, '/srv/waymark');
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock, callbackServerConfigured: true });

@@ -88,12 +88,13 @@ export interface ApiV1Harness {
   publish(tenantId: string, options?: { name?: string; state?: 'active' | 'unpublished'; isPublic?: boolean }): Promise<WorkflowModelRecord>;
 }
 
-/** A fresh server, closed with its store when the test ends. */
-export async function startApiV1Harness(t: TestContext): Promise<ApiV1Harness> {
+/** A fresh server, closed with its store when the test ends; `options.env` replaces its configuration. */
+export async function startApiV1Harness(t: TestContext, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ApiV1Harness> {
   const store = await storeFactoryFromEnvironment().open(t);
   const clock = new ManualClock('2026-05-04T09:00:00.000Z');
   await new SettingsService(store, clock).setAdminPassword(ADMIN_PASSWORD);
-  const config = loadConfig({ WAYMARK_PUBLIC_URL: PUBLIC_URL }, {}, '/srv/waymark');
+  // The configuration comes from `env` (default: the public URL task links start with).
+  const config = loadConfig(options.env ?? { WAYMARK_PUBLIC_URL: PUBLIC_URL }, {}, '/srv/waymark');
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock });
   const app = await buildServer({ config, store, services: workflow, logger, clock, plugins: [workflowApi, adminApi, apiV1] });
@@ -104,7 +105,7 @@ export async function startApiV1Harness(t: TestContext): Promise<ApiV1Harness> {
   const services = createApiV1Services(workflow);
   await workflow.saveScheme({ json: timeOffScheme() });
   await store.createUser(
-    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, passwordHash: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, externalLogins: [], roles: [] },
+    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] },
     clock.now(),
   );
   const seedOrganization = async (name: string): Promise<SeededOrganization> => {

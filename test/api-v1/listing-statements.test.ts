@@ -30,7 +30,7 @@ async function fixture(t: TestContext): Promise<Fixture> {
   const services = createApiV1Services(workflow);
   await workflow.saveScheme({ json: timeOffScheme() });
   await store.createUser(
-    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, passwordHash: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, externalLogins: [], roles: [] },
+    { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] },
     clock.now(),
   );
   const organization = await services.tenants.createTenant({ name: 'Acme' });

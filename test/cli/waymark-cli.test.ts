@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'waymark.js');
-const FIXTURES = join(REPO, '..', 'shared', 'fixtures', 'schemes');
-const VACATION_XML = join(FIXTURES, 'VacationRequest.xml');
+const VACATION_XML = projectSchemes.file('VacationRequest');
 
 interface CliResult {
   readonly code: number;
@@ -110,13 +110,13 @@ test('a scheme shown as JSON imports back under another code', async (t) => {
 
 test('a refused scheme exits 1 and names every problem; nothing is stored', async (t) => {
   const cwd = workFolder(t);
-  const refused = await waymark(cwd, ['scheme', 'import', join(FIXTURES, 'FileWriteRead.xml')]);
+  const refused = await waymark(cwd, ['scheme', 'import', projectSchemes.file('FileWriteRead')]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^Error: the scheme 'FileWriteRead' was refused \(WM_SCHEME_UNSUPPORTED\), 3 problems:/);
   for (const action of ['FileWrite', 'FileRead', 'FileDelete']) assert.match(refused.stderr, new RegExp(`file action "${action}"`));
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
 
-  const asJson = await waymark(cwd, ['scheme', 'import', join(FIXTURES, 'FileWriteRead.xml'), '--json']);
+  const asJson = await waymark(cwd, ['scheme', 'import', projectSchemes.file('FileWriteRead'), '--json']);
   assert.equal(asJson.code, 1);
   const error = (JSON.parse(asJson.stdout) as { error: { code: string; problems: unknown[] } }).error;
   assert.equal(error.code, 'WM_SCHEME_UNSUPPORTED');

@@ -118,7 +118,7 @@ describe('change notifications', () => {
     assert.deepEqual(change, { kind: 'settings', nodeId: 'node-a', key: 'access.apiToken' });
     assert.equal(await settingsOnB.getApiToken(), 'a-long-enough-api-token-0123456789');
 
-    await notifyingStore(storeA, a.notifier).createUser({ id: 'u1', name: 'Una', email: null, phone: null, login: null, passwordHash: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, externalLogins: [], roles: [] }, clock.now());
+    await notifyingStore(storeA, a.notifier).createUser({ id: 'u1', name: 'Una', email: null, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] }, clock.now());
     await waitFor('the user change on b', () => heardByB.find((c) => c.kind === 'users' && c.key === 'u1'));
     assert.deepEqual(heardByA, [], 'a node does not hear its own changes');
   });

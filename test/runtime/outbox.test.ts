@@ -117,4 +117,15 @@ describe('webhooks through the outbox', () => {
     assert.match(created.errorMessage ?? '', /Host hooks\.example\.com is not in the outbound allowlist; set WAYMARK_HTTP_ALLOWLIST=hooks\.example\.com to allow it$/);
     assert.deepEqual(await h.store.listOutboxMessages({}), []);
   });
+
+  it("a service given no step outbox still stores the webhook messages of each step's result", async (t) => {
+    const h = await openHarness(t);
+    const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: { WAYMARK_HTTP_ALLOWLIST: 'hooks.example.com' } });
+    const plain = await openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external } });
+    await plain.service.saveScheme({ xml: webhookSchemeXml('http://hooks.example.com/in') });
+    await plain.service.createInstance({ processId: 'h-3', schemeCode: 'Hooks', actor, parameters: [] });
+    const [message] = await h.store.listOutboxMessages({ processId: 'h-3' });
+    assert.equal(message?.kind, 'webhook');
+    assert.equal((message?.payload as { url: string }).url, 'http://hooks.example.com/in');
+  });
 });

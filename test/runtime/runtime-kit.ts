@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSqliteStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { ManualClock, WorkflowService, type WorkflowServiceOptions } from '../../src/services/index.js';
-import { WorkflowRuntime, type WorkflowRuntimeOptions } from '../../src/runtime/index.js';
+import { createRuntimeParts, WorkflowRuntime, type WorkflowRuntimeOptions } from '../../src/runtime/index.js';
 import { FakeTimers } from '../../src/runtime/testing.js';
 import { processXml } from '../support/scheme-xml.js';
 
@@ -113,3 +113,17 @@ export async function openHarness(
 
 /** The acting identity of test calls. */
 export const actor = { identityId: 'tester', impersonatedIdentityId: null };
+
+/** A harness whose file actions run in `sandbox` (null: file actions off, as by default). */
+export async function sandboxedHarness(t: TestContext, sandbox: string | null): Promise<RuntimeHarness> {
+  const h = await openHarness(t);
+  const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: sandbox ? { WAYMARK_FILE_SANDBOX: sandbox } : {} });
+  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, outbox: parts.outbox, fileActionsSandbox: parts.fileSandbox !== null } });
+}
+
+/** A harness whose HTTP actions may reach the hosts of `allowlist` (WAYMARK_HTTP_ALLOWLIST), answers up to 64 KiB. */
+export async function allowlistedHarness(t: TestContext, allowlist: string): Promise<RuntimeHarness> {
+  const h = await openHarness(t);
+  const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: { WAYMARK_HTTP_ALLOWLIST: allowlist }, httpMaxResponseBytes: 64 * 1024 });
+  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, outbox: parts.outbox } });
+}

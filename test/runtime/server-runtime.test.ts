@@ -18,7 +18,7 @@ it('createServerRuntime + attach: timers fire, failures are logged, stop cancels
   const timers = new FakeTimers(clock);
   const warnings: string[] = [];
   const server = await createServerRuntime({ store, clock, env: {}, fileSandbox: null, setTimer: timers.setTimer, logger: { warn: (_o, m) => warnings.push(m) } });
-  assert.equal(server.serviceOptions.callbackServerConfigured, true);
+  assert.equal(await server.parts.callbackServerConfigured(), true);
   assert.equal(server.serviceOptions.fileActionsSandbox, false);
   const service = new WorkflowService({ store, clock, ...server.serviceOptions });
   const runtime = server.attach(service);
@@ -36,6 +36,6 @@ it('createServerRuntime + attach: timers fire, failures are logged, stop cancels
   assert.deepEqual(timers.pendingDelays, [], 'nothing left to wake the stopped runtime');
   // The configured callback server (a blocked port, so nothing is sent) cannot take the
   // Finalized notification: the failure is logged and the message kept for a retry.
-  assert.match(warnings[0] ?? '', /^Runtime: outbox message \d+ \(processStatusChanged\) of process p-1 failed: Callback server http:\/\/127\.0\.0\.1:9\/callback \(processstatuschanged\): cannot reach/);
+  assert.match(warnings[0] ?? '', /^Runtime: outbox message \d+ \(processStatusChanged\) of process p-1 failed: Callback server callback-server-1 \(processstatuschanged\): cannot reach http:\/\/127\.0\.0\.1:9/);
   assert.equal((await store.listOutboxMessages({ processId: 'p-1' }))[0]?.attempts, 1);
 });

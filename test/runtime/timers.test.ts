@@ -5,15 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../src/services/index.js';
 import { InstanceStatus } from '../../src/engine/index.js';
 import { createSqliteStore, type StepWrite } from '../../src/store/index.js';
 import { fakeStep, fakeWrite } from '../../src/store/testing.js';
 import { actor, openHarness, tempDir, timerSchemeXml, type RuntimeHarness } from './runtime-kit.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/schemes/', import.meta.url));
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -72,16 +69,6 @@ describe('each timer type fires through the scheduler when due, not before', () 
     });
   }
 
-  it("the vendor's Timer.xml (Time \"1m\") fires after a minute", async (t) => {
-    const h = await openHarness(t);
-    await startInstance(h, readFileSync(`${fixtures}Timer.xml`, 'utf8'));
-    h.runtime.start();
-    await h.advance(59_000);
-    assert.equal(await activityOf(h), 'BeforeTimer');
-    await h.advance(1000);
-    assert.equal(await activityOf(h), 'AfterTimer');
-    assert.equal((await h.service.getInstance('p-1')).status, InstanceStatus.Finalized);
-  });
 });
 
 describe('durability', () => {

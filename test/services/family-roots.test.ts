@@ -10,6 +10,7 @@ import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import { ManualClock, WorkflowService, type StepOutbox } from '../../src/services/index.js';
 import { isWaymarkError } from '../../src/errors/index.js';
 import type { Store } from '../../src/store/index.js';
+import type { KeyedMutex } from '../../src/services/keyed-mutex.js';
 
 const actor = { identityId: 'tester', impersonatedIdentityId: null };
 
@@ -77,25 +78,20 @@ function countingStore(store: Store) {
   return { store: proxy, take, familyReadIds };
 }
 
-/** An outbox that notes, for each stored step, its family and the families a call was running for at that moment. */
+/**
+ * An outbox that notes, for each stored step, its family and the families whose lock was held
+ * at that moment (read from the service's family locks).
+ */
 function recordingOutbox() {
-  const running: string[] = [];
   const steps: { family: string; runningFor: string[] }[] = [];
+  let locks: KeyedMutex | undefined;
   const outbox: StepOutbox = {
-    async run(familyId, work) {
-      running.push(familyId);
-      try {
-        return await work();
-      } finally {
-        running.splice(running.indexOf(familyId), 1);
-      }
-    },
-    async messagesFor(familyId) {
-      steps.push({ family: familyId, runningFor: [...running] });
-      return [];
+    async messagesFor(step) {
+      steps.push({ family: step.instances[0]?.rootProcessId ?? '?', runningFor: locks?.heldKeys() ?? [] });
+      return step.messages;
     },
   };
-  return { outbox, steps };
+  return { outbox, steps, watch: (service: WorkflowService) => void (locks = service['familyLocks']) };
 }
 
 async function setUp(t: TestContext, options: { rootIdCacheLimit?: number } = {}) {
@@ -105,6 +101,7 @@ async function setUp(t: TestContext, options: { rootIdCacheLimit?: number } = {}
   const counting = countingStore(raw);
   const recording = recordingOutbox();
   const service = new WorkflowService({ store: counting.store, clock, outbox: recording.outbox, ...options });
+  recording.watch(service);
   /** Another node on the same database; the ids of the subprocesses it forks are queued in `subprocessIds`. */
   const subprocessIds: string[] = [];
   const otherNode = new WorkflowService({ store: raw, clock, newId: () => subprocessIds.shift() ?? randomUUID() });

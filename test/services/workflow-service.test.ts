@@ -4,15 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 import { ManualClock, UserService, WorkflowService } from '../../src/services/index.js';
 import { InstanceStatus, type ExternalCalls } from '../../src/engine/index.js';
 import { isWaymarkError } from '../../src/errors/index.js';
 
-const fixtures = fileURLToPath(new URL('../../../shared/fixtures/schemes/', import.meta.url));
-const vacationXml = readFileSync(`${fixtures}VacationRequest.xml`, 'utf8');
+const vacationXml = projectSchemes.xml('VacationRequest');
 
 function fakeCallbackServer(calls: string[]): ExternalCalls {
   return {

@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { moduleRecorder } from '../support/module-recorder.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // A vendor XML scheme with CEL expression conditions: importing it needs fast-xml-parser and cel-js.
-const EXPRESSION_XML = join(REPO, '..', 'shared', 'fixtures', 'schemes', 'ExpressionConditionOtherwise.xml');
+const EXPRESSION_XML = projectSchemes.file('ExpressionConditionOtherwise');
 const API_TOKEN = 'lazy-modules-test-token-0123456789';
 const ADMIN_PASSWORD = 'lazy-modules admin password';
 

@@ -2,7 +2,7 @@
  * Test-only helpers for engine scenarios: small schemes written in a few lines, a fake identity
  * directory and callback server, an injected clock, and a family that follows the steps.
  */
-import { compileScheme } from '../../src/scheme/index.js';
+import { compileScheme, type CompileOptions } from '../../src/scheme/index.js';
 import type {
   ActionCall,
   ActivityDefinition,
@@ -125,8 +125,8 @@ export const timer = (name: string, type: TimerDefinition['type'], value: string
   ...options,
 });
 
-/** Compiles a small scheme. The first activity is initial unless one says otherwise. */
-export function scheme(parts: Partial<SchemeDefinition> & { activities: readonly ActivityDefinition[] }): CompiledScheme {
+/** Compiles a small scheme (with `options`, e.g. leniently). The first activity is initial unless one says otherwise. */
+export function scheme(parts: Partial<SchemeDefinition> & { activities: readonly ActivityDefinition[] }, options: Partial<CompileOptions> = {}): CompiledScheme {
   const activities = parts.activities.some((a) => a.isInitial)
     ? parts.activities
     : parts.activities.map((a, index) => (index === 0 ? { ...a, isInitial: true } : a));
@@ -145,7 +145,7 @@ export function scheme(parts: Partial<SchemeDefinition> & { activities: readonly
     ...parts,
     commands,
     activities,
-  });
+  }, options);
 }
 
 /** A fake callback server: the named actions/conditions/rules, anything else unavailable. */

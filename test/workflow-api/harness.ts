@@ -3,11 +3,11 @@
  * PostgreSQL database when `WAYMARK_TEST_STORE=postgres`), a manual
  * clock and a test callback server that provides `JsonBackup`.
  */
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { TestContext } from 'node:test';
+import { createAccessControl } from '../../src/access/index.js';
 import { workflowApiPlugin, type WorkflowApiAccess } from '../../src/dialects/workflow-api/index.js';
 import type { ExternalCalls, JsonValue } from '../../src/engine/types.js';
 import { WaymarkError } from '../../src/errors/index.js';
@@ -15,11 +15,12 @@ import { ManualClock, UserService, WorkflowService } from '../../src/services/in
 import { FormService, InMemoryFormRecords } from '../../src/services/form-service.js';
 import { InMemoryLogRecords, LogService } from '../../src/services/log-service.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
+import { projectSchemes } from '../support/scheme-fixtures.js';
 import type { Store } from '../../src/store/store.js';
 
-/** A fixture scheme's XML. */
+/** A fixture scheme's XML (test/fixtures/schemes/). */
 export function fixtureXml(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/schemes/${name}.xml`, import.meta.url), 'utf8');
+  return projectSchemes.xml(name);
 }
 
 /** Calls the test callback server received. */
@@ -62,16 +63,27 @@ export interface Harness {
   call(url: string, body?: Record<string, unknown>): Promise<{ status: number; body: Envelope }>;
 }
 
-/** The envelope as a test reads it. */
+/** The envelope as a test reads it (`code` only on failures). */
 export interface Envelope {
   success: boolean;
   data: any;
   error: string | null;
   message: string | null;
+  code?: string;
+}
+
+/** How a harness is protected: a given check, or the server's own access control in a mode. */
+export interface HarnessOptions {
+  readonly access?: WorkflowApiAccess;
+  /** Protects the API with this API token (token mode), through the server's own access control. */
+  readonly apiToken?: string;
+  /** With `apiToken`: OpenID Connect bearer tokens instead of the token field. */
+  readonly oidc?: boolean;
+  readonly bodyLimit?: number;
 }
 
 /** A fresh app, closed when the test ends. */
-export async function startHarness(t: TestContext, options: { access?: WorkflowApiAccess; bodyLimit?: number } = {}): Promise<Harness> {
+export async function startHarness(t: TestContext, options: HarnessOptions = {}): Promise<Harness> {
   // SQLite :memory: by default; a fresh PostgreSQL database with WAYMARK_TEST_STORE=postgres.
   // The factory closes the store (and drops the database) when the test ends.
   const store = await storeFactoryFromEnvironment().open(t);
@@ -96,13 +108,20 @@ export async function startHarness(t: TestContext, options: { access?: WorkflowA
   const logger = pino({ level: 'debug' }, destination);
   const logs = new LogService({ records: new InMemoryLogRecords(), logger, clock });
   const forms = new FormService(new InMemoryFormRecords(), workflow);
+  let access = options.access;
+  if (options.apiToken !== undefined) {
+    const control = await createAccessControl({ store, logger: pino({ level: 'silent' }), clock });
+    await control.settings.setApiToken(options.apiToken);
+    if (options.oidc === true) await control.settings.setOidcEnabled(true);
+    access = control;
+  }
   const app = Fastify({ logger: false });
   await app.register(workflowApiPlugin, {
     workflow,
     users,
     logs,
     forms,
-    ...(options.access ? { access: options.access } : {}),
+    ...(access ? { access } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   await app.ready();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WaymarkError } from '../../src/errors/index.js';
 import { fixtureXml, ids, startHarness } from './harness.js';
 
 const PROCESS_ID_TEXT =
@@ -106,7 +105,8 @@ test('multipart bodies: a repeated name gives a list, a JSON part its value, a f
     ]),
   });
   assert.equal(response.json().success, true, response.body);
-  const line = h.logLines.find((entry) => entry.msg === 'upload received');
+  // The caller's fields are kept under `fields` in the line (docs/workflow-api.md).
+  const line = h.logLines.find((entry) => entry.msg === 'upload received')?.fields as Record<string, unknown> | undefined;
   assert.deepEqual(line?.item, ['first', 'second']);
   assert.deepEqual(line?.order, { id: 7, lines: [1, 2] });
   assert.deepEqual(line?.list, [1, 2]);
@@ -128,10 +128,17 @@ test('multipart bodies past the limits answer 413 in the envelope', async (t) =>
   assert.deepEqual(bigFile.json(), {
     success: false,
     data: null,
-    error: 'A multipart file is larger than this server accepts',
-    message: 'WM_BODY_TOO_LARGE: Request body too large',
+    error: 'The multipart body is larger than the limit of 2048 bytes',
+    message: null,
+    code: 'WM_BODY_TOO_LARGE',
   });
-  const manyFields = await send(Array.from({ length: 201 }, (_, index) => ({ name: `f${index}`, value: 'v' })));
+  const roomy = await startHarness(t);
+  const manyFields = await roomy.app.inject({
+    method: 'POST',
+    url: '/workflowapi/loginfo',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipartBody(boundary, Array.from({ length: 201 }, (_, index) => ({ name: `f${index}`, value: 'v' }))),
+  });
   assert.equal(manyFields.statusCode, 413);
   assert.match(manyFields.json().error, /too many (fields|parts)/);
   assert.equal(h.logLines.some((entry) => entry.msg === 'big'), false);
@@ -167,7 +174,8 @@ test('transport errors answer the envelope with the reference texts', async (t) 
     assert.equal(body.success, false, url);
     assert.equal(body.data, null);
     assert.equal(body.error, error, url);
-    assert.match(body.message, /^WM_[A-Z_]+: /);
+    assert.equal(body.message, null, url);
+    assert.match(body.code, /^WM_INPUT_|^WM_NOT_FOUND$/, url);
   }
   const command = await h.app.inject({
     method: 'POST',
@@ -199,7 +207,7 @@ test('bad bodies: other content types, malformed JSON, arrays, oversized bodies'
   const big = await h.app.inject({ method: 'POST', url, payload: { message: 'x'.repeat(5000) } });
   assert.equal(big.statusCode, 413);
   assert.equal(big.json().success, false);
-  assert.match(big.json().message, /^WM_BODY_TOO_LARGE/);
+  assert.equal(big.json().code, 'WM_BODY_TOO_LARGE');
 
   const badJsonParameter = await h.app.inject({
     method: 'POST',
@@ -210,35 +218,107 @@ test('bad bodies: other content types, malformed JSON, arrays, oversized bodies'
   assert.equal(badJsonParameter.json().success, false);
 });
 
-test('access: a refused credential answers 401 in the envelope; the token field is passed from any source', async (t) => {
-  const seen: { token?: string | undefined; authorization?: string | undefined }[] = [];
-  const h = await startHarness(t, {
-    access: {
-      checkWorkflowApi: async (request) => {
-        seen.push(request);
-        if (request.token !== 'secret' && request.authorization !== 'Bearer good') {
-          throw new WaymarkError('WM_UNAUTHORIZED', 'OpenId Connect authentication for Workflow API failed');
-        }
-      },
-    },
-  });
-  const refused = await h.app.inject({ method: 'POST', url: '/workflowapi/isactive' });
-  assert.equal(refused.statusCode, 401);
-  assert.deepEqual(refused.json(), {
+const TOKEN = 'workflow-api-token-3b9e61d2a7c4f';
+
+test('token mode: a missing or wrong token answers HTTP 200 with the vendor texts; the right one passes from any source', async (t) => {
+  // Given an API protected by an API token (OpenID Connect off).
+  const h = await startHarness(t, { apiToken: TOKEN });
+
+  // When a .NET client calls without the token, then it reads the refusal from a 200 answer.
+  const missing = await h.app.inject({ method: 'POST', url: '/workflowapi/isactive' });
+  assert.equal(missing.statusCode, 200);
+  assert.deepEqual(missing.json(), {
     success: false,
     data: null,
-    error: 'OpenId Connect authentication for Workflow API failed',
-    message: 'WM_UNAUTHORIZED: Authentication required',
+    error: "AccessToken is on. Add 'token' parameter for each workflowapi request!",
+    message: null,
+    code: 'WM_UNAUTHORIZED',
   });
-  assert.equal((await h.app.inject({ url: '/workflowapi/isactive?token=secret' })).json().data, true);
-  assert.equal((await h.app.inject({ method: 'POST', url: '/workflowapi/isactive', payload: { Token: 'secret' } })).json().data, true);
-  assert.equal(
-    (await h.app.inject({ url: '/workflowapi/isactive', headers: { authorization: 'Bearer good' } })).json().data,
-    true,
-  );
-  // Unknown operations are not revealed to callers without access.
-  assert.equal((await h.app.inject({ url: '/workflowapi/nosuchthing' })).statusCode, 401);
-  assert.equal(seen.at(-2)?.authorization, 'Bearer good');
+  const wrong = await h.app.inject({ method: 'POST', url: '/workflowapi/isactive?token=not-the-token' });
+  assert.equal(wrong.statusCode, 200);
+  assert.equal(wrong.json().error, "AccessToken is not valid! Check 'token' parameter in the query.");
+  assert.equal(wrong.json().code, 'WM_UNAUTHORIZED');
+  assert.doesNotMatch(wrong.body, new RegExp(TOKEN));
+
+  // The token is taken from the query, a JSON body (any letter case) or a form body.
+  assert.equal((await h.app.inject({ url: `/workflowapi/isactive?token=${TOKEN}` })).json().data, true);
+  assert.equal((await h.app.inject({ method: 'POST', url: '/workflowapi/isactive', payload: { Token: TOKEN } })).json().data, true);
+  const form = await h.app.inject({
+    method: 'POST',
+    url: '/workflowapi/isactive',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `token=${TOKEN}`,
+  });
+  assert.equal(form.json().data, true);
+
+  // With the token, from a multipart body too, a URL that is no operation's is a 404 envelope.
+  const boundary = 'waymarktoken';
+  const unknownUrl = await h.app.inject({
+    method: 'POST',
+    url: '/WorkflowApi/no/such/url',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipartBody(boundary, [{ name: 'token', value: TOKEN }]),
+  });
+  assert.deepEqual([unknownUrl.statusCode, unknownUrl.json().code], [404, 'WM_NOT_FOUND']);
+
+  // Unknown operations and URLs are not revealed to callers without the token.
+  for (const url of ['/workflowapi/nosuchthing', '/WorkflowApi/no/such/url']) {
+    const hidden = await h.app.inject({ url });
+    assert.equal(hidden.statusCode, 200, url);
+    assert.equal(hidden.json().error, "AccessToken is on. Add 'token' parameter for each workflowapi request!", url);
+  }
+});
+
+test('OpenID Connect mode: a call without a valid bearer token answers 401 in the envelope', async (t) => {
+  const h = await startHarness(t, { apiToken: TOKEN, oidc: true });
+  for (const headers of [{}, { authorization: 'Bearer not.a.jwt' }]) {
+    const refused = await h.app.inject({ method: 'POST', url: '/workflowapi/isactive', headers, payload: { token: TOKEN } });
+    assert.equal(refused.statusCode, 401);
+    assert.deepEqual(refused.json(), {
+      success: false,
+      data: null,
+      error: 'OpenId Connect authentication for Workflow API failed',
+      message: null,
+      code: 'WM_UNAUTHORIZED',
+    });
+  }
+});
+
+test('the base path matches in any letter case; every other URL or method under it answers a 404 envelope', async (t) => {
+  const h = await startHarness(t);
+  await h.workflow.saveScheme({ xml: fixtureXml('VacationRequest') });
+  await h.call(`/workflowapi/createinstance/${ids.process}`, { schemeCode: 'VacationRequest' });
+
+  // When a client writes the path as the vendor's .NET samples do, it reaches the API.
+  for (const [method, url] of [
+    ['GET', `/WorkflowApi/IsExistProcess/${ids.process}`],
+    ['POST', `/WORKFLOWAPI/isexistprocess?processId=${ids.process}`],
+    ['GET', `/workflowAPI?operation=isexistprocess&processId=${ids.process}`],
+    ['POST', `/WorkflowApi/?operation=isexistprocess&processId=${ids.process}`],
+  ] as const) {
+    const response = await h.app.inject({ method, url });
+    assert.equal(response.statusCode, 200, url);
+    assert.deepEqual(response.json(), { success: true, data: true, error: null, message: null }, `${method} ${url}`);
+  }
+
+  // A URL under the base path that no operation answers is a 404 in the envelope, in any case.
+  for (const [method, url] of [
+    ['GET', '/workflowapi/isexistprocess/one/two'],
+    ['POST', '/WorkflowApi/a/b/c'],
+    ['PUT', `/workflowapi/isexistprocess/${ids.process}`],
+    ['DELETE', '/WorkflowApi/deleteinstance'],
+    ['PATCH', '/workflowapi'],
+  ] as const) {
+    const response = await h.app.inject({ method, url });
+    assert.equal(response.statusCode, 404, `${method} ${url}`);
+    const body = response.json();
+    assert.deepEqual([body.success, body.data, body.message, body.code], [false, null, null, 'WM_NOT_FOUND'], `${method} ${url}`);
+    assert.match(body.error, /is not a Workflow API URL/);
+  }
+  // A path that only starts like the base path is not the API's.
+  const elsewhere = await h.app.inject({ url: '/WorkflowApiX/isactive' });
+  assert.equal(elsewhere.statusCode, 404);
+  assert.equal(elsewhere.json().success, undefined);
 });
 
 test('the dialect serves its own OpenAPI 3.1 document and a docs page listing every operation', async (t) => {
@@ -248,10 +328,10 @@ test('the dialect serves its own OpenAPI 3.1 document and a docs page listing ev
   const document = openapi.json();
   assert.equal(document.openapi, '3.1.0');
   const paths = Object.keys(document.paths);
-  for (const name of ['createinstance', 'getinstances', 'inboxrecalc', 'loginfo', 'isactive', 'createuser', 'getformbyflow', 'getschemelist']) {
+  for (const name of ['createinstance', 'getinstances', 'inboxrecalc', 'loginfo', 'isactive', 'createuser', 'getuser', 'getformbyflow', 'getschememodel', 'getschemelist']) {
     assert.ok(paths.some((p) => p.startsWith(`/workflowapi/${name}`)), name);
   }
-  assert.equal(paths.length, 33);
+  assert.equal(paths.length, 35);
   assert.ok(document.paths['/workflowapi/executecommand/{processId}'].post.requestBody.content['application/json'].schema.required.includes('command'));
 
   const docs = await h.app.inject({ url: '/docs/workflowapi' });

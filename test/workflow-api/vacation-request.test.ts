@@ -31,7 +31,7 @@ test('VacationRequest: users and roles through the User section, then the reques
     error: null,
     message: 'User was created.',
   });
-  await h.call('/workflowapi/createuser', { id: ids.accountant, name: 'Alan Accountant', password: 's3cret!' });
+  await h.call('/workflowapi/createuser', { id: ids.accountant, name: 'Alan Accountant', login: 'alan', password: 's3cret!' });
   assert.equal((await h.call(`/workflowapi/addusertorole/${ids.accountant}`, { roleName: 'Accountant' })).body.success, true);
 
   // When John creates a request for 150 (more than his manager may approve alone).

@@ -1,6 +1,7 @@
 /**
  * The scheme management API for tools and the admin panel (`/admin/api`): schemes (native JSON
- * or vendor XML), their versions and forms, one instance with its history, and the process logs.
+ * or vendor XML), their versions and forms, one instance with its history, the process logs, and
+ * the callback servers (callback-server-routes.ts).
  * Every route sits behind the access module's admin guard, added as an `onRequest` hook of this
  * scope, so a route added here later cannot skip it.
  */
@@ -12,7 +13,13 @@ import type { LogService } from '../../services/log-service.js';
 import type { WorkflowService } from '../../services/index.js';
 import { exportVendorXml, toSchemeJson } from '../../scheme/index.js';
 import type { StoredScheme } from '../../store/store.js';
+import type { CallbackServerService } from '../../callbacks/index.js';
+import { sendAsDownload } from '../../http/security-headers.js';
 import { toAdminErrorReply } from './admin-error.js';
+import { callbackServerRoutes } from './callback-server-routes.js';
+import { accessRoutes, type AccessRouteOptions } from './routes/access-routes.js';
+import { dashboardRoutes, type DashboardRouteOptions } from './routes/dashboard-routes.js';
+import { serverRoutes, type ServerRouteOptions } from './routes/server-routes.js';
 import {
   boundedCount,
   flag,
@@ -26,15 +33,17 @@ import {
 /** Where the shell mounts this plugin. */
 export const ADMIN_API_PREFIX = '/admin/api';
 
-/** What the admin API is built from. */
-export interface AdminApiOptions {
+/** What the admin API is built from (each route file names what it needs). */
+export interface AdminApiOptions extends DashboardRouteOptions, ServerRouteOptions {
   readonly workflow: WorkflowService;
   readonly forms: FormService;
   readonly logs: LogService;
   /** The admin guard: HTTP Basic admin credentials, or a session cookie (+ CSRF header for changes). */
-  readonly access: Pick<AccessControl, 'adminGuard'>;
+  readonly access: Pick<AccessControl, 'adminGuard'> & AccessRouteOptions['access'];
   /** Largest request body, in bytes (the server's `WAYMARK_BODY_LIMIT`), also for XML bodies. */
   readonly bodyLimit: number;
+  /** Configures callback servers (`/callback-servers`). */
+  readonly callbackServers: CallbackServerService;
 }
 
 /** One row of `GET /admin/api/schemes`. */
@@ -95,6 +104,12 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return reply.code(404).send({ error: 'WM_NOT_FOUND', message: `No admin API route for ${request.method} ${path}` });
   });
 
+  await app.register(callbackServerRoutes, { callbackServers: options.callbackServers });
+  // Routes kept in files of their own (routes/), one line each; they inherit the guard and errors.
+  await app.register(accessRoutes, { access });
+  await app.register(dashboardRoutes, { dashboard: options.dashboard, requestRate: options.requestRate, nodeId: options.nodeId });
+  await app.register(serverRoutes, { server: options.server });
+
   // ------------------------------------------------------------------ schemes
 
   app.get('/schemes', async (): Promise<SchemeSummary[]> => {
@@ -127,7 +142,11 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     const format = schemeFormat(query, request.headers.accept);
     const stored = await workflow.getScheme(request.params.code, positiveInteger(query, 'version'));
     if (format === 'xml') {
-      return reply.type('application/xml; charset=utf-8').send(stored.sourceXml ?? exportVendorXml(stored.definition));
+      // Stored XML is the importer's text: served from the admin origin it must never render (an
+      // XHTML <script> in it would run in an admin's browser), so it is a sandboxed download.
+      return sendAsDownload(reply, `${stored.code}.v${stored.version}.xml`)
+        .type('application/xml; charset=utf-8')
+        .send(stored.sourceXml ?? exportVendorXml(stored.definition));
     }
     return { code: stored.code, version: stored.version, id: stored.id, createdAt: stored.createdAt, definition: toSchemeJson(stored.definition) };
   });

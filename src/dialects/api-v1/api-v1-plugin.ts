@@ -21,7 +21,7 @@ import {
   type TenantService,
 } from '../../services/index.js';
 import { toApiV1ErrorReply } from './api-v1-error.js';
-import { apiV1DocsPage, apiV1OpenApiPaths } from './openapi.js';
+import { apiV1DocsPage, apiV1OpenApiComponents, apiV1OpenApiPaths, apiV1OpenApiTags } from './openapi.js';
 import { bodyObject, expandValues, listingPage, oneOf, optionalQuery, refuseOverfull, requiredString, type QueryValues } from './request-values.js';
 import { PARAMETER_FIELD_PREFIX, taskDonePage, taskPage, taskRefusedPage } from './task-page.js';
 
@@ -31,8 +31,11 @@ export interface ApiV1Options {
   readonly tokens: ApiTokenService;
   readonly models: ModelService;
   readonly tasks: TaskService;
-  /** The URL callers reach this server at (task links start with it); the request origin when null. */
-  readonly publicUrl: string | null;
+  /**
+   * The origin task links start with: the public URL, or the request's origin when its Host is
+   * allowed; throws WaymarkError WM_HOST_NOT_ALLOWED otherwise (AccessControl.publicOrigin).
+   */
+  readonly originOf: (request: FastifyRequest) => string;
   readonly bodyLimit: number;
 }
 
@@ -59,7 +62,12 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
     },
     hideUntagged: true,
     transformObject: (document) =>
-      ({ ...('openapiObject' in document ? document.openapiObject : {}), paths: apiV1OpenApiPaths(), components: apiV1Components() }) as ReturnType<SwaggerTransformObject>,
+      ({
+        ...('openapiObject' in document ? document.openapiObject : {}),
+        tags: apiV1OpenApiTags(),
+        paths: apiV1OpenApiPaths(),
+        components: apiV1OpenApiComponents(),
+      }) as ReturnType<SwaggerTransformObject>,
   });
   app.get(API_V1_OPENAPI_PATH, async () => app.swagger());
   app.get(API_V1_DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(apiV1DocsPage(API_V1_OPENAPI_PATH)));
@@ -73,16 +81,6 @@ export const apiV1Plugin: FastifyPluginAsync<ApiV1Options> = async (app, options
   await app.register(apiRoutes, { ...options, prefix: API_V1_PREFIX });
   await app.register(taskLinkRoutes, options);
 };
-
-function apiV1Components(): Record<string, unknown> {
-  return {
-    securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: 'An /api/v1 API token (waymark token create); the raw token is accepted too.' } },
-  };
-}
-
-function baseUrlOf(request: FastifyRequest, publicUrl: string | null): string {
-  return (publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
-}
 
 const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
   const { tenants, tokens, models, tasks } = options;
@@ -124,8 +122,10 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
     requirePermission(who, API_PERMISSIONS.startWorkflowInstances);
     const fields = bodyObject(request.body);
     const wfModelId = requiredString(fields, 'wfModelId');
+    // Before the instance starts: a Host that cannot be linked to must not leave an instance behind.
+    const origin = options.originOf(request);
     const { instance } = await models.startInstance(who, { wfModelId, wfData: fields.wfData });
-    const redirectUrl = await tasks.initialTaskLink(instance, who.token.createdBy, baseUrlOf(request, options.publicUrl));
+    const redirectUrl = await tasks.initialTaskLink(instance, who.token.createdBy, origin);
     return { wfInstanceId: instance.id, redirectUrl };
   });
 
@@ -189,7 +189,7 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
         skip: page.skip,
         take: page.take,
       },
-      baseUrlOf(request, options.publicUrl),
+      options.originOf(request),
     );
     return refuseOverfull(found, page, 'tasks');
   });

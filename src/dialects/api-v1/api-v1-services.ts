@@ -5,6 +5,7 @@ import {
   ModelService,
   TaskService,
   TenantService,
+  type TaskServiceOptions,
   type WorkflowService,
 } from '../../services/index.js';
 
@@ -16,8 +17,8 @@ export interface ApiV1Services {
   readonly tasks: TaskService;
 }
 
-/** Builds them over the workflow service's store and clock. */
-export function createApiV1Services(workflow: WorkflowService): ApiV1Services {
+/** Builds them over the workflow service's store and clock; `options` tune the task links. */
+export function createApiV1Services(workflow: WorkflowService, options: TaskServiceOptions = {}): ApiV1Services {
   const tenants = new TenantService(workflow.store, workflow.clock);
   const assignees = new AssigneeDirectory(workflow.store);
   const models = new ModelService(workflow, tenants, assignees);
@@ -25,6 +26,6 @@ export function createApiV1Services(workflow: WorkflowService): ApiV1Services {
     tenants,
     tokens: new ApiTokenService(workflow.store.tenantRecords, tenants, workflow.clock),
     models,
-    tasks: new TaskService(workflow, models, tenants, assignees),
+    tasks: new TaskService(workflow, models, tenants, assignees, options),
   };
 }

@@ -92,19 +92,46 @@ function ok(description: string, schema: JsonSchema): Record<string, unknown> {
   return { '200': { description, content: { 'application/json': { schema } } } };
 }
 
-const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, description, schema: { type: 'string' } });
-const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const query = (name: string, description: string, required = false, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'query', required, description, schema });
+const path = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'path', required: true, description, schema });
+const choice = (...values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });
+const EMAIL: JsonSchema = { type: 'string', format: 'email' };
+const TENANT_HEADER_PARAMETER = {
+  name: 'accusoft-dtm-tenant',
+  in: 'header',
+  required: true,
+  description: 'The tenant whose models to list (one of the token\'s tenants).',
+  schema: { type: 'string' },
+};
 const security = [{ apiToken: [] }];
 const COUNT_PARAMETERS = [
-  query('taskAssignee', 'Email: adds assignedWorkflowInstancesCount'),
-  query('expand', 'instanceCount: adds runningInstances and totalInstances'),
+  query('taskAssignee', 'Email: adds assignedWorkflowInstancesCount', false, EMAIL),
+  query('expand', 'instanceCount: adds runningInstances and totalInstances', false, choice('instanceCount')),
 ];
 
 /** `pageSize` and `pageIndex` of the listings (request-values.ts `listingPage`). */
 const PAGE_PARAMETERS = [
-  { name: 'pageSize', in: 'query', required: false, description: 'Items per page, 1 to 1000. Without pageSize and pageIndex: everything, refused (480) when more than 1000 match.', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-  { name: 'pageIndex', in: 'query', required: false, description: 'Page number, from 0 (pages of 1000 without pageSize).', schema: { type: 'integer', minimum: 0 } },
+  query('pageSize', 'Items per page, 1 to 1000. Without pageSize and pageIndex: everything, refused (480) when more than 1000 match.', false, { type: 'integer', minimum: 1, maximum: 1000 }),
+  query('pageIndex', 'Page number, from 0 (pages of 1000 without pageSize).', false, { type: 'integer', minimum: 0 }),
 ];
+
+/** The document's components: the bearer scheme every `/api/v1` endpoint names. */
+export function apiV1OpenApiComponents(): Record<string, unknown> {
+  return {
+    securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: 'An /api/v1 API token (waymark token create); the raw token is accepted too.' } },
+  };
+}
+
+/** The document's tags, in the order the API explorer and the docs page show them. */
+export function apiV1OpenApiTags(): { name: string; description: string }[] {
+  return [
+    { name: 'Workflow models', description: 'The models published to a tenant, which instances are started from.' },
+    { name: 'Workflow instances', description: 'Start, list and cancel instances; read their variables.' },
+    { name: 'User tasks', description: 'The tasks waiting for a user.' },
+    { name: 'Tenants', description: 'Organizations and their groups.' },
+    { name: 'Task links', description: 'A task opened and completed through its link, with the link token instead of an API token.' },
+  ];
+}
 
 /** The OpenAPI `paths` object of the dialect. */
 export function apiV1OpenApiPaths(): Record<string, unknown> {
@@ -114,8 +141,9 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow models'],
         operationId: 'listWorkflowModels',
         summary: 'Workflow models of the tenant named by the accusoft-dtm-tenant header',
+        description: 'The models of one tenant, with their state and permissions; optionally with instance counts.',
         security,
-        parameters: [{ name: 'accusoft-dtm-tenant', in: 'header', required: true, schema: { type: 'string' } }, ...COUNT_PARAMETERS],
+        parameters: [TENANT_HEADER_PARAMETER, ...COUNT_PARAMETERS],
         responses: { ...ok('Models', { type: 'array', items: MODEL }), ...errors('401', '480') },
       },
     },
@@ -124,9 +152,17 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow models'],
         operationId: 'listWorkflowModelsBulk',
         summary: 'Workflow models of several tenants',
+        description: 'The models of every tenant listed in tenantIds; each must be one the token may see.',
         security,
         parameters: COUNT_PARAMETERS,
-        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['tenantIds'], properties: { tenantIds: { type: 'array', items: { type: 'string' } } } } } } },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['tenantIds'], properties: { tenantIds: { type: 'array', items: { type: 'string' }, description: 'Tenant ids.' } } },
+            },
+          },
+        },
         responses: { ...ok('Models', { type: 'array', items: MODEL }), ...errors('401', '480') },
       },
     },
@@ -135,8 +171,23 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow instances'],
         operationId: 'startWorkflowInstance',
         summary: 'Start an instance of a model; wfData is checked against its start form',
+        description: "Starts an instance of an active model. wfData's fields must be those of the model's start form, of their types.",
         security,
-        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['wfModelId'], properties: { wfModelId: { type: 'string' }, wfData: { type: 'object' } } } } } },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['wfModelId'],
+                properties: {
+                  wfModelId: { type: 'string', description: 'The model to start.' },
+                  wfData: { type: 'object', description: "Start-form values by field name, e.g. {\"amount\": 250}." },
+                },
+              },
+            },
+          },
+        },
         responses: {
           ...ok('Started', { type: 'object', properties: { wfInstanceId: { type: 'string' }, redirectUrl: { type: ['string', 'null'] } } }),
           ...errors('401', '404', '480'),
@@ -146,11 +197,12 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow instances'],
         operationId: 'listWorkflowInstances',
         summary: 'Instances of a model (running by default)',
+        description: 'The instances of one model, filtered by status and by a user who took part.',
         security,
         parameters: [
           query('wfModelId', 'The model', true),
-          query('participant', 'Email of a user who took part'),
-          query('status', 'running (default), completed or cancelled'),
+          query('participant', 'Email of a user who took part', false, EMAIL),
+          query('status', 'running (default), completed or cancelled', false, choice('running', 'completed', 'cancelled')),
           ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Instances', { type: 'array', items: INSTANCE }), ...errors('401', '404', '480') },
@@ -161,8 +213,9 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow instances'],
         operationId: 'cancelWorkflowInstance',
         summary: 'Cancel an instance: it ends as cancelled, its tasks close and its timers are cleared',
+        description: 'Cancels a running instance; an instance that has ended is refused.',
         security,
-        parameters: [path('wfInstanceId')],
+        parameters: [path('wfInstanceId', 'The instance.')],
         responses: { ...ok('The cancelled instance', INSTANCE), ...errors('401', '404', '480') },
       },
     },
@@ -171,8 +224,9 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Workflow instances'],
         operationId: 'getWorkflowInstanceVariables',
         summary: 'Variables of an instance',
+        description: 'The persisted variables of an instance; expand adds documents and internal variables.',
         security,
-        parameters: [path('wfInstanceId'), query('expand', 'documents and/or internal')],
+        parameters: [path('wfInstanceId', 'The instance.'), query('expand', 'documents and/or internal (comma-separated)')],
         responses: { ...ok('Variables', { type: 'object', properties: { wfVariables: { type: 'object' } } }), ...errors('401', '404', '480') },
       },
     },
@@ -181,13 +235,14 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['User tasks'],
         operationId: 'listUserTasks',
         summary: 'Tasks assigned to a user',
+        description: 'The tasks of the user with this email, current by default, within the token\'s tenants.',
         security,
         parameters: [
-          path('emailAddress'),
+          path('emailAddress', "The user's email.", EMAIL),
           query('wfModelId', 'Only this model (overrides tenantId and organizationId)'),
           query('tenantId', 'Only this tenant (not with organizationId)'),
           query('organizationId', 'Only this organization and its groups (not with tenantId)'),
-          query('status', 'current (default), completed or all'),
+          query('status', 'current (default), completed or all', false, choice('current', 'completed', 'all')),
           ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Tasks', { type: 'array', items: TASK }), ...errors('401', '480') },
@@ -198,8 +253,9 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Tenants'],
         operationId: 'listOrganizationGroups',
         summary: 'Groups of an organization',
+        description: 'The groups (child tenants) of an organization.',
         security,
-        parameters: [path('organizationId'), query('expand', 'roles: adds each group\'s roles')],
+        parameters: [path('organizationId', 'The organization (a tenant without a parent).'), query('expand', "roles: adds each group's roles", false, choice('roles'))],
         responses: { ...ok('Groups', { type: 'array', items: { type: 'object' } }), ...errors('401', '404', '480') },
       },
     },
@@ -208,15 +264,33 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
         tags: ['Task links'],
         operationId: 'openTask',
         summary: 'Open the task of a link (JSON, or HTML with Accept: text/html)',
-        parameters: [path('wfInstanceId'), query('token', 'The link token', true)],
+        description: 'The task a link points at and the commands it offers; the link token stands in for an API token.',
+        security: [],
+        parameters: [path('wfInstanceId', 'The instance.'), query('token', 'The link token', true)],
         responses: { ...ok('The task and its commands', { type: 'object' }), ...errors('480') },
       },
       post: {
         tags: ['Task links'],
         operationId: 'completeTask',
         summary: 'Complete the task of a link with {command, parameters}',
-        parameters: [path('wfInstanceId'), query('token', 'The link token', true)],
-        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['command'], properties: { command: { type: 'string' }, parameters: { type: 'object' } } } } } },
+        description: 'Executes one of the commands the task offers, with optional parameters.',
+        security: [],
+        parameters: [path('wfInstanceId', 'The instance.'), query('token', 'The link token', true)],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['command'],
+                properties: {
+                  command: { type: 'string', description: 'One of the commands the task offers.' },
+                  parameters: { type: 'object', description: 'Command parameters by name.' },
+                },
+              },
+            },
+          },
+        },
         responses: { ...ok('Completed', { type: 'object' }), ...errors('401', '480') },
       },
     },

@@ -13,11 +13,15 @@ import { tenantAdminPlugin } from './tenant-admin-plugin.js';
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'api-v1',
   async register(app, context) {
-    const services = createApiV1Services(context.services);
+    const services = createApiV1Services(context.services, { linkLifetimeMs: context.config.taskLinkLifetimeMs });
     // The server's one access control: an admin signed in at /admin/login manages these records
     // with the same session, and failed sign-ins count against one limit.
     const access = context.access;
-    await app.register(apiV1Plugin, { ...services, publicUrl: context.config.publicUrl, bodyLimit: context.config.bodyLimit });
+    await app.register(apiV1Plugin, {
+      ...services,
+      originOf: (request) => access.publicOrigin.of(request),
+      bodyLimit: context.config.bodyLimit,
+    });
     await app.register(tenantAdminPlugin, { ...services, access, bodyLimit: context.config.bodyLimit, prefix: ADMIN_API_PREFIX });
   },
 };

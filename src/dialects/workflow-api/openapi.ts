@@ -2,11 +2,43 @@
  * The Workflow API's OpenAPI 3.1 paths and its docs page, both generated from the operation
  * table so they cannot drift from what the server does.
  */
-import type { Operation, ParameterDoc } from './operations.js';
+import { OPERATION_SECTIONS, type EditorHint, type Operation, type OperationSection, type ParameterDoc } from './operations.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(parameter: ParameterDoc): JsonSchema {
+/** The `parameters` list: `[{name, value, persist}]`, or (the older form) an object of values. */
+const PROCESS_PARAMETERS_SCHEMA: JsonSchema = {
+  oneOf: [
+    {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string' },
+          value: { description: 'Any JSON value.' },
+          persist: { type: 'boolean', default: false, description: 'Store it as a persistent parameter.' },
+        },
+      },
+    },
+    { type: 'object', description: 'Values by name; the persist parameter (a,b) names those to persist.' },
+  ],
+  'x-waymark-editor': 'process-parameters',
+};
+
+function itemSchemaOf(parameter: ParameterDoc): JsonSchema {
+  const enumeration = parameter.enum === undefined ? {} : { enum: [...parameter.enum] };
+  switch (parameter.items) {
+    case 'guid':
+      return { type: 'string', format: 'uuid' };
+    case 'object':
+      return { type: 'object' };
+    default:
+      return { type: 'string', ...enumeration };
+  }
+}
+
+function typeSchemaOf(parameter: ParameterDoc): JsonSchema {
   switch (parameter.type) {
     case 'guid':
       return { type: 'string', format: 'uuid' };
@@ -17,48 +49,143 @@ function schemaOf(parameter: ParameterDoc): JsonSchema {
     case 'date':
       return { type: 'string', format: 'date-time' };
     case 'array':
-      return { type: 'array', items: { type: 'string' } };
+      return { type: 'array', items: itemSchemaOf(parameter) };
     case 'object':
       return { type: 'object' };
+    case 'processParameters':
+      return PROCESS_PARAMETERS_SCHEMA;
     case 'any':
       return {};
     default:
-      return { type: 'string' };
+      return parameter.enum === undefined ? { type: 'string' } : { type: 'string', enum: [...parameter.enum] };
   }
 }
 
+/** The `x-waymark-…` extensions that tell the admin panel's API explorer how to fill a field. */
+function editorExtensions(hint: EditorHint | undefined): JsonSchema {
+  switch (hint?.kind) {
+    case 'storedSchemes':
+      return { 'x-waymark-choices': 'stored-schemes' };
+    case 'generateId':
+      return { 'x-waymark-generate': 'uuid' };
+    case 'load':
+      return { 'x-waymark-load': { operation: hint.operation, with: [...hint.with], value: hint.value, label: hint.label } };
+    default:
+      return {};
+  }
+}
+
+function schemaOf(parameter: ParameterDoc): JsonSchema {
+  return { ...typeSchemaOf(parameter), ...editorExtensions(parameter.editor) };
+}
+
+/** A query parameter carries text: structured values travel there as JSON (or comma-separated) text. */
+function querySchemaOf(parameter: ParameterDoc): JsonSchema {
+  const structured = parameter.type === 'array' || parameter.type === 'object' || parameter.type === 'any' || parameter.type === 'processParameters';
+  return structured ? { type: 'string', ...editorExtensions(parameter.editor) } : schemaOf(parameter);
+}
+
+/** The parameter the URL's second segment fills, when the operation takes it. */
+function urlIdParameterOf(operation: Operation): ParameterDoc | undefined {
+  return operation.parameters.find((p) => p.name === operation.urlId);
+}
+
+/**
+ * The URLs an operation answers at: `/workflowapi/{op}/{id}`, `/workflowapi/{op}?id=…` and
+ * `/workflowapi?operation={op}&id=…` when it takes an id; the first and last without one.
+ */
+export function urlFormsOf(operation: Operation): string[] {
+  const id = urlIdParameterOf(operation)?.name;
+  if (id === undefined) return [`/workflowapi/${operation.name}`, `/workflowapi?operation=${operation.name}`];
+  return [
+    `/workflowapi/${operation.name}/{${id}}`,
+    `/workflowapi/${operation.name}?${id}={${id}}`,
+    `/workflowapi?operation=${operation.name}&${id}={${id}}`,
+  ];
+}
+
+const SECTION_DESCRIPTIONS: Record<OperationSection, string> = {
+  Instance: 'Create, drive, read and delete process instances.',
+  Folders: 'Inbox and outbox: who may act, and who acted, on which process.',
+  Logs: 'Write entries to the server log.',
+  Server: "This server's runtime (timers and process execution).",
+  User: 'Users, their roles and credentials.',
+  Other: 'Forms and scheme codes.',
+};
+
+/**
+ * The document's top level besides its paths: the sections as tags in the vendor's order, and
+ * the two ways to call a protected API (the `token` field, or an OpenID Connect bearer token).
+ */
+export function openApiDocumentParts(): Record<string, unknown> {
+  return {
+    tags: OPERATION_SECTIONS.map((name) => ({ name, description: SECTION_DESCRIPTIONS[name] })),
+    components: {
+      securitySchemes: {
+        apiToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The API access token as the token field: in the query, or in the JSON, form or multipart body. Needed when a token is set and OpenID Connect is off.',
+        },
+        openIdConnect: {
+          type: 'openIdConnect',
+          openIdConnectUrl: '/.well-known/openid-configuration',
+          description: 'When OpenID Connect is on: a bearer token from the client credentials grant (client_id workflowapi, client_secret = the API access token).',
+        },
+      },
+    },
+    // Open (as the vendor's is) until a token is set.
+    security: [{}, { apiToken: [] }, { openIdConnect: ['WorkflowApi'] }],
+  };
+}
 const ENVELOPE_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['success', 'data', 'error', 'message'],
   properties: {
     success: { type: 'boolean' },
     data: {},
-    error: { type: ['string', 'null'] },
-    message: { type: ['string', 'null'] },
+    error: { type: ['string', 'null'], description: 'On failure: the text a client shows (the vendor\'s wording).' },
+    message: { type: ['string', 'null'], description: 'On failure: the human detail, or null. On success: the operation\'s message, if any.' },
+    code: { type: 'string', pattern: '^WM_[A-Z_]+$', description: 'On failure only: Waymark\'s stable error code, e.g. WM_INSTANCE_NOT_FOUND.' },
   },
 };
 
 function urlIdRequired(operation: Operation): boolean {
-  return operation.parameters.some((p) => p.name === operation.urlId && p.required === true);
+  return urlIdParameterOf(operation)?.required === true;
 }
 
-/** The OpenAPI `paths` object: one GET and one POST per operation. */
+/**
+ * The OpenAPI `paths` object: one GET and one POST per operation, each with its section as tag,
+ * its title as summary, and the `x-waymark-…` extensions the admin panel's API explorer reads:
+ * `x-waymark-operation` (the name), `x-waymark-url-forms`, `x-waymark-url-id` (the parameter the
+ * URL's second segment fills) and, on parameter schemas, the editor hints.
+ */
 export function openApiPaths(operations: readonly Operation[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const operation of operations) {
     const withId = urlIdRequired(operation);
     const path = withId ? `/workflowapi/${operation.name}/{${operation.urlId}}` : `/workflowapi/${operation.name}`;
-    const pathParameters = withId
-      ? [{ name: operation.urlId, in: 'path', required: true, schema: schemaOf(operation.parameters.find((p) => p.name === operation.urlId)!) }]
-      : [];
+    const urlIdParameter = urlIdParameterOf(operation);
+    const pathParameters =
+      withId && urlIdParameter ? [{ name: operation.urlId, in: 'path', required: true, description: urlIdParameter.description, schema: schemaOf(urlIdParameter) }] : [];
     const others = operation.parameters.filter((p) => !(withId && p.name === operation.urlId));
     const responses = {
       '200': {
-        description: `Envelope; data: ${operation.data}. Errors also answer 200 with success:false (401 when access is refused, 413 for an oversized body).`,
+        description: `Envelope; data: ${operation.data}. Errors also answer 200 with success:false and a code, a refused API token included (401 when an OpenID Connect bearer token is refused, 413 for an oversized body).`,
         content: { 'application/json': { schema: ENVELOPE_SCHEMA } },
       },
     };
-    const common = { tags: [operation.section], summary: operation.summary, responses };
+    const urlForms = urlFormsOf(operation);
+    const common = {
+      tags: [operation.section],
+      summary: operation.title,
+      description: `${operation.summary}\n\nURL forms: ${urlForms.map((form) => `\`${form}\``).join(', ')}.`,
+      responses,
+      'x-waymark-operation': operation.name,
+      'x-waymark-url-forms': urlForms,
+      ...(urlIdParameter === undefined ? {} : { 'x-waymark-url-id': urlIdParameter.name }),
+    };
     const bodySchema: JsonSchema = {
       type: 'object',
       properties: Object.fromEntries(others.map((p) => [p.name, { ...schemaOf(p), description: p.description }])),
@@ -70,13 +197,7 @@ export function openApiPaths(operations: readonly Operation[]): Record<string, u
         operationId: `${operation.name}Get`,
         parameters: [
           ...pathParameters,
-          ...others.map((p) => ({
-            name: p.name,
-            in: 'query',
-            required: p.required === true,
-            description: p.description,
-            schema: p.type === 'array' || p.type === 'object' || p.type === 'any' ? { type: 'string' } : schemaOf(p),
-          })),
+          ...others.map((p) => ({ name: p.name, in: 'query', required: p.required === true, description: p.description, schema: querySchemaOf(p) })),
         ],
       },
       post: {
@@ -102,7 +223,7 @@ function escapeHtml(text: string): string {
 
 /** A self-contained HTML page listing every operation (no scripts, no external assets). */
 export function docsPage(operations: readonly Operation[], openApiUrl: string): string {
-  const sections = [...new Set(operations.map((o) => o.section))];
+  const sections = OPERATION_SECTIONS.filter((section) => operations.some((o) => o.section === section));
   const body = sections
     .map((section) => {
       const rows = operations
@@ -111,8 +232,9 @@ export function docsPage(operations: readonly Operation[], openApiUrl: string): 
           const params = o.parameters
             .map((p) => `<li><code>${escapeHtml(p.name)}</code> <em>${p.type}${p.required ? ', required' : ''}</em> — ${escapeHtml(p.description)}</li>`)
             .join('');
-          return `<section id="${o.name}"><h3><code>${o.name}</code></h3><p>${escapeHtml(o.summary)}</p>`
-            + `<p>URL: <code>/workflowapi/${o.name}/{${o.urlId}}</code> · data: <code>${escapeHtml(o.data)}</code></p>`
+          const forms = urlFormsOf(o).map((form) => `<code>${escapeHtml(form)}</code>`).join(' · ');
+          return `<section id="${o.name}"><h3><code>${o.name}</code> — ${escapeHtml(o.title)}</h3><p>${escapeHtml(o.summary)}</p>`
+            + `<p>URL: ${forms} · data: <code>${escapeHtml(o.data)}</code></p>`
             + (params ? `<ul>${params}</ul>` : '<p>No parameters.</p>')
             + '</section>';
         })

@@ -7,8 +7,10 @@ import { WaymarkError } from '../../errors/index.js';
 import { MAX_PAGE_SIZE, type CallScope, type UserInput, type UserService, type WorkflowService } from '../../services/index.js';
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
-import type { InstanceQuery } from '../../store/store.js';
-import { ErrorTexts, type RequestParameters } from './request-parameters.js';
+import type { InstanceQuery, StoredScheme } from '../../store/store.js';
+import { ErrorTexts, SuccessTexts, isGuid, type RequestParameters } from './request-parameters.js';
+import { schemeModel } from './scheme-model.js';
+import { userLockGuid } from './vendor-guids.js';
 import {
   commandShape,
   formShape,
@@ -39,18 +41,44 @@ export interface OperationResult {
 /** One documented parameter. */
 export interface ParameterDoc {
   readonly name: string;
-  readonly type: 'string' | 'guid' | 'integer' | 'boolean' | 'date' | 'array' | 'object' | 'any';
+  /** `processParameters`: the `parameters` list, `[{name, value, persist}]` or an object of values. */
+  readonly type: 'string' | 'guid' | 'integer' | 'boolean' | 'date' | 'array' | 'object' | 'any' | 'processParameters';
+  /** The type of an array's items (text by default). */
+  readonly items?: 'string' | 'guid' | 'object';
+  /** The values a string (or each item of an array) may take. */
+  readonly enum?: readonly string[];
   readonly required?: boolean;
   readonly description: string;
+  /** How the admin panel's API explorer helps fill the field where the type alone does not say. */
+  readonly editor?: EditorHint;
 }
+
+/**
+ * An API explorer hint, published as `x-waymark-…` extensions in the OpenAPI document:
+ * `storedSchemes` offers the stored scheme codes; `generateId` offers a Generate button for a new
+ * id; `load` fills a list from another operation's answer, called with the form's values of the
+ * named parameters.
+ */
+export type EditorHint =
+  | { readonly kind: 'storedSchemes' }
+  | { readonly kind: 'generateId' }
+  | { readonly kind: 'load'; readonly operation: string; readonly with: readonly string[]; readonly value: string; readonly label: string };
+
+/** The vendor's sections of the Workflow API, in the vendor's order. */
+export const OPERATION_SECTIONS = ['Instance', 'Folders', 'Logs', 'Server', 'User', 'Other'] as const;
+/** One of {@link OPERATION_SECTIONS}. */
+export type OperationSection = (typeof OPERATION_SECTIONS)[number];
 
 /** A Workflow API operation. */
 export interface Operation {
   readonly name: string;
-  readonly section: 'Instance' | 'Folders' | 'Logs' | 'Server' | 'User' | 'Other';
+  readonly section: OperationSection;
+  /** A one-line title, e.g. "Create a process instance" (the OpenAPI summary). */
+  readonly title: string;
+  /** What it does, in a sentence or two (the OpenAPI description). */
   readonly summary: string;
   /** The parameter the URL's second segment fills (`/workflowapi/{operation}/{id}`). */
-  readonly urlId: 'processId' | 'id' | 'name';
+  readonly urlId: 'processId' | 'id' | 'name' | 'schemeCode';
   readonly parameters: readonly ParameterDoc[];
   readonly data: string;
   run(params: RequestParameters, services: OperationServices): Promise<OperationResult>;
@@ -64,19 +92,20 @@ const P = {
   culture: { name: 'culture', type: 'string', description: 'Culture for localized names, e.g. en-US.' },
   parameters: {
     name: 'parameters',
-    type: 'any',
+    type: 'processParameters',
     description: 'Process parameters: [{"name","value","persist"}], or an object of values with persist=a,b naming those to persist.',
   },
-  processIds: { name: 'processIds', type: 'array', required: true, description: 'Process ids (JSON array, or JSON/comma-separated text).' },
+  processIds: { name: 'processIds', type: 'array', items: 'guid', required: true, description: 'Process ids (JSON array, or JSON/comma-separated text).' },
   userId: { name: 'id', type: 'guid', required: true, description: 'The user id (goes in the URL).' },
+  schemeCode: { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.', editor: { kind: 'storedSchemes' } },
 } satisfies Record<string, ParameterDoc>;
 
 const USER_FIELDS: readonly ParameterDoc[] = [
   { name: 'name', type: 'string', description: 'Display name (required on create).' },
   { name: 'email', type: 'string', description: 'E-mail address.' },
   { name: 'phone', type: 'string', description: 'Phone number.' },
-  { name: 'login', type: 'string', description: 'Sign-in name.' },
-  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned).' },
+  { name: 'login', type: 'string', description: 'Sign-in name of the password; given together with password.' },
+  { name: 'password', type: 'string', description: 'Password (stored as a scrypt hash, never returned); given together with login.' },
   { name: 'roles', type: 'array', description: 'Role names (the role admin is refused).' },
   { name: 'domainLogin', type: 'string', description: 'Domain sign-in name.' },
   { name: 'extensions', type: 'object', description: 'Free-form extra fields.' },
@@ -182,6 +211,7 @@ function refuseOverfull(found: number, what: string, pagingParameters: string): 
 function logOperation(level: LogLevel): Operation {
   return {
     name: `log${level}`,
+    title: `Write ${/^[aeiou]/.test(level) ? 'an' : 'a'} ${level} entry to the log`,
     section: 'Logs',
     summary: `Writes a ${level} entry to the server log; every other named field becomes a property of the entry.`,
     urlId: 'processId',
@@ -203,15 +233,16 @@ async function userOperation<T>(users: UserService, work: () => Promise<T>): Pro
 export const OPERATIONS: readonly Operation[] = [
   {
     name: 'createinstance',
+    title: 'Create a process instance',
     section: 'Instance',
     summary: 'Creates a process instance of the latest version of a scheme. Refused when the processId exists.',
     urlId: 'processId',
     parameters: [
-      P.processId,
-      { name: 'schemeCode', type: 'string', required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
+      { ...P.processId, editor: { kind: 'generateId' } },
+      { ...P.schemeCode, required: true, description: 'The scheme code (legacy spelling schemacode accepted).' },
       P.identityId,
       P.impersonatedIdentityId,
-      { name: 'schemeParameters', type: 'object', description: 'Parameters of a generated scheme: not supported (refused when not empty).' },
+      { name: 'schemeParameters', type: 'object', description: "Parameters of a generated scheme: when not empty, the callback servers' generate method makes the scheme the instance runs (docs/runtime.md)." },
       P.parameters,
       P.tenantId,
     ],
@@ -221,25 +252,20 @@ export const OPERATIONS: readonly Operation[] = [
       const schemeCode = params.string('schemeCode') ?? params.string('schemacode');
       if (!schemeCode) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
       const schemeParameters = params.object('schemeParameters');
-      if (schemeParameters && Object.keys(schemeParameters).length > 0) {
-        throw new WaymarkError(
-          'WM_SCHEME_UNSUPPORTED',
-          `Parameter 'schemeParameters' asks for a generated scheme; Waymark has no scheme generator: save the scheme and create the instance without it`,
-          { field: 'schemeParameters' },
-        );
-      }
       await workflow.createInstance({
         processId,
         schemeCode,
         actor: actorOf(params),
         parameters: params.passedParameters(),
         tenantId: params.string('tenantId') ?? null,
+        ...(schemeParameters === undefined ? {} : { schemeParameters }),
       });
       return {};
     },
   },
   {
     name: 'getinstances',
+    title: 'List process instances',
     section: 'Instance',
     summary:
       'A page of root process instances, filtered, searched and sorted, with how many match. With a search or date range, ' +
@@ -248,14 +274,19 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [
       { name: 'take', type: 'integer', description: 'Page size; default 10, at most 1000; 0 = all (refused when more than 1000 match).' },
       { name: 'skip', type: 'integer', description: 'Instances to skip.' },
-      { name: 'status', type: 'any', description: 'Instance status (0-5 or its name), or several (array or comma-separated).' },
+      {
+        name: 'status',
+        type: 'array',
+        enum: ['Initialized', 'Running', 'Idled', 'Finalized', 'Terminated', 'Error'],
+        description: 'Instance status (0-5 or its name), or several (array or comma-separated).',
+      },
       { name: 'search', type: 'string', description: 'Substring of id, scheme code, activity or state.' },
       { name: 'sort', type: 'string', description: "'<field> [asc|desc]', default 'CreationDate desc'." },
       { name: 'fromCreationDate', type: 'date', description: 'Created at or after (ISO 8601).' },
       { name: 'toCreationDate', type: 'date', description: 'Created at or before (ISO 8601).' },
       { name: 'fromLastTransitionDate', type: 'date', description: 'Last transition at or after (ISO 8601).' },
       { name: 'toLastTransitionDate', type: 'date', description: 'Last transition at or before (ISO 8601).' },
-      { name: 'schemeCode', type: 'string', description: 'Only instances of this scheme.' },
+      P.schemeCode,
       P.tenantId,
     ],
     data: '{ Instances: ProcessInstance[], TotalCount: number, TotalCountIsLowerBound: boolean }',
@@ -284,6 +315,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getinstanceinfo',
+    title: 'Get an instance with its transitions and history',
     section: 'Instance',
     summary: 'The instance with its status, transitions and history.',
     urlId: 'processId',
@@ -295,6 +327,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'setparameter',
+    title: 'Set a process parameter',
     section: 'Instance',
     summary: 'Writes a persistent process parameter.',
     urlId: 'processId',
@@ -307,15 +340,16 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null',
     async run(params, { workflow }) {
       const processId = params.processId();
-      const name = params.requiredString('parameter');
+      const name = params.requiredString('parameter', ErrorTexts.parameterNameRequired);
       const value = params.value('value');
-      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', `Parameter 'value' is required!`, { field: 'value' });
+      if (value === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.parameterValueRequired, { field: 'value' });
       await workflow.setParameter(processId, name, value, scopeOf(params));
       return {};
     },
   },
   {
     name: 'getparameter',
+    title: 'Get a process parameter',
     section: 'Instance',
     summary: 'Reads a process parameter (persistent or system).',
     urlId: 'processId',
@@ -323,11 +357,12 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'the value',
     async run(params, { workflow }) {
       const processId = params.processId();
-      return { data: await workflow.getParameter(processId, params.requiredString('parameter'), scopeOf(params)) };
+      return { data: await workflow.getParameter(processId, params.requiredString('parameter', ErrorTexts.parameterNameRequired), scopeOf(params)) };
     },
   },
   {
     name: 'getavailablecommands',
+    title: 'List the commands a user may execute',
     section: 'Instance',
     summary: 'Commands the identity may execute now.',
     urlId: 'processId',
@@ -347,12 +382,25 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'executecommand',
+    title: 'Execute a command',
     section: 'Instance',
     summary: 'Executes a command for the identity. Refused when the identity may not execute it.',
     urlId: 'processId',
     parameters: [
       P.processId,
-      { name: 'command', type: 'string', required: true, description: 'The command name.' },
+      {
+        name: 'command',
+        type: 'string',
+        required: true,
+        description: 'The command name.',
+        editor: {
+          kind: 'load',
+          operation: 'getavailablecommands',
+          with: ['processId', 'identityId', 'impersonatedIdentityId', 'tenantId'],
+          value: 'CommandName',
+          label: 'LocalizedName',
+        },
+      },
       P.identityId,
       P.impersonatedIdentityId,
       P.parameters,
@@ -376,6 +424,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getavailablestatetoset',
+    title: 'List the states an instance can be set to',
     section: 'Instance',
     summary: 'States that setstate accepts for this instance.',
     urlId: 'processId',
@@ -389,12 +438,19 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'setstate',
+    title: "Set an instance's state",
     section: 'Instance',
     summary: 'Moves the instance to a state marked for set-state.',
     urlId: 'processId',
     parameters: [
       P.processId,
-      { name: 'state', type: 'string', required: true, description: 'The state name.' },
+      {
+        name: 'state',
+        type: 'string',
+        required: true,
+        description: 'The state name.',
+        editor: { kind: 'load', operation: 'getavailablestatetoset', with: ['processId', 'tenantId'], value: 'Name', label: 'VisibleName' },
+      },
       P.identityId,
       P.impersonatedIdentityId,
       P.parameters,
@@ -415,6 +471,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'resume',
+    title: 'Resume an instance that stopped in Error',
     section: 'Instance',
     summary: 'Restarts an instance that stopped in Error (at its activity, or at the given one).',
     urlId: 'processId',
@@ -442,6 +499,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'isexistprocess',
+    title: 'Check that an instance exists',
     section: 'Instance',
     summary: 'True when the instance exists (in the tenant, when one is given).',
     urlId: 'processId',
@@ -453,6 +511,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'updateinstance',
+    title: "Move an instance to its scheme's latest version",
     section: 'Instance',
     summary: 'Moves the instance to the latest version of its scheme; refused (with the reason) when it cannot move.',
     urlId: 'processId',
@@ -465,6 +524,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'updateinstances',
+    title: "Move several instances to their schemes' latest versions",
     section: 'Instance',
     summary: 'Moves several instances to the latest versions of their schemes; reports those that could not move.',
     urlId: 'processId',
@@ -488,6 +548,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deleteinstance',
+    title: 'Delete an instance',
     section: 'Instance',
     summary: 'Deletes the instance with its subprocesses, parameters, history, inbox, outbox and timers.',
     urlId: 'processId',
@@ -504,6 +565,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'deleteinstances',
+    title: 'Delete several instances',
     section: 'Instance',
     summary: 'Deletes several instances; the others are deleted even when some are not found.',
     urlId: 'processId',
@@ -522,6 +584,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'inbox',
+    title: 'List inbox items',
     section: 'Folders',
     summary: 'Inbox rows: who may act on which process, with which commands.',
     urlId: 'processId',
@@ -534,6 +597,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'outbox',
+    title: 'List outbox items',
     section: 'Folders',
     summary: 'Outbox rows: who acted on which process.',
     urlId: 'processId',
@@ -546,15 +610,16 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'inboxrecalc',
+    title: 'Recalculate inboxes',
     section: 'Folders',
     summary: 'Recomputes the inbox of the given instances (all when none are given) in the background.',
     urlId: 'processId',
     parameters: [{ ...P.processIds, required: false }],
     data: 'null; message "Inbox recalc was started."',
     async run(params, { workflow, background }) {
-      const ids = params.has('processIds') ? params.processIds() : [];
+      const ids = params.has('processIds') ? params.processIds(ErrorTexts.processIdsInvalid) : [];
       background('inboxrecalc', () => workflow.recalculateInbox(ids));
-      return { message: 'Inbox recalc was started.' };
+      return { message: SuccessTexts.inboxRecalcStarted };
     },
   },
   logOperation('info'),
@@ -562,6 +627,7 @@ export const OPERATIONS: readonly Operation[] = [
   logOperation('debug'),
   {
     name: 'start',
+    title: "Start this server's runtime",
     section: 'Server',
     summary: "Starts this server's runtime (timers and process execution).",
     urlId: 'processId',
@@ -574,6 +640,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'stop',
+    title: "Stop this server's runtime",
     section: 'Server',
     summary: "Stops this server's runtime: operations that execute processes answer that it is stopped until start.",
     urlId: 'processId',
@@ -586,6 +653,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'isactive',
+    title: "Check that this server's runtime runs",
     section: 'Server',
     summary: "True while this server's runtime runs.",
     urlId: 'processId',
@@ -597,12 +665,13 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'getusers',
+    title: 'List users',
     section: 'User',
     summary: 'A page of users (never with password hashes).',
     urlId: 'id',
     parameters: [
       { name: 'pageSize', type: 'integer', description: 'Users per page, at most 1000; 0 or absent = all (refused when more than 1000 match).' },
-      { name: 'pageIndex', type: 'integer', description: 'Page number, from 0.' },
+      { name: 'pageIndex', type: 'integer', description: 'Page number, from 1 (0 is read as 1).' },
       { name: 'role', type: 'string', description: 'Only users in this role.' },
       { name: 'name', type: 'string', description: 'Substring of the name.' },
       { name: 'email', type: 'string', description: 'Substring of the e-mail.' },
@@ -613,9 +682,10 @@ export const OPERATIONS: readonly Operation[] = [
     async run(params, { users }) {
       return userOperation(users, async () => {
         const pageSize = pageSizeOf(params, 'pageSize') ?? 0;
-        const pageIndex = params.count('pageIndex') ?? 0;
+        // Pages count from 1, as in the vendor's admin; 0 (Waymark 0.1's first page) is the first page too.
+        const pageNumber = Math.max(params.count('pageIndex') ?? 1, 1);
         const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
-          skip: pageSize * pageIndex,
+          skip: pageSize * (pageNumber - 1),
           // "All" reads one more than a page can hold, to tell when there is more.
           take: pageSize === 0 ? MAX_PAGE_SIZE + 1 : pageSize,
         };
@@ -630,43 +700,59 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
-    name: 'createuser',
+    name: 'getuser',
+    title: 'Get a user',
     section: 'User',
-    summary: 'Creates a user.',
+    summary: 'One user by id (never with password hashes).',
     urlId: 'id',
-    parameters: [P.userId, ...USER_FIELDS],
+    parameters: [P.userId],
+    data: 'User',
+    async run(params, { users }) {
+      return userOperation(users, async () => ({ data: userShape(await users.get(params.userId())) }));
+    },
+  },
+  {
+    name: 'createuser',
+    title: 'Create a user',
+    section: 'User',
+    summary: 'Creates a user. A login and a password are given together or not at all.',
+    urlId: 'id',
+    parameters: [{ ...P.userId, editor: { kind: 'generateId' } }, ...USER_FIELDS],
     data: 'null; message "User was created."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
+        const input = userInputOf(params, params.userId());
         await users.create({ ...input, name: input.name ?? '' });
-        return { message: 'User was created.' };
+        return { message: SuccessTexts.userCreated };
       });
     },
   },
   {
     name: 'updateuser',
+    title: 'Update a user',
     section: 'User',
-    summary: 'Updates a user; absent fields keep their values. lock, when given, must match (optimistic concurrency).',
+    summary:
+      'Updates a user; absent fields keep their values. The login and the password change together. lock, when given, must match (optimistic concurrency).',
     urlId: 'id',
     parameters: [
       P.userId,
       ...USER_FIELDS,
       { name: 'isLocked', type: 'boolean', description: 'Locks the user out.' },
-      { name: 'externalLogins', type: 'array', description: 'External sign-ins.' },
-      { name: 'lock', type: 'integer', description: 'The stamp read with the user.' },
+      { name: 'externalLogins', type: 'array', items: 'object', description: 'External accounts (replace them all); an account sent back with its id keeps its credential.' },
+      { name: 'lock', type: 'guid', description: 'The Lock read with the user (a Waymark 0.1 client may send the number it read).' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const input = userInputOf(params, params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
-        await users.update(input, params.count('lock'));
+        const input = userInputOf(params, params.userId());
+        await users.update(input, await expectedLock(params, users, input.id));
         return {};
       });
     },
   },
   {
     name: 'deleteuser',
+    title: 'Delete a user',
     section: 'User',
     summary: 'Deletes a user.',
     urlId: 'id',
@@ -674,67 +760,70 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'null; message "User was deleted."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.delete(params.requiredString('id', `Parameter 'id' is required and must be GUID!`));
-        return { message: 'User was deleted.' };
+        await users.delete(params.userId());
+        return { message: SuccessTexts.userDeleted };
       });
     },
   },
   {
     name: 'addusertorole',
+    title: 'Add a user to a role',
     section: 'User',
     summary: 'Gives a user a role (admin is refused: it is given in the admin panel only).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was added to role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.addToRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.addToRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userAddedToRole };
       });
     },
   },
   {
     name: 'removeuserfromrole',
+    title: 'Remove a user from a role',
     section: 'User',
     summary: 'Takes a role from a user (admin is refused).',
     urlId: 'id',
     parameters: [P.userId, { name: 'roleName', type: 'string', required: true, description: 'The role.' }],
-    data: 'null',
+    data: 'null; message "User was removed from role."',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        await users.removeFromRole(params.requiredString('id', `Parameter 'id' is required and must be GUID!`), params.requiredString('roleName'));
-        return {};
+        await users.removeFromRole(params.userId(), params.requiredString('roleName'));
+        return { message: SuccessTexts.userRemovedFromRole };
       });
     },
   },
   {
     name: 'deletecredential',
+    title: "Delete a user's credential",
     section: 'User',
     summary:
-      "Removes a credential. id = a user's id removes that user's password; an external login's id needs userId as well.",
+      "Removes a credential by its id (a user's Credentials[].Id in getusers): an external account, or the password together with the user's login.",
     urlId: 'id',
     parameters: [
-      { name: 'id', type: 'string', required: true, description: 'The credential id (a user id for the password credential).' },
-      { name: 'userId', type: 'guid', description: 'The owner, when id is an external login id.' },
+      { name: 'id', type: 'guid', required: true, description: 'The credential id (goes in the URL).' },
+      { name: 'userId', type: 'guid', description: 'When given, the credential must be this user\'s.' },
     ],
     data: 'null',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const credentialId = params.requiredString('id');
-        await users.deleteCredential(params.string('userId') ?? credentialId, credentialId);
+        await users.deleteCredential(params.userId(), params.string('userId'));
         return {};
       });
     },
   },
   {
     name: 'getformbyflow',
+    title: 'Get a form for a process',
     section: 'Other',
     summary: "A named form for a process: the form of its current state, else the scheme's form of that name.",
     urlId: 'name',
     parameters: [
       { name: 'name', type: 'string', required: true, description: 'The form name (goes in the URL).' },
       { ...P.processId, required: false },
-      { name: 'schemeCode', type: 'string', description: 'Without processId: the scheme whose form to take.' },
+      { ...P.schemeCode, description: 'Without processId: the scheme whose form to take.' },
       P.identityId,
       P.tenantId,
     ],
@@ -743,7 +832,7 @@ export const OPERATIONS: readonly Operation[] = [
       const processId = params.optionalProcessId();
       const schemeCode = params.string('schemeCode');
       const form = await forms.getForFlow({
-        name: params.requiredString('name'),
+        name: params.requiredString('name', ErrorTexts.formNameRequired),
         scope: scopeOf(params),
         ...(processId === undefined ? {} : { processId }),
         ...(schemeCode === undefined ? {} : { schemeCode }),
@@ -752,7 +841,28 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'getschememodel',
+    title: 'Get a scheme model',
+    section: 'Other',
+    summary:
+      "A scheme as the vendor's JSON scheme model: the latest version of schemeCode (or the given version), or the version a process runs.",
+    urlId: 'schemeCode',
+    parameters: [
+      { name: 'schemeCode', type: 'string', description: 'The scheme code (goes in the URL); not needed with processId.' },
+      { name: 'version', type: 'integer', description: 'With schemeCode: this version instead of the latest.' },
+      { ...P.processId, required: false, description: 'The scheme version this process instance runs.' },
+      P.tenantId,
+    ],
+    data: 'SchemeModel { Id, Name, Actors, Parameters, Commands, Timers, Activities, Transitions, Localization, Tags, IsObsolete, … }',
+    async run(params, { workflow }) {
+      const stored = await schemeForModel(params, workflow);
+      const latest = await workflow.getScheme(stored.code);
+      return { data: schemeModel(stored, latest.version > stored.version) };
+    },
+  },
+  {
     name: 'getschemelist',
+    title: 'List scheme codes',
     section: 'Other',
     summary: 'Codes of the stored schemes, optionally only those with one of the tags.',
     urlId: 'processId',
@@ -763,6 +873,31 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
 ];
+
+/**
+ * updateuser's `lock` as the stored stamp. The client sends back the GUID it read (`User.Lock`,
+ * derived from the stamp); a Waymark 0.1 client the number it read.
+ */
+async function expectedLock(params: RequestParameters, users: UserService, userId: string): Promise<number | undefined> {
+  const given = params.raw('lock');
+  if (!isGuid(given)) return params.count('lock');
+  const current = await users.get(userId);
+  if (given.toLowerCase() !== userLockGuid(current.id, current.lock)) {
+    throw new WaymarkError('WM_LOCK_CONFLICT', `User ${userId} was changed by someone else since it was read; read it again and retry`, { userId });
+  }
+  return current.lock;
+}
+
+async function schemeForModel(params: RequestParameters, workflow: WorkflowService): Promise<StoredScheme> {
+  const processId = params.optionalProcessId();
+  if (processId !== undefined) {
+    const instance = await workflow.getInstance(processId, scopeOf(params));
+    return workflow.getScheme(instance.schemeCode, instance.schemeVersion);
+  }
+  const schemeCode = params.string('schemeCode');
+  if (schemeCode === undefined) throw new WaymarkError('WM_INPUT_MISSING', ErrorTexts.schemeCodeRequired, { field: 'schemeCode' });
+  return workflow.getScheme(schemeCode, params.count('version'));
+}
 
 function folderFilter(params: RequestParameters): { processId?: string; identityId?: string } {
   const processId = params.optionalProcessId();

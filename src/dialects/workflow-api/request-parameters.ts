@@ -7,17 +7,35 @@ import type { JsonValue } from '../../engine/types.js';
 import { WaymarkError } from '../../errors/index.js';
 import { checkCallerJson, parseCallerJson } from '../../http/caller-json.js';
 
-/** The reference's error texts, word for word. */
+/** The vendor's error texts, word for word (the login and password texts are the user service's: CredentialTexts). */
 export const ErrorTexts = {
   operationRequired: 'Parameter \'operation\' is required. Use such URL format: workflowapi/{operation}.',
   processIdRequired:
     'Parameter \'processid\' is required and must be GUID! Use such URL format: workflowapi/{operation}/{processid}.',
+  userIdRequired: 'Parameter \'id\' is required and must be GUID! Use such URL format: workflowapi/{operation}/{id}.',
+  formNameRequired: 'Parameter \'name\' is required! Use such URL format: workflowapi/getformbyflow/{name}.',
   schemeCodeRequired: 'Parameter \'schemecode\' is required!',
   commandRequired: 'Parameter \'command\' is required and must be string!',
+  parameterNameRequired: 'Parameter \'parameter\' is required! Add parameter name in \'parameter\'.',
+  parameterValueRequired: 'Parameter \'value\' is required! Add parameter value in \'value\' parameter.',
   processIdsRequired: 'Parameter \'processids\' is required and must be array of GUIDs!',
+  processIdsInvalid: 'Parameter \'processids\' must be an array of GUIDs!',
+  adminRoleRefused: 'The role \'admin\' is assigned in the admin panel',
+  tenantMismatch: 'If tenantId parameter was set then tenantId parameter and process instance TenantId should be equal',
+  accessTokenMissing: 'AccessToken is on. Add \'token\' parameter for each workflowapi request!',
+  accessTokenInvalid: 'AccessToken is not valid! Check \'token\' parameter in the query.',
   invalidBodyType: 'Invalid request body type',
   commandNotFound: (name: string) => `The command ${name} is not found!`,
   operationNotSupported: (name: string) => `operation=${name} is not supported!`,
+} as const;
+
+/** The vendor's messages of successful operations. */
+export const SuccessTexts = {
+  inboxRecalcStarted: 'Inbox recalc was started.',
+  userCreated: 'User was created.',
+  userDeleted: 'User was deleted.',
+  userAddedToRole: 'User was added to role.',
+  userRemovedFromRole: 'User was removed from role.',
 } as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -171,18 +189,28 @@ export class RequestParameters {
     return (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
   }
 
-  /** The required list of process ids. */
-  processIds(): string[] {
+  /**
+   * The required list of process ids. `invalidText` is the error when the list is absent, empty or
+   * holds something other than GUIDs.
+   */
+  processIds(invalidText: string = ErrorTexts.processIdsRequired): string[] {
     let ids: string[] | undefined;
     try {
-      ids = this.stringList('processIds', ErrorTexts.processIdsRequired);
+      ids = this.stringList('processIds', invalidText);
     } catch {
-      throw new WaymarkError('WM_INPUT_INVALID', ErrorTexts.processIdsRequired, { field: 'processIds' });
+      throw new WaymarkError('WM_INPUT_INVALID', invalidText, { field: 'processIds' });
     }
     if (!ids || ids.length === 0 || !ids.every(isGuid)) {
-      throw new WaymarkError(ids ? 'WM_INPUT_INVALID' : 'WM_INPUT_MISSING', ErrorTexts.processIdsRequired, { field: 'processIds' });
+      throw new WaymarkError(ids ? 'WM_INPUT_INVALID' : 'WM_INPUT_MISSING', invalidText, { field: 'processIds' });
     }
     return ids;
+  }
+
+  /** The user id of the User section: required, a GUID. */
+  userId(): string {
+    const value = this.raw('id');
+    if (!isGuid(value)) throw new WaymarkError(value === undefined ? 'WM_INPUT_MISSING' : 'WM_INPUT_INVALID', ErrorTexts.userIdRequired, { field: 'id' });
+    return value;
   }
 
   /** A JSON object (or one in a string), or undefined. */

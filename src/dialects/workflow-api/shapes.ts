@@ -3,37 +3,15 @@
  * fields. Dates are ISO 8601 text. Nothing here decides anything; it only renames.
  */
 import type { AvailableCommand, StateToSet } from '../../engine/index.js';
-import type { InboxItem, OutboxItem, ProcessInstance } from '../../engine/types.js';
+import type { InboxItem, OutboxItem } from '../../engine/types.js';
 import type { InstanceInfo, PublicUser } from '../../services/index.js';
 import type { FormRecord } from '../../services/form-service.js';
 import type { StoredTransition } from '../../store/store.js';
+import { processInstanceShape } from '../../vendor/index.js';
+import { historyEntryGuid, userLockGuid } from './vendor-guids.js';
 
-/** ProcessInstance as the vendor names its fields. */
-export function processInstanceShape(instance: ProcessInstance) {
-  return {
-    Id: instance.id,
-    StateName: instance.stateName,
-    ActivityName: instance.activityName,
-    SchemeId: instance.schemeId,
-    SchemeCode: instance.schemeCode,
-    SchemeVersion: instance.schemeVersion,
-    PreviousState: instance.previousStateName,
-    PreviousStateForDirect: instance.previousStateForDirect,
-    PreviousStateForReverse: instance.previousStateForReverse,
-    PreviousActivity: instance.previousActivityName,
-    PreviousActivityForDirect: instance.previousActivityForDirect,
-    PreviousActivityForReverse: instance.previousActivityForReverse,
-    ParentProcessId: instance.parentProcessId,
-    RootProcessId: instance.rootProcessId,
-    ProcessParameters: instance.parameters,
-    InstanceStatus: instance.status,
-    IsSubProcess: instance.parentProcessId !== null,
-    TenantId: instance.tenantId,
-    CreationDate: instance.createdAt,
-    LastTransitionDate: instance.lastTransitionAt,
-    ErrorMessage: instance.errorMessage,
-  };
-}
+// Built in one place with the Callback API's processInstance (src/vendor).
+export { processInstanceShape };
 
 /** One executed transition (ProcessInfo.Transitions). */
 export function transitionShape(record: StoredTransition) {
@@ -57,7 +35,7 @@ export function transitionShape(record: StoredTransition) {
 /** One document-history row (ProcessInfo.History). */
 export function historyShape(record: StoredTransition) {
   return {
-    Id: record.id,
+    Id: historyEntryGuid(record),
     ProcessId: record.processId,
     IdentityId: record.identityId,
     AllowedToEmployeeNames: '',
@@ -136,8 +114,14 @@ export function userShape(user: PublicUser) {
     Roles: user.roles,
     Extensions: user.extensions,
     ExternalLogins: user.externalLogins,
+    Credentials: user.credentials.map((credential) => ({
+      Id: credential.id,
+      Login: credential.login,
+      AuthType: credential.kind === 'password' ? 'Password' : 'External',
+      ExternalProviderName: credential.provider,
+    })),
     HasPassword: user.hasPassword,
-    Lock: user.lock,
+    Lock: userLockGuid(user.id, user.lock),
     CreationDate: user.createdAt,
   };
 }
