@@ -30,9 +30,9 @@ async function harnessWithScheme(t: Parameters<typeof startHarness>[0]): Promise
 
 function assertRefused(response: { statusCode: number; body: string }, message: RegExp): void {
   assert.equal(response.statusCode, 200, response.body);
-  const envelope = JSON.parse(response.body) as { success: boolean; error: string; message: string };
+  const envelope = JSON.parse(response.body) as { success: boolean; error: string; code: string };
   assert.equal(envelope.success, false);
-  assert.equal(envelope.message, 'WM_INPUT_INVALID: Invalid input');
+  assert.equal(envelope.code, 'WM_INPUT_INVALID');
   assert.match(envelope.error, message);
 }
 
