@@ -1,13 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logging/index.js';
 import { ManualClock } from '../services/index.js';
 import { createSqliteStore } from '../store/index.js';
 import { buildServer } from './build-server.js';
+import { adminPanelFiles } from './admin-panel-files.js';
 import { installedPlugins } from './installed-plugins.js';
-import type { WaymarkPlugin } from './plugins.js';
 import {
   ADMIN_PANEL_CONTENT_SECURITY_POLICY,
   API_CONTENT_SECURITY_POLICY,
@@ -17,14 +20,15 @@ import {
   staticSecurityHeaders,
 } from './security-headers.js';
 
-/** Stands in for the admin panel: an HTML page and a script under /admin. */
-const fakeAdminPanel: WaymarkPlugin = {
-  name: 'fake-admin-panel',
-  async register(app) {
-    app.get('/admin', async (_request, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><script src="/admin/assets/app.js"></script>'));
-    app.get('/admin/assets/app.js', async (_request, reply) => reply.type('text/javascript').send('console.log(1)'));
-  },
-};
+/** A folder that looks like Vite's build of the admin panel: an HTML page and its script. */
+function fakePanelBuild(t: TestContext): string {
+  const directory = mkdtempSync(join(tmpdir(), 'waymark-panel-'));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  mkdirSync(join(directory, 'assets'));
+  writeFileSync(join(directory, 'index.html'), '<!doctype html><script type="module" src="/admin/assets/app.js"></script>');
+  writeFileSync(join(directory, 'assets', 'app.js'), 'console.log(1)');
+  return directory;
+}
 
 async function realServer(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<FastifyInstance> {
   const store = await createSqliteStore({ filename: ':memory:' });
@@ -33,7 +37,8 @@ async function realServer(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<
     store,
     logger: createLogger({ level: 'silent' }),
     clock: new ManualClock(),
-    plugins: [...installedPlugins(), fakeAdminPanel],
+    // The installed plugins, with the admin panel served from a stand-in build.
+    plugins: [...installedPlugins().filter((plugin) => plugin.name !== 'admin-panel'), adminPanelFiles({ directory: fakePanelBuild(t) })],
   });
   t.after(async () => {
     await app.close();
@@ -80,8 +85,9 @@ test('the API documents\' pages get the page policy and need nothing it forbids'
 
 test('HTML pages under /admin get the admin panel policy; its scripts and styles come from the same origin', async (t) => {
   const app = await realServer(t);
-  const panel = await app.inject({ url: '/admin' });
-  assertCommonHeaders(panel.headers, '/admin');
+  const panel = await app.inject({ url: '/admin/' });
+  assert.equal(panel.statusCode, 200);
+  assertCommonHeaders(panel.headers, '/admin/');
   assert.equal(panel.headers['content-security-policy'], ADMIN_PANEL_CONTENT_SECURITY_POLICY);
   assert.match(ADMIN_PANEL_CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
   assert.doesNotMatch(ADMIN_PANEL_CONTENT_SECURITY_POLICY, /script-src[^;]*unsafe/);

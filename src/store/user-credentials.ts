@@ -1,7 +1,7 @@
 /**
  * Users' credentials, each with an id of its own (the vendor's `deletecredential` takes it): the
  * password, whose sign-in name is the user's login, and external accounts. Until migration
- * 0008 they were columns of `users` (`password_hash`, and `external_logins` as a JSON array);
+ * 0009 they were columns of `users` (`password_hash`, and `external_logins` as a JSON array);
  * the migration moves them into `user_credentials`.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,7 @@ export function passwordCredential(passwordHash: string, id: string, createdAt: 
   return { id, kind: 'password', passwordHash, provider: null, login: null, details: {}, createdAt };
 }
 
-/** Migration 0008: the `user_credentials` table, filled from the two columns of `users` it replaces. */
+/** Migration 0009: the `user_credentials` table, filled from the two columns of `users` it replaces. */
 export function userCredentialsSchema(): Migration {
   return {
     async up(db: Kysely<any>): Promise<void> {
