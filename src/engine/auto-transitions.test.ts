@@ -18,9 +18,9 @@ import {
 import { SchemeInvalidError } from '../errors/index.js';
 import { compareParameter } from './built-ins.js';
 import { createInstance, executeCommand } from './index.js';
-import { InstanceStatus, type EngineContext, type JsonValue } from './types.js';
+import { InstanceStatus, type EngineContext, type JsonValue, type ParameterInput } from './types.js';
 
-function create(ctx: EngineContext, compiled: CompiledScheme, parameters: { name: string; value: JsonValue }[] = []) {
+function create(ctx: EngineContext, compiled: CompiledScheme, parameters: ParameterInput[] = []) {
   return createInstance(ctx, compiled, { processId: 'p1', schemeId: 's', schemeVersion: 1, tenantId: null, actor: user('u'), parameters });
 }
 
@@ -120,6 +120,39 @@ describe('Auto transitions', () => {
     const step = await create(context(compiled), compiled);
     assert.equal(step.instances[0]!.status, InstanceStatus.Error);
     assert.match(step.instances[0]!.errorMessage!, /WM_PARAMETER_TYPE/);
+  });
+});
+
+describe('the expression evaluation budget', () => {
+  // Check --Auto--> Done when a cubic comprehension over @Items finds anything.
+  const compiled = scheme({
+    activities: [activity('Draft'), activity('Check'), activity('Done', { isFinal: true })],
+    transitions: [
+      transition('Draft', 'Check', { trigger: on.command('Go') }),
+      transition('Check', 'Done', { conditions: [when.expression('@Items.map(x, @Items.map(y, @Items.map(z, x + y + z))).size() > 0')] }),
+    ],
+  });
+
+  test('given small items, the Auto transition is taken as usual', async () => {
+    const ctx = context(compiled);
+    const family = applyStep(null, await create(ctx, compiled, [{ name: 'Items', value: [1, 2, 3], persist: true }]));
+    const { step } = await executeCommand(ctx, family, { processId: 'p1', command: 'Go', actor: user('u'), parameters: [] });
+    assert.deepEqual(route(step), ['Draft → Check', 'Check → Done']);
+  });
+
+  test('given items too large for the budget, the instance is in Error where it stopped, saying why', async () => {
+    const ctx = context(compiled);
+    const items = Array.from({ length: 100_000 }, (_, index) => index);
+    const family = applyStep(null, await create(ctx, compiled, [{ name: 'Items', value: items, persist: true }]));
+    const { wasExecuted, step } = await executeCommand(ctx, family, { processId: 'p1', command: 'Go', actor: user('u'), parameters: [] });
+    assert.equal(wasExecuted, true);
+    const stopped = step.instances[0]!;
+    assert.equal(stopped.status, InstanceStatus.Error);
+    assert.equal(stopped.activityName, 'Check');
+    assert.match(
+      stopped.errorMessage!,
+      /^WM_EXPRESSION_FAILED: Expression ".*" failed: the value of @Items is too large for this expression's evaluation budget \(estimated work: more than 10\^15 steps; the budget is 100,000;/,
+    );
   });
 });
 

@@ -239,6 +239,50 @@ describe('executeCommand: refusals', () => {
   });
 });
 
+describe('executeCommand: the commandInputsOnly parameter policy (task links)', () => {
+  const compiled = scheme({
+    parameters: [parameter('Amount', 'Int32', 'Persistence', 5000), parameter('Note', 'String', 'Persistence', 'stored')],
+    commands: [command('Go', [{ name: 'note', parameterName: 'Note', isRequired: false }]), command('Plain')],
+    activities: [activity('Draft'), activity('Small'), activity('Big'), activity('Done', { isFinal: true })],
+    transitions: [
+      transition('Draft', 'Small', { trigger: on.command('Go'), name: 'Draft_Small', conditions: [when.expression('@Amount < 1000 || @Note == "fast"')] }),
+      transition('Draft', 'Big', { trigger: on.command('Go'), name: 'Draft_Big', conditions: [when.otherwise()] }),
+      transition('Draft', 'Done', { trigger: on.command('Plain') }),
+    ],
+  });
+
+  test('given an undeclared parameter, when the command runs under commandInputsOnly, then it is refused before any step', async () => {
+    const ctx = context(compiled);
+    const family = await started(compiled, ctx);
+    await expectCode(
+      executeCommand(ctx, family, { processId: 'p1', command: 'Go', actor: nobody, parameters: [{ name: 'Amount', value: 5 }], parameterPolicy: 'commandInputsOnly' }),
+      'WM_INPUT_INVALID',
+      'The parameter Amount is not an input of command Go (its inputs: note)',
+    );
+    await expectCode(
+      executeCommand(ctx, family, { processId: 'p1', command: 'Plain', actor: nobody, parameters: [{ name: 'x', value: 1, persist: true }], parameterPolicy: 'commandInputsOnly' }),
+      'WM_INPUT_INVALID',
+      'The parameter x is not an input of command Plain (its inputs: none)',
+    );
+  });
+
+  test('given a declared input that fills a Persistence parameter, when the command runs under commandInputsOnly, then conditions see it and it is not stored', async () => {
+    const ctx = context(compiled);
+    const family = await started(compiled, ctx);
+    const result = await executeCommand(ctx, family, { processId: 'p1', command: 'Go', actor: nobody, parameters: [{ name: 'note', value: 'fast' }], parameterPolicy: 'commandInputsOnly' });
+    const after = result.step.instances[0]!;
+    assert.equal(after.activityName, 'Small');
+    assert.equal(after.parameters['Note'], 'stored');
+  });
+
+  test('given the same input under anyParameter (the default), then it is stored', async () => {
+    const ctx = context(compiled);
+    const family = await started(compiled, ctx);
+    const result = await executeCommand(ctx, family, { processId: 'p1', command: 'Go', actor: nobody, parameters: [{ name: 'note', value: 'fast' }, { name: 'Amount', value: 7 }] });
+    assert.deepEqual([result.step.instances[0]!.parameters['Note'], result.step.instances[0]!.parameters['Amount']], ['fast', 7]);
+  });
+});
+
 describe('executeCommand: restrictions', () => {
   const actors = [
     actor('Author', 'isUser', '@Author'),

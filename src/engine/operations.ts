@@ -4,7 +4,7 @@
  */
 import { newInstance } from './new-instance.js';
 import { WaymarkError } from '../errors/index.js';
-import type { Classifier, CompiledScheme, CompiledTransition } from '../scheme/model.js';
+import type { Classifier, CommandInputParameter, CompiledScheme, CompiledTransition } from '../scheme/model.js';
 import { actorMayTrigger, identitiesAllowedFor } from './actors.js';
 import { localize } from './localization.js';
 import { emptyStep, initialPersistentParameters, StepRun, type WorkingInstance } from './step.js';
@@ -14,6 +14,7 @@ import {
   type EngineContext,
   type JsonValue,
   type ParameterInput,
+  type ParameterPolicy,
   type ProcessFamily,
   type StepResult,
 } from './types.js';
@@ -103,7 +104,8 @@ function commandIsKnown(scheme: CompiledScheme, command: string): boolean {
  * (WM_COMMAND_NOT_FOUND, `The command {name} is not found!`), the current activity has it
  * (WM_COMMAND_NOT_AVAILABLE), the actor may trigger one of its transitions, as itself or as the
  * identity it impersonates (WM_COMMAND_NOT_ALLOWED), the required command parameters are given
- * (WM_COMMAND_PARAMETER_MISSING). Then the conditions of the allowed transitions are evaluated in
+ * (WM_COMMAND_PARAMETER_MISSING), and, under the `commandInputsOnly` parameter policy, no other
+ * parameter is given (WM_INPUT_INVALID). Then the conditions of the allowed transitions are evaluated in
  * scheme order (Otherwise last); when none holds nothing changes and `wasExecuted` is false.
  * Errors while evaluating these first conditions are thrown (nothing has changed yet); failures
  * after the transition (actions, later Auto transitions) put the instance in Error instead.
@@ -111,8 +113,9 @@ function commandIsKnown(scheme: CompiledScheme, command: string): boolean {
 export async function executeCommand(
   ctx: EngineContext,
   family: ProcessFamily,
-  input: { processId: string; command: string; actor: Actor; parameters: readonly ParameterInput[] },
+  input: { processId: string; command: string; actor: Actor; parameters: readonly ParameterInput[]; parameterPolicy?: ParameterPolicy },
 ): Promise<{ wasExecuted: boolean; step: StepResult }> {
+  const policy = input.parameterPolicy ?? 'anyParameter';
   const run = new StepRun(ctx, family, input.actor, callFacts(input.actor, input.command));
   const working = run.member(input.processId);
   if (!run.isActive(working)) throw notActive(working);
@@ -141,7 +144,7 @@ export async function executeCommand(
       { command: input.command, processId: working.instance.id, identityId: input.actor.identityId, impersonatedIdentityId: input.actor.impersonatedIdentityId },
     );
   }
-  run.applyInputs(working, withCommandParameters(scheme, input.command, input.parameters));
+  run.applyInputs(working, withCommandParameters(scheme, input.command, input.parameters, policy), { mayStore: policy === 'anyParameter' });
   const { forks, next } = await run.select(working, allowed);
   if (forks.length === 0 && !next) return { wasExecuted: false, step: emptyStep() };
 
@@ -161,14 +164,16 @@ export async function executeCommand(
 /**
  * Maps the caller's parameters onto the command's input parameters: a command parameter given
  * by its name fills the process parameter it refers to; a missing one takes its default, or is
- * refused with WM_COMMAND_PARAMETER_MISSING when required. Other given parameters pass through.
+ * refused with WM_COMMAND_PARAMETER_MISSING when required. Other given parameters pass through
+ * under the `anyParameter` policy and are refused with WM_INPUT_INVALID under `commandInputsOnly`.
  */
-function withCommandParameters(scheme: CompiledScheme, command: string, given: readonly ParameterInput[]): ParameterInput[] {
-  const definition = scheme.commands.get(command);
-  if (!definition) return [...given];
+function withCommandParameters(scheme: CompiledScheme, command: string, given: readonly ParameterInput[], policy: ParameterPolicy): ParameterInput[] {
+  const inputParameters = scheme.commands.get(command)?.inputParameters ?? [];
+  if (policy === 'commandInputsOnly') refuseUndeclared(command, inputParameters, given);
+  if (!scheme.commands.has(command)) return [...given];
   const result: ParameterInput[] = [];
   const consumed = new Set<string>();
-  for (const inputParameter of definition.inputParameters) {
+  for (const inputParameter of inputParameters) {
     const supplied = given.find((p) => p.name === inputParameter.name) ?? given.find((p) => p.name === inputParameter.parameterName);
     if (supplied) {
       consumed.add(supplied.name);
@@ -187,6 +192,29 @@ function withCommandParameters(scheme: CompiledScheme, command: string, given: r
   }
   for (const parameter of given) if (!consumed.has(parameter.name)) result.push(parameter);
   return result;
+}
+
+/**
+ * Refuses every given parameter that is not one of the command's declared inputs, each input
+ * given at most once (by its own name or by the process parameter it fills).
+ */
+function refuseUndeclared(command: string, inputParameters: readonly CommandInputParameter[], given: readonly ParameterInput[]): void {
+  const filled = new Set<CommandInputParameter>();
+  for (const parameter of given) {
+    const input = inputParameters.find((p) => p.name === parameter.name) ?? inputParameters.find((p) => p.parameterName === parameter.name);
+    if (input && !filled.has(input)) {
+      filled.add(input);
+      continue;
+    }
+    const inputs = inputParameters.map((p) => p.name).join(', ') || 'none';
+    throw new WaymarkError(
+      'WM_INPUT_INVALID',
+      input
+        ? `The parameter ${input.name} of command ${command} is given twice`
+        : `The parameter ${String(parameter.name)} is not an input of command ${command} (its inputs: ${inputs})`,
+      { field: 'parameters', command, parameterName: parameter.name },
+    );
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * .NET type, and reading/writing a parameter of a stored instance.
  */
 import { WaymarkError } from '../errors/index.js';
-import { SYSTEM_PARAMETER_NAMES, type CompiledScheme } from '../scheme/index.js';
+import { isPrototypeKey, SYSTEM_PARAMETER_NAMES, type CompiledScheme } from '../scheme/index.js';
 import type { JsonValue, ProcessInstance } from './types.js';
 
 const SYSTEM_PARAMETERS = new Set(SYSTEM_PARAMETER_NAMES);
@@ -11,6 +11,13 @@ const SYSTEM_PARAMETERS = new Set(SYSTEM_PARAMETER_NAMES);
 /** True for a built-in, read-only parameter name. */
 export function isSystemParameter(name: string): boolean {
   return SYSTEM_PARAMETERS.has(name);
+}
+
+/** WM_INPUT_INVALID for a parameter name that is a prototype key. */
+export function refusePrototypeKey(name: string): void {
+  if (isPrototypeKey(name)) {
+    throw new WaymarkError('WM_INPUT_INVALID', `The parameter name ${name} is not accepted`, { parameterName: name });
+  }
 }
 
 /** What a step knows about the call that started it, for the call-scoped System parameters. */
@@ -65,6 +72,7 @@ export function systemParameters(instance: ProcessInstance, call: CallFacts = NO
  */
 export function readParameter(scheme: CompiledScheme, instance: ProcessInstance, name: string): JsonValue | undefined {
   if (isSystemParameter(name)) return systemParameters(instance)[name];
+  if (isPrototypeKey(name)) return undefined;
   if (Object.hasOwn(instance.parameters, name)) return instance.parameters[name];
   const declared = scheme.parameters.get(name);
   if (declared?.initialValue !== undefined) return declared.initialValue as JsonValue;
@@ -84,6 +92,7 @@ export function writeParameter(
   value: JsonValue,
 ): ProcessInstance {
   if (name.trim() === '') throw new WaymarkError('WM_INPUT_MISSING', 'A parameter name is required', {});
+  refusePrototypeKey(name);
   if (isSystemParameter(name)) {
     throw new WaymarkError('WM_PARAMETER_READ_ONLY', `The parameter ${name} is a System parameter and cannot be set`, {
       parameterName: name,
@@ -94,16 +103,17 @@ export function writeParameter(
   return { ...instance, parameters: { ...instance.parameters, [name]: converted } };
 }
 
-const INTEGER_TYPES: Readonly<Record<string, readonly [number, number]>> = {
-  Byte: [0, 255],
-  SByte: [-128, 127],
-  Int16: [-32768, 32767],
-  UInt16: [0, 65535],
-  Int32: [-2147483648, 2147483647],
-  UInt32: [0, 4294967295],
-  Int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  UInt64: [0, Number.MAX_SAFE_INTEGER],
-};
+// A Map: a declared type named `constructor` must not find Object.prototype's.
+const INTEGER_TYPES: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['Byte', [0, 255]],
+  ['SByte', [-128, 127]],
+  ['Int16', [-32768, 32767]],
+  ['UInt16', [0, 65535]],
+  ['Int32', [-2147483648, 2147483647]],
+  ['UInt32', [0, 4294967295]],
+  ['Int64', [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]],
+  ['UInt64', [0, Number.MAX_SAFE_INTEGER]],
+]);
 const FLOAT_TYPES = new Set(['Decimal', 'Double', 'Single']);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -128,7 +138,7 @@ export function convertToDeclaredType(scheme: CompiledScheme, name: string, valu
       { parameterName: name, type: declared.type },
     );
   };
-  const range = INTEGER_TYPES[type];
+  const range = INTEGER_TYPES.get(type);
   if (range) {
     const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < range[0] || number > range[1]) return refuse();

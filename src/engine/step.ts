@@ -16,7 +16,7 @@ import type {
 } from '../scheme/model.js';
 import { identitiesAllowedFor, type ActorCheckContext } from './actors.js';
 import { runAction, conditionActionHolds } from './built-ins.js';
-import { convertToDeclaredType, isSystemParameter, systemParameters, type CallFacts } from './parameter-values.js';
+import { convertToDeclaredType, isSystemParameter, refusePrototypeKey, systemParameters, type CallFacts } from './parameter-values.js';
 import { armTimersFor } from './timers.js';
 import {
   InstanceStatus,
@@ -184,7 +184,9 @@ export class StepRun {
   /** Everything an expression or action sees: declared defaults, stored, temporary, System. */
   parametersOf(working: WorkingInstance, includeTemporary = true): Record<string, JsonValue> {
     const scheme = this.schemeOf(working.instance);
-    const all: Record<string, JsonValue> = {};
+    // Without a prototype: actions look names up here (`CheckParameter`, loops), and no name may
+    // find an Object.prototype member.
+    const all: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
     for (const declared of scheme.parameters.values()) {
       if (declared.purpose === 'System') continue;
       all[declared.name] = declared.initialValue === undefined ? null : (declared.initialValue as JsonValue);
@@ -200,7 +202,7 @@ export class StepRun {
    * undeclared ones that are only temporary now, stay temporary; everything else is stored.
    */
   setParameter(working: WorkingInstance, name: string, value: JsonValue): void {
-    this.refuseSystem(name);
+    this.refuseReservedName(name);
     const scheme = this.schemeOf(working.instance);
     const converted = convertToDeclaredType(scheme, name, value);
     const purpose = scheme.parameters.get(name)?.purpose;
@@ -217,7 +219,7 @@ export class StepRun {
   }
 
   removeParameter(working: WorkingInstance, name: string): void {
-    this.refuseSystem(name);
+    this.refuseReservedName(name);
     delete working.temporary[name];
     if (Object.hasOwn(working.instance.parameters, name)) {
       const { [name]: _removed, ...rest } = working.instance.parameters;
@@ -225,16 +227,19 @@ export class StepRun {
     }
   }
 
-  /** Applies the parameters a caller passed: `persist` or a declared Persistence parameter is stored. */
-  applyInputs(working: WorkingInstance, inputs: readonly ParameterInput[]): void {
+  /**
+   * Applies the parameters a caller passed: `persist` or a declared Persistence parameter is
+   * stored, unless `mayStore` is false (a caller that may only pass values for the step).
+   */
+  applyInputs(working: WorkingInstance, inputs: readonly ParameterInput[], options: { readonly mayStore: boolean } = { mayStore: true }): void {
     const scheme = this.schemeOf(working.instance);
     for (const input of inputs) {
       if (typeof input.name !== 'string' || input.name.trim() === '') {
         throw new WaymarkError('WM_INPUT_INVALID', 'Every parameter needs a name', {});
       }
-      this.refuseSystem(input.name);
+      this.refuseReservedName(input.name);
       const value = convertToDeclaredType(scheme, input.name, input.value);
-      if (input.persist === true || scheme.parameters.get(input.name)?.purpose === 'Persistence') {
+      if (options.mayStore && (input.persist === true || scheme.parameters.get(input.name)?.purpose === 'Persistence')) {
         delete working.temporary[input.name];
         this.update(working, { parameters: { ...working.instance.parameters, [input.name]: value } });
       } else {
@@ -243,7 +248,8 @@ export class StepRun {
     }
   }
 
-  private refuseSystem(name: string): void {
+  private refuseReservedName(name: string): void {
+    refusePrototypeKey(name);
     if (isSystemParameter(name)) {
       throw new WaymarkError('WM_PARAMETER_READ_ONLY', `The parameter ${name} is a System parameter and cannot be set`, {
         parameterName: name,

@@ -200,3 +200,17 @@ export interface ParameterInput {
   /** Store it with the instance even when it is not a declared Persistence parameter. */
   readonly persist?: boolean;
 }
+
+/**
+ * What the caller of a command may do with the parameters it passes, decided by who the caller
+ * is (docs/security.md, "Who may set what"):
+ *
+ * - `anyParameter`: any parameter by name; it is stored when `persist` is set or it is a declared
+ *   Persistence parameter, else it lives for the step. The vendor's semantics, for a Workflow API
+ *   caller that holds the API's access.
+ * - `commandInputsOnly`: only the command's declared input parameters (by their own name or the
+ *   process parameter they fill), and only for this step: nothing passed is stored. Any other name
+ *   is refused with WM_INPUT_INVALID before anything runs. For bearers of an `/api/v1` task link,
+ *   which is a forwardable URL and not a credential of the API.
+ */
+export type ParameterPolicy = 'anyParameter' | 'commandInputsOnly';

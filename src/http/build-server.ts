@@ -4,6 +4,7 @@ import type { Logger } from '../logging/index.js';
 import { systemClock, WorkflowService, type Clock } from '../services/index.js';
 import type { Store } from '../store/store.js';
 import { createAccessControl, serializeRequestForLog, type AccessControl } from '../access/index.js';
+import { checkCallerJson } from './caller-json.js';
 import { toErrorReply } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerDocsIndex } from './docs-index.js';
@@ -75,6 +76,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, message: body.message }, 'request refused');
     return reply.code(body.statusCode).send(body);
+  });
+
+  // Every dialect's parsed JSON bodies and query strings: bounded nesting, no prototype keys.
+  // A hook's error reaches the error handler of the route's own scope, so each dialect answers it
+  // in its wire format.
+  app.addHook('preValidation', async (request) => {
+    checkCallerJson(request.query, 'the query string');
+    checkCallerJson(request.body, 'the request body');
   });
 
   // Every finished request counts, the probes included (docs/admin.md, "Request rate").

@@ -30,7 +30,8 @@ export function identityServerPlugin(access: AccessControl): FastifyPluginAsync 
   return async (app) => {
     if (!app.hasContentTypeParser(FORM_TYPE)) {
       app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-        const fields: Record<string, string | string[]> = {};
+        // Without a prototype: a field named `constructor` must not find Object.prototype's.
+        const fields = Object.create(null) as Record<string, string | string[]>;
         for (const [name, value] of new URLSearchParams(body as string)) {
           const existing = fields[name];
           fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];

@@ -302,6 +302,25 @@ describe('compileScheme: every rule, every problem at once', () => {
     );
   });
 
+  it('an expression over the evaluation budget whatever the parameters is a problem of the scheme, found on import', () => {
+    const list = `[${Array.from({ length: 216 }, (_, index) => index).join(',')}]`;
+    const hostile = `${list}.map(x, ${list}.map(y, ${list}.map(z, 1))).size() > 0`;
+    const problems = problemsOf(
+      scheme({ transitions: [transition('Hostile', 'Start', 'End', { conditions: [{ type: 'Expression', expression: hostile, inverted: false }] })] }),
+    );
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^transitions\[0\] "Hostile"\.conditions\[0\]: Expression ".*" is not valid: its estimated work is [\d,]+ steps even with the smallest parameter values, more than the budget of 100,000$/);
+  });
+
+  it('prototype keys cannot be parameter names', () => {
+    assert.deepEqual(
+      problemsOf(scheme({ parameters: ['__proto__', 'constructor', 'prototype'].map((name) => ({ name, type: 'String', purpose: 'Persistence' as const })) })),
+      ['__proto__', 'constructor', 'prototype'].map(
+        (name, index) => `parameters[${index}] "${name}": parameter name "${name}" is not accepted (it names a member of every JavaScript object)`,
+      ),
+    );
+  });
+
   it('system parameter names cannot be declared', () => {
     assert.ok(SYSTEM_PARAMETER_NAMES.includes('CurrentState'));
     assert.deepEqual(

@@ -7,6 +7,7 @@ import { SchemeInvalidError, isWaymarkError, type SchemeProblem } from '../error
 import { parseActionArguments, parseConditionArguments, type ParsedArguments } from './action-arguments.js';
 import { BUILT_IN_ACTIONS, BUILT_IN_CONDITIONS, BUILT_IN_RULES, FILE_ACTIONS, FILE_ACTIONS_ARE_OFF } from './built-in-names.js';
 import { compileExpression } from './expressions.js';
+import { isPrototypeKey } from './reserved-names.js';
 import { timerSchedule } from './timer-schedule.js';
 import type {
   ActionCall,
@@ -204,6 +205,9 @@ export function compileScheme(definition: SchemeDefinition, given: Partial<Compi
   const systemNames = new Set(SYSTEM_PARAMETER_NAMES);
   const parameterTypes = new Map<string, string>();
   definition.parameters.forEach((parameter, index) => {
+    if (isPrototypeKey(parameter.name)) {
+      problem(`parameters[${index}] ${quoted(parameter.name)}`, `parameter name ${quoted(parameter.name)} is not accepted (it names a member of every JavaScript object)`);
+    }
     if (systemNames.has(parameter.name) || parameter.purpose === 'System') {
       problem(
         `parameters[${index}] ${quoted(parameter.name)}`,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileExpression, celTypeOf } from './expressions.js';
+import { compileExpression, celTypeOf, MAX_NUMERIC_TEXT_LENGTH, numericText } from './expressions.js';
 import { isWaymarkError } from '../errors/index.js';
 
 const noTypes = new Map<string, string>();
@@ -127,6 +127,9 @@ describe('compileExpression: operators and types', () => {
   it('maps .NET types to CEL types', () => {
     assert.equal(celTypeOf('Int64'), 'int');
     assert.equal(celTypeOf('Byte'), 'int');
+    // Type names are looked up in a Map: Object.prototype's members are no types.
+    assert.equal(celTypeOf('constructor'), 'dyn');
+    assert.equal(celTypeOf('__proto__'), 'dyn');
     assert.equal(celTypeOf('Single'), 'double');
     assert.equal(celTypeOf('System.Boolean'), 'bool');
     assert.equal(celTypeOf('Guid'), 'dyn');
@@ -164,3 +167,41 @@ describe('compileExpression: refused at compile time', () => {
     assertInvalid('  ', noTypes, /the expression is empty/);
   });
 });
+
+describe('numericText: texts that hold numbers, read in one pass (issue #17, item 4)', () => {
+  it('reads what the vendor\'s numbers look like, and nothing else', () => {
+    const numbers: [string, number][] = [['25', 25], [' -1.5e3 ', -1500], ['.5', 0.5], ['7.', 7], ['+0.25', 0.25], ['1E+2', 100], ['3e-1', 0.3]];
+    for (const [text, value] of numbers) assert.equal(numericText(text), value, text);
+    for (const text of ['', ' ', '.', '-', '+.', 'e5', '1e', '1e+', '1.2.3', '0x1F', 'Infinity', '1_000', '12a', 'twenty', '--1']) {
+      assert.equal(numericText(text), undefined, text);
+    }
+  });
+
+  it('a text up to the bound is read; a longer one is not a number, whatever it holds', () => {
+    const longest = '1'.repeat(MAX_NUMERIC_TEXT_LENGTH);
+    assert.equal(numericText(longest), Number(longest));
+    assert.equal(numericText(longest + '1'), undefined);
+  });
+
+  // The old regular expression backtracked quadratically on digits followed by anything else:
+  // 32,000 digits took ~2 s, 1 MiB would take about half an hour. The timeout only turns that
+  // hang into a failure; the bound above is what makes the work small.
+  it('a 1 MiB run of digits ending in a letter is answered at once, as text that is not a number', { timeout: 30_000 }, () => {
+    const hostile = '1'.repeat(1024 * 1024) + 'x';
+    assert.equal(numericText(hostile), undefined);
+    assert.equal(numericText('1'.repeat(1024 * 1024)), undefined);
+  });
+
+  it('in an expression, a long digit text compares as text that is not a number, and the message shows only its start', () => {
+    const long = '1'.repeat(90_000) + 'x';
+    assert.equal(evaluate('@X == 5', { X: long }), false);
+    assert.throws(
+      () => evaluate('@X > 5', { X: long }),
+      (error: unknown) =>
+        isWaymarkError(error, 'WM_EXPRESSION_FAILED') &&
+        error.message.includes(`"${'1'.repeat(40)}…" (90001 characters) is not a number`) &&
+        error.message.length < 300,
+    );
+  });
+});
+

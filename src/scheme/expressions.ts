@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import { WaymarkError } from '../errors/index.js';
+import { expressionBudget, formatCost, itemCount, MAX_EXPRESSION_COST, valueSize, type BudgetCheck } from './expression-budget.js';
 import type { CompiledExpression } from './model.js';
 
 /** Longest expression text accepted, in characters. */
@@ -21,37 +22,37 @@ export const MAX_EXPRESSION_DEPTH = 32;
 /** The CEL type a parameter of a declared .NET type is checked as. */
 export type CelType = 'string' | 'int' | 'double' | 'bool' | 'dyn';
 
-const CEL_TYPE_BY_DOTNET_TYPE: Readonly<Record<string, CelType>> = {
-  string: 'string',
-  char: 'string',
-  int16: 'int',
-  int32: 'int',
-  int64: 'int',
-  byte: 'int',
-  sbyte: 'int',
-  uint16: 'int',
-  uint32: 'int',
-  uint64: 'int',
-  decimal: 'double',
-  double: 'double',
-  single: 'double',
-  float: 'double',
-  boolean: 'bool',
-  bool: 'bool',
-};
+// A Map, not an object: a scheme's type name `constructor` must not find Object.prototype's.
+const CEL_TYPE_BY_DOTNET_TYPE: ReadonlyMap<string, CelType> = new Map([
+  ['string', 'string'],
+  ['char', 'string'],
+  ['int16', 'int'],
+  ['int32', 'int'],
+  ['int64', 'int'],
+  ['byte', 'int'],
+  ['sbyte', 'int'],
+  ['uint16', 'int'],
+  ['uint32', 'int'],
+  ['uint64', 'int'],
+  ['decimal', 'double'],
+  ['double', 'double'],
+  ['single', 'double'],
+  ['float', 'double'],
+  ['boolean', 'bool'],
+  ['bool', 'bool'],
+]);
 
 /** Maps a declared .NET type name (`Int32`, `System.String`, …) to the CEL type used for checking; unknown → `dyn`. */
 export function celTypeOf(dotNetType: string | undefined): CelType {
   if (dotNetType === undefined) return 'dyn';
   const bare = dotNetType.trim().replace(/^System\./i, '').replace(/\?$/, '').toLowerCase();
-  return CEL_TYPE_BY_DOTNET_TYPE[bare] ?? 'dyn';
+  return CEL_TYPE_BY_DOTNET_TYPE.get(bare) ?? 'dyn';
 }
 
 /** Functions refused at compile time, with the reason shown to the scheme author. */
-const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
-  matches:
-    'matches() is refused: a regular expression from a scheme could backtrack catastrophically and stall the server',
-};
+const REFUSED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['matches', 'matches() is refused: a regular expression from a scheme could backtrack catastrophically and stall the server'],
+]);
 
 const INTERNAL_PREFIX = 'wm_p_';
 const PARAMETER_REFERENCE = /@([A-Za-z0-9_]+)/y;
@@ -119,10 +120,46 @@ function showParameterNames(message: string): string {
   return message.replace(new RegExp(`\\b${INTERNAL_PREFIX}([A-Za-z0-9_]+)`, 'g'), '@$1');
 }
 
-function numericText(text: string): number | undefined {
+/**
+ * Longest text, in characters, that can count as a number in an expression: enough for every
+ * double written out in full (`Number.MAX_VALUE` has 309 digits) with a sign, a fraction, an
+ * exponent and surrounding spaces. A longer text is compared as text, and is not read further.
+ */
+export const MAX_NUMERIC_TEXT_LENGTH = 512;
+
+/**
+ * The number a text holds (`"25"`, `" -1.5e3 "`, `".5"`, `"7."`), or undefined. Parameter values
+ * come from callers, so this reads each character at most once and no text longer than
+ * {@link MAX_NUMERIC_TEXT_LENGTH}: a regular expression here backtracked quadratically on a long
+ * run of digits that ended in something else (issue #17).
+ */
+export function numericText(text: string): number | undefined {
+  if (text.length > MAX_NUMERIC_TEXT_LENGTH) return undefined;
   const trimmed = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
+  let index = 0;
+  const digitsFrom = (start: number): number => {
+    let end = start;
+    while (end < trimmed.length && trimmed.charCodeAt(end) >= 48 && trimmed.charCodeAt(end) <= 57) end += 1;
+    return end;
+  };
+  if (trimmed[index] === '+' || trimmed[index] === '-') index += 1;
+  const integerEnd = digitsFrom(index);
+  let mantissaDigits = integerEnd - index;
+  index = integerEnd;
+  if (trimmed[index] === '.') {
+    const fractionEnd = digitsFrom(index + 1);
+    mantissaDigits += fractionEnd - index - 1;
+    index = fractionEnd;
+  }
+  if (mantissaDigits === 0) return undefined;
+  if (trimmed[index] === 'e' || trimmed[index] === 'E') {
+    let exponentStart = index + 1;
+    if (trimmed[exponentStart] === '+' || trimmed[exponentStart] === '-') exponentStart += 1;
+    const exponentEnd = digitsFrom(exponentStart);
+    if (exponentEnd === exponentStart) return undefined;
+    index = exponentEnd;
+  }
+  return index === trimmed.length ? Number(trimmed) : undefined;
 }
 
 type NumberOperator = '<' | '<=' | '>' | '>=';
@@ -135,7 +172,11 @@ const ORDERING: Readonly<Record<NumberOperator, (left: number, right: number) =>
 
 function stringAsNumber(text: string): number {
   const value = numericText(text);
-  if (value === undefined) throw new Error(`the text "${text}" is not a number and cannot be compared with one`);
+  if (value === undefined) {
+    // The text is caller data of any length: the message shows its start only.
+    const shown = text.length > 40 ? `"${text.slice(0, 40)}…" (${text.length} characters)` : `"${text}"`;
+    throw new Error(`the text ${shown} is not a number and cannot be compared with one`);
+  }
   return value;
 }
 
@@ -219,7 +260,7 @@ function createCheckingEnvironment(
 function findRefusedCall(node: ASTNode): { name: string; reason: string } | undefined {
   if (node.op === 'call' || node.op === 'rcall') {
     const name = node.args[0];
-    const reason = REFUSED_FUNCTIONS[name];
+    const reason = REFUSED_FUNCTIONS.get(name);
     if (reason !== undefined) return { name, reason };
   }
   for (const child of childNodes(node)) {
@@ -321,11 +362,38 @@ export function fromCelValue(value: unknown): unknown {
 }
 
 /**
+ * WM_EXPRESSION_FAILED when the parameter values are too large for the expression's evaluation
+ * budget. Values no larger than the size safe for all cost one bounded walk each; only a larger
+ * one makes the estimate be computed again with the sizes measured.
+ */
+function checkBudget(source: string, check: BudgetCheck, names: readonly string[], parameters: Readonly<Record<string, unknown>>): void {
+  const safe = check.sizeSafeForAll;
+  if (safe === null) return;
+  const valueOf = (name: string): unknown => (Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : undefined);
+  let anyLarge = false;
+  for (const name of names) anyLarge ||= valueSize(valueOf(name), safe) > safe;
+  if (!anyLarge) return;
+  const large = names.filter((name) => valueSize(valueOf(name), safe) > safe);
+  const measures = new Map(
+    names.map((name) => [INTERNAL_PREFIX + name, { size: valueSize(valueOf(name), Number.MAX_SAFE_INTEGER), items: itemCount(valueOf(name)) }]),
+  );
+  const cost = check.costWith(measures);
+  if (cost <= MAX_EXPRESSION_COST) return;
+  const reason =
+    `the value${large.length > 1 ? 's' : ''} of ${large.map((name) => '@' + name).join(', ')} ${large.length > 1 ? 'are' : 'is'} too large for ` +
+    `this expression's evaluation budget (estimated work: ${formatCost(cost)} steps; the budget is ${formatCost(MAX_EXPRESSION_COST)}; ` +
+    'see "Evaluation budget" in docs/schemes.md)';
+  throw new WaymarkError('WM_EXPRESSION_FAILED', `Expression "${source}" failed: ${reason}`, { expression: source, reason });
+}
+
+/**
  * Compiles a scheme expression written with `@Param` references.
  *
  * `parameterTypes` maps declared parameter names to their .NET type names; undeclared parameters
  * are `dyn`. Throws `WaymarkError('WM_EXPRESSION_INVALID')` for text that is too long, does not
- * parse, uses a refused function (`matches`) or does not type-check.
+ * parse, uses a refused function (`matches`), does not type-check, or could exceed the evaluation
+ * budget whatever its parameters (`expression-budget.ts`). Evaluating it with parameter values too
+ * large for the budget fails with WM_EXPRESSION_FAILED before any CEL runs.
  */
 export function compileExpression(source: string, parameterTypes: ReadonlyMap<string, string>): CompiledExpression {
   if (source.trim() === '') throw invalid(source, 'the expression is empty');
@@ -347,6 +415,9 @@ export function compileExpression(source: string, parameterTypes: ReadonlyMap<st
   if (refused) throw invalid(source, refused.reason);
   const check = checking.check(rewritten.text);
   if (!check.valid) throw invalid(source, describeCelError(check.error, rewritten.text));
+  const budget = expressionBudget(ast, (identifier) => identifier.startsWith(INTERNAL_PREFIX));
+  if (!budget.accepted) throw invalid(source, budget.reason);
+  const budgetCheck = budget.check;
 
   const program = createEvaluationEnvironment(rewritten.parameterNames).parse(rewritten.text);
   const celTypes = new Map(rewritten.parameterNames.map((name) => [name, celTypeOf(parameterTypes.get(name))]));
@@ -357,6 +428,7 @@ export function compileExpression(source: string, parameterTypes: ReadonlyMap<st
     parameterNames,
     evaluate(parameters: Readonly<Record<string, unknown>>): unknown {
       const context: Record<string, unknown> = {};
+      checkBudget(source, budgetCheck, parameterNames, parameters);
       for (const [name, type] of celTypes) {
         const value = Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : undefined;
         context[INTERNAL_PREFIX + name] = toCelValue(value, type);

@@ -34,3 +34,4 @@ export {
   type CompileOptions,
 } from './compile.js';
 export { loadScheme, type LoadSchemeInput, type LoadSchemeOptions } from './load-scheme.js';
+export { isPrototypeKey } from './reserved-names.js';

@@ -2,6 +2,7 @@ export { WorkflowService, RuntimeSwitch, type WorkflowServiceOptions, type CallS
 export { UserService, toPublicUser, ADMIN_ROLE, USER_API_BLOCKED_SETTING, type PublicUser, type UserInput } from './user-service.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { KeyedMutex } from './keyed-mutex.js';
+export { MAX_PAGE_SIZE } from './page-size.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { noCallbackServer } from './external-calls.js';
 export type { ExternalParameterProvider, ExternalParameterTarget } from './external-parameters.js';

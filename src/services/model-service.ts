@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
-import { InstanceStatus, type JsonValue, type ParameterInput, type ProcessInstance } from '../engine/types.js';
+import { InstanceStatus, type InboxItem, type JsonValue, type ParameterInput, type ProcessInstance } from '../engine/types.js';
+import { isPrototypeKey } from '../scheme/index.js';
 import type { CompiledScheme } from '../scheme/model.js';
 import type {
   ModelPermission,
@@ -17,7 +18,7 @@ import type {
   WorkflowModelState,
 } from '../store/tenant-records.js';
 import { API_PERMISSIONS, callerHas, type ApiCaller } from './api-token-service.js';
-import type { AssigneeDirectory } from './assignee-directory.js';
+import type { AssigneeDirectory, AssigneeView } from './assignee-directory.js';
 import type { TenantService } from './tenant-service.js';
 import type { WorkflowService } from './workflow-service.js';
 
@@ -176,7 +177,8 @@ export function checkStartData(form: readonly StartFormField[], wfData: unknown)
     }
   }
   for (const field of form) {
-    const value = data[field.name];
+    // An own property only: a form field named like an Object.prototype member is not "given".
+    const value = Object.hasOwn(data, field.name) ? data[field.name] : undefined;
     if (value === undefined || value === null) {
       if (field.required) {
         throw new WaymarkError('WM_INPUT_MISSING', `A required wfData property was not provided: ${field.name}`, { field: `wfData.${field.name}` });
@@ -198,6 +200,9 @@ export function checkStartForm(form: unknown): StartFormField[] {
     const field = entry as Partial<StartFormField> | null;
     if (typeof field?.name !== 'string' || field.name.trim() === '') {
       throw new WaymarkError('WM_INPUT_INVALID', `startForm[${index}] needs a name`, { field: `startForm[${index}].name` });
+    }
+    if (isPrototypeKey(field.name)) {
+      throw new WaymarkError('WM_INPUT_INVALID', `startForm field name '${field.name}' is not accepted`, { field: `startForm[${index}].name` });
     }
     if (seen.has(field.name)) throw new WaymarkError('WM_INPUT_INVALID', `startForm field '${field.name}' is listed twice`, { field: `startForm[${index}].name` });
     seen.add(field.name);
@@ -331,21 +336,18 @@ export class ModelService {
         views.push(view);
         continue;
       }
-      const instances = await this.instancesOf(model);
-      let assigned: number | undefined;
-      if (assigneeIdentities !== null) {
-        assigned = 0;
-        for (const instance of instances) {
-          const inbox = await this.workflow.store.getInbox({ processId: instance.id });
-          if (inbox.some((item) => assigneeIdentities.has(item.identityId))) assigned += 1;
-        }
-      }
+      // The listing holds every model of the tenant, oldest first: the first of a scheme is the one
+      // instances started through the Workflow API belong to.
+      const first = models.find((m) => m.tenantId === model.tenantId && m.schemeCode === model.schemeCode);
+      const counted = await this.records.countModelInstances({
+        modelId: model.id,
+        unlinked: first?.id === model.id ? { schemeCode: model.schemeCode, tenantId: model.tenantId } : null,
+        assignees: assigneeIdentities === null ? null : [...assigneeIdentities],
+      });
       views.push({
         ...view,
-        ...(counts.instanceCount === true
-          ? { runningInstances: instances.filter((i) => isRunningStatus(i.status)).length, totalInstances: instances.length }
-          : {}),
-        ...(assigned === undefined ? {} : { assignedWorkflowInstancesCount: assigned }),
+        ...(counts.instanceCount === true ? { runningInstances: counted.running, totalInstances: counted.total } : {}),
+        ...(assigneeIdentities === null ? {} : { assignedWorkflowInstancesCount: counted.assigned }),
       });
     }
     return views;
@@ -410,22 +412,28 @@ export class ModelService {
     return { instance, instanceName };
   }
 
-  /** Instances of a visible model, filtered by participant email and status (running by default). */
+  /**
+   * A page of the instances of a visible model, oldest first, filtered by participant email and
+   * status (running by default). A fixed number of statements whatever the page size.
+   */
   async listInstances(
     caller: ApiCaller,
-    query: { wfModelId: string; participant?: string; status?: InstanceStatusFilter },
+    query: { wfModelId: string; participant?: string; status?: InstanceStatusFilter; skip: number; take: number },
   ): Promise<WorkflowInstanceView[]> {
     const model = await this.visibleModel(caller, query.wfModelId);
-    const status = query.status ?? 'running';
-    const participants = query.participant === undefined ? null : new Set(await this.assignees.identitiesForEmail(query.participant));
-    const views: WorkflowInstanceView[] = [];
-    for (const instance of await this.instancesOf(model)) {
-      if (!statusMatches(instance.status, status)) continue;
-      if (participants !== null && !(await this.hasParticipant(instance.id, participants))) continue;
-      const owner = await this.modelOfInstance(instance);
-      views.push(await this.instanceView(instance, model, owner?.instanceName ?? model.name));
-    }
-    return views;
+    const participants = query.participant === undefined ? null : await this.assignees.identitiesForEmail(query.participant);
+    // Instances started through the Workflow API belong to the first model of their scheme and tenant.
+    const [first] = await this.records.listModels({ tenantIds: [model.tenantId], schemeCode: model.schemeCode });
+    const rows = await this.records.listModelInstances({
+      modelId: model.id,
+      unlinked: first?.id === model.id ? { schemeCode: model.schemeCode, tenantId: model.tenantId } : null,
+      statuses: STATUSES_BY_FILTER[query.status ?? 'running'],
+      participants,
+      skip: query.skip,
+      take: query.take,
+    });
+    const assignees = await this.assignees.viewsOf(rows.flatMap((row) => row.inbox.map((item) => item.identityId)));
+    return rows.map((row) => instanceViewOf(row.instance, model, row.instanceName ?? `${model.name} ${row.instance.rootProcessId}`, row.inbox, assignees));
   }
 
   /** An instance's variables: ordinary ones, plus documents and internal ones when asked. */
@@ -463,37 +471,9 @@ export class ModelService {
 
   /** An instance as `GET /workflowInstances` shows it. */
   async instanceView(instance: ProcessInstance, model: WorkflowModelRecord, instanceName: string): Promise<WorkflowInstanceView> {
-    const running = isRunningStatus(instance.status);
-    const base: WorkflowInstanceView = {
-      wfInstanceId: instance.id,
-      wfInstanceName: instanceName,
-      isRunning: running,
-      wasCanceled: instance.status === InstanceStatus.Terminated,
-      fatalErrorEncountered: instance.status === InstanceStatus.Error,
-      endEventName: instance.status === InstanceStatus.Finalized ? instance.activityName : null,
-      startDateTime: instance.createdAt,
-      endDateTime: running ? '' : (instance.lastTransitionAt ?? ''),
-      wfModelName: model.name,
-      wfModelId: model.id,
-    };
-    if (!running) return base;
-    const inbox = await this.workflow.store.getInbox({ processId: instance.id });
-    const started = instance.lastTransitionAt ?? instance.createdAt;
-    const currentActivities: CurrentActivityView[] = [];
-    for (const item of inbox) {
-      const assignee = await this.assignees.viewOf(item.identityId);
-      currentActivities.push({
-        activityType: 'userTask',
-        activityName: instance.activityName,
-        dateStarted: started,
-        userTaskAssignee: assignee.email,
-        userTaskAssigneeDisplayName: assignee.displayName,
-      });
-    }
-    if (currentActivities.length === 0) {
-      currentActivities.push({ activityType: 'activity', activityName: instance.activityName, dateStarted: started, userTaskAssignee: null, userTaskAssigneeDisplayName: null });
-    }
-    return { ...base, currentActivities };
+    const inbox = isRunningStatus(instance.status) ? await this.workflow.store.getInbox({ processId: instance.id }) : [];
+    const assignees = await this.assignees.viewsOf(inbox.map((item) => item.identityId));
+    return instanceViewOf(instance, model, instanceName, inbox, assignees);
   }
 
   private mayStart(caller: ApiCaller, model: WorkflowModelRecord): boolean {
@@ -506,41 +486,55 @@ export class ModelService {
           (p.requiredPermission === null || callerHas(caller, p.requiredPermission))),
     );
   }
-
-  /** Root instances of a model, oldest first. */
-  private async instancesOf(model: WorkflowModelRecord): Promise<ProcessInstance[]> {
-    const linked = await this.records.listInstanceModels({ modelId: model.id });
-    const instances: ProcessInstance[] = [];
-    for (const link of linked) {
-      const instance = await this.workflow.store.getInstance(link.instanceId);
-      if (instance) instances.push(instance);
-    }
-    // Instances started through the Workflow API belong to the first model of their scheme and tenant.
-    const [first] = await this.records.listModels({ tenantIds: [model.tenantId], schemeCode: model.schemeCode });
-    if (first?.id === model.id) {
-      const { items } = await this.workflow.store.listInstances({ schemeCode: model.schemeCode, tenantId: model.tenantId, take: 0, rootsOnly: true });
-      for (const instance of items) {
-        if (!instances.some((i) => i.id === instance.id) && !(await this.records.getInstanceModel(instance.id))) instances.push(instance);
-      }
-    }
-    return instances.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  private async hasParticipant(processId: string, identities: ReadonlySet<string>): Promise<boolean> {
-    const [inbox, outbox, history] = await Promise.all([
-      this.workflow.store.getInbox({ processId }),
-      this.workflow.store.getOutbox({ processId }),
-      this.workflow.store.getHistory(processId),
-    ]);
-    return [...inbox, ...outbox].some((item) => identities.has(item.identityId))
-      || history.some((row) => row.identityId !== null && identities.has(row.identityId));
-  }
 }
 
-function statusMatches(status: number, filter: InstanceStatusFilter): boolean {
-  if (filter === 'completed') return status === InstanceStatus.Finalized;
-  if (filter === 'cancelled') return status === InstanceStatus.Terminated;
-  return isRunningStatus(status);
+/** The instance statuses each `status` filter of `GET /workflowInstances` lists. */
+const STATUSES_BY_FILTER: Readonly<Record<InstanceStatusFilter, readonly number[]>> = {
+  running: Object.values(InstanceStatus).filter(isRunningStatus),
+  completed: [InstanceStatus.Finalized],
+  cancelled: [InstanceStatus.Terminated],
+};
+
+/**
+ * An instance as `GET /workflowInstances` shows it, from its current inbox: one `userTask` entry
+ * per assignee, or one `activity` entry when nobody is assigned; none once it has ended.
+ */
+function instanceViewOf(
+  instance: ProcessInstance,
+  model: WorkflowModelRecord,
+  instanceName: string,
+  inbox: readonly InboxItem[],
+  assignees: ReadonlyMap<string, AssigneeView>,
+): WorkflowInstanceView {
+  const running = isRunningStatus(instance.status);
+  const base: WorkflowInstanceView = {
+    wfInstanceId: instance.id,
+    wfInstanceName: instanceName,
+    isRunning: running,
+    wasCanceled: instance.status === InstanceStatus.Terminated,
+    fatalErrorEncountered: instance.status === InstanceStatus.Error,
+    endEventName: instance.status === InstanceStatus.Finalized ? instance.activityName : null,
+    startDateTime: instance.createdAt,
+    endDateTime: running ? '' : (instance.lastTransitionAt ?? ''),
+    wfModelName: model.name,
+    wfModelId: model.id,
+  };
+  if (!running) return base;
+  const started = instance.lastTransitionAt ?? instance.createdAt;
+  const currentActivities: CurrentActivityView[] = inbox.map((item) => {
+    const assignee = assignees.get(item.identityId) ?? { email: item.identityId, displayName: item.identityId };
+    return {
+      activityType: 'userTask',
+      activityName: instance.activityName,
+      dateStarted: started,
+      userTaskAssignee: assignee.email,
+      userTaskAssigneeDisplayName: assignee.displayName,
+    };
+  });
+  if (currentActivities.length === 0) {
+    currentActivities.push({ activityType: 'activity', activityName: instance.activityName, dateStarted: started, userTaskAssignee: null, userTaskAssigneeDisplayName: null });
+  }
+  return { ...base, currentActivities };
 }
 
 function isDocument(value: JsonValue): boolean {

@@ -11,7 +11,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
-import type { InboxItem, JsonValue, ParameterInput, ProcessInstance } from '../engine/types.js';
+import type { InboxItem, JsonValue, ParameterInput, ParameterPolicy, ProcessInstance } from '../engine/types.js';
 import type { AvailableCommand } from '../engine/index.js';
 import type { WorkflowModelRecord } from '../store/tenant-records.js';
 import type { ApiCaller } from './api-token-service.js';
@@ -22,6 +22,9 @@ import type { WorkflowService } from './workflow-service.js';
 
 /** The setting that keeps the task-link signing key. */
 export const TASK_LINK_KEY_SETTING = 'apiV1TaskLinkKey';
+
+/** What the bearer of a task link may pass: the command's declared inputs, never stored. */
+export const TASK_LINK_PARAMETER_POLICY: ParameterPolicy = 'commandInputsOnly';
 
 /** How long a task link opens its task when no lifetime is configured: 30 days. */
 export const DEFAULT_TASK_LINK_LIFETIME_MS = 30 * 24 * 60 * 60_000;
@@ -119,12 +122,16 @@ export class TaskService {
 
   /** The link token of a current inbox item of an instance. */
   async signTask(instance: ProcessInstance, item: InboxItem): Promise<string> {
+    return this.signTaskOf(instance.id, instance.activityName, item.identityId, item.addedAt);
+  }
+
+  private async signTaskOf(processId: string, activityName: string, identityId: string, addedAt: string): Promise<string> {
     const claims: LinkClaims = {
-      t: taskIdOf(instance.id, instance.activityName, item.identityId, item.addedAt),
-      i: instance.id,
-      a: instance.activityName,
-      u: item.identityId,
-      n: item.addedAt,
+      t: taskIdOf(processId, activityName, identityId, addedAt),
+      i: processId,
+      a: activityName,
+      u: identityId,
+      n: addedAt,
       e: this.workflow.clock.now().getTime() + this.linkLifetimeMs,
     };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
@@ -140,75 +147,54 @@ export class TaskService {
   }
 
   /**
-   * Tasks assigned to an email, in the caller's tenants. `tenantId` and `organizationId` together
-   * are refused; `wfModelId` overrides both.
+   * A page of the tasks assigned to an email, in the caller's tenants, newest first. `tenantId`
+   * and `organizationId` together are refused; `wfModelId` overrides both. A fixed number of
+   * statements whatever the page size.
    */
-  async listUserTasks(caller: ApiCaller, email: string, query: UserTaskQuery, baseUrl: string): Promise<UserTaskView[]> {
+  async listUserTasks(caller: ApiCaller, email: string, query: UserTaskQuery & { readonly skip: number; readonly take: number }, baseUrl: string): Promise<UserTaskView[]> {
     if (query.tenantId !== undefined && query.organizationId !== undefined) {
       throw new WaymarkError('WM_INPUT_INVALID', 'Only one of tenantId and organizationId may be given', {
         rule: 'OnlyTenantIdOrOrganizationIdAllowed',
         field: 'tenantId,organizationId',
       });
     }
-    const status = query.status ?? 'current';
-    let accepts: (model: WorkflowModelRecord) => boolean;
-    if (query.wfModelId !== undefined) {
-      const wanted = query.wfModelId;
-      accepts = (model) => model.id === wanted && caller.visibleTenantIds.has(model.tenantId);
-    } else if (query.tenantId !== undefined || query.organizationId !== undefined) {
+    let tenantIds: readonly string[] = [...caller.visibleTenantIds];
+    if (query.wfModelId === undefined && (query.tenantId !== undefined || query.organizationId !== undefined)) {
       const asked = (query.tenantId ?? query.organizationId)!;
       if (!caller.visibleTenantIds.has(asked)) {
         throw new WaymarkError('WM_FORBIDDEN', `This API token has no access to tenant ${asked}`, { tenantId: asked });
       }
       const scope = query.organizationId !== undefined ? await this.tenants.visibleTenantIds(asked) : new Set([asked]);
-      accepts = (model) => scope.has(model.tenantId) && caller.visibleTenantIds.has(model.tenantId);
-    } else {
-      accepts = (model) => caller.visibleTenantIds.has(model.tenantId);
+      tenantIds = [...scope].filter((tenantId) => caller.visibleTenantIds.has(tenantId));
     }
-
+    const identities = await this.assignees.identitiesForEmail(email);
+    const rows = await this.workflow.store.tenantRecords.listUserTasks({
+      identities,
+      status: query.status ?? 'current',
+      tenantIds,
+      ...(query.wfModelId === undefined ? {} : { modelId: query.wfModelId }),
+      skip: query.skip,
+      take: query.take,
+    });
+    const assignees = await this.assignees.viewsOf(identities);
     const tasks: UserTaskView[] = [];
-    for (const identityId of await this.assignees.identitiesForEmail(email)) {
-      const assignee = (await this.assignees.viewOf(identityId)).email;
-      if (status !== 'completed') {
-        for (const item of await this.workflow.store.getInbox({ identityId })) {
-          const owned = await this.ownedInstance(item.processId, accepts);
-          if (!owned) continue;
-          const { instance, model, instanceName } = owned;
-          tasks.push({
-            assignee,
-            taskId: taskIdOf(instance.id, instance.activityName, item.identityId, item.addedAt),
-            taskName: instance.activityName,
-            wfInstanceId: instance.id,
-            wfInstanceName: instanceName,
-            wfModelId: model.id,
-            wfModelName: model.name,
-            url: `${baseUrl}${taskLinkPath(instance.id, await this.signTask(instance, item))}`,
-            tenantId: model.tenantId,
-            created: instance.lastTransitionAt ?? instance.createdAt,
-          });
-        }
-      }
-      if (status !== 'current') {
-        for (const done of await this.workflow.store.getOutbox({ identityId })) {
-          const owned = await this.ownedInstance(done.processId, accepts);
-          if (!owned) continue;
-          const { model, instanceName } = owned;
-          tasks.push({
-            assignee,
-            taskId: taskIdOf(done.processId, done.activityName, done.identityId, done.executedAt),
-            taskName: done.activityName,
-            wfInstanceId: done.processId,
-            wfInstanceName: instanceName,
-            wfModelId: model.id,
-            wfModelName: model.name,
-            url: null,
-            tenantId: model.tenantId,
-            created: done.executedAt,
-          });
-        }
-      }
+    for (const row of rows) {
+      const current = row.kind === 'current';
+      tasks.push({
+        assignee: assignees.get(row.identityId)?.email ?? row.identityId,
+        taskId: taskIdOf(row.processId, row.activityName, row.identityId, row.at),
+        taskName: row.activityName,
+        wfInstanceId: row.processId,
+        wfInstanceName: row.instanceName ?? `${row.model.name} ${row.rootProcessId}`,
+        wfModelId: row.model.id,
+        wfModelName: row.model.name,
+        // Links only open current tasks.
+        url: current ? `${baseUrl}${taskLinkPath(row.processId, await this.signTaskOf(row.processId, row.activityName, row.identityId, row.at))}` : null,
+        tenantId: row.model.tenantId,
+        created: row.created,
+      });
     }
-    return tasks.sort((a, b) => b.created.localeCompare(a.created) || a.taskId.localeCompare(b.taskId));
+    return tasks;
   }
 
   /** What a task link opens; WM_UNAUTHORIZED when the link is not valid (any more). */
@@ -227,7 +213,12 @@ export class TaskService {
     };
   }
 
-  /** Completes a task through its link: executes `command` as the assignee. */
+  /**
+   * Completes a task through its link: executes `command` as the assignee. A link is a
+   * forwardable bearer URL, not a credential of the API, so its bearer may pass only the
+   * command's declared input parameters, for this step ({@link TASK_LINK_PARAMETER_POLICY}):
+   * any other name is refused with WM_INPUT_INVALID and nothing passed is stored.
+   */
   async completeTask(processId: string, token: string, input: { command: unknown; parameters: unknown }): Promise<{ instance: ProcessInstance; taskId: string }> {
     const { claims, instance } = await this.verify(processId, token);
     if (typeof input.command !== 'string' || input.command.trim() === '') {
@@ -239,7 +230,13 @@ export class TaskService {
     if (!available.some((c) => c.name === input.command)) {
       throw new WaymarkError('WM_INPUT_INVALID', `Command '${input.command}' is not one this task offers (${available.map((c) => c.name).join(', ') || 'none'})`, { field: 'command' });
     }
-    const result = await this.workflow.executeCommand({ processId: instance.id, command: input.command, actor, parameters });
+    const result = await this.workflow.executeCommand({
+      processId: instance.id,
+      command: input.command,
+      actor,
+      parameters,
+      parameterPolicy: TASK_LINK_PARAMETER_POLICY,
+    });
     if (!result.wasExecuted) {
       throw new WaymarkError('WM_COMMAND_NOT_AVAILABLE', `Command '${input.command}' could not be executed now`, { command: input.command });
     }
@@ -274,16 +271,6 @@ export class TaskService {
     const owner = await this.models.modelOfInstance(instance);
     if (!owner) throw invalidLink('The task of this link belongs to no workflow model');
     return { claims, instance, ...owner };
-  }
-
-  private async ownedInstance(
-    processId: string,
-    accepts: (model: WorkflowModelRecord) => boolean,
-  ): Promise<{ instance: ProcessInstance; model: WorkflowModelRecord; instanceName: string } | null> {
-    const instance = await this.workflow.store.getInstance(processId);
-    if (!instance) return null;
-    const owner = await this.models.modelOfInstance(instance);
-    return owner && accepts(owner.model) ? { instance, ...owner } : null;
   }
 
   private async signature(body: string): Promise<Buffer> {

@@ -18,6 +18,7 @@ import {
   writeParameter,
   type AvailableCommand,
   type ParameterInput,
+  type ParameterPolicy,
   type ProcessFamily,
   type StateToSet,
 } from '../engine/index.js';
@@ -42,6 +43,9 @@ import { ExternalParameterBridge, type ExternalParameterProvider } from './exter
 import { asksForGeneratedScheme, generatedScheme, type SchemeGenerator } from './scheme-generation.js';
 import { noCallbackServer } from './external-calls.js';
 import { KeyedMutex } from './keyed-mutex.js';
+
+/** How many instances `recalculateInbox` of all reads at once. */
+const RECALCULATION_PAGE = 1000;
 
 /** What the service needs from outside. */
 export interface WorkflowServiceOptions {
@@ -347,12 +351,17 @@ export class WorkflowService {
     return this.store.listInstances(query);
   }
 
-  /** Executes a command for the acting identity. */
+  /**
+   * Executes a command for the acting identity. `parameterPolicy` says what the caller may do with
+   * the parameters it passes (see {@link ParameterPolicy}); it is the caller's to state, from who
+   * its own caller is. Without it, `anyParameter`: the trust of a Workflow API caller.
+   */
   async executeCommand(input: {
     processId: string;
     command: string;
     actor: Actor;
     parameters: readonly ParameterInput[];
+    parameterPolicy?: ParameterPolicy;
     scope?: CallScope;
   }): Promise<{ wasExecuted: boolean; instance: ProcessInstance }> {
     this.requireRunning('executecommand');
@@ -362,6 +371,7 @@ export class WorkflowService {
         command: input.command,
         actor: input.actor,
         parameters: input.parameters,
+        parameterPolicy: input.parameterPolicy ?? 'anyParameter',
       });
       if (!wasExecuted) return { wasExecuted, instance: requireMember(family, input.processId) };
       const stored = await this.apply(family, step);
@@ -633,11 +643,19 @@ export class WorkflowService {
 
   /** Recomputes the inbox of the given instances (all root instances when none are given). */
   async recalculateInbox(processIds?: readonly string[]): Promise<number> {
-    const ids = processIds && processIds.length > 0
-      ? [...processIds]
-      : (await this.store.listInstances({ take: 0 })).items.map((i) => i.id);
+    if (processIds && processIds.length > 0) return this.recalculateInboxOf(processIds);
+    // Every root instance, a page at a time (by id, which recalculating does not change): never all in memory.
     let done = 0;
-    for (const id of ids) {
+    for (let skip = 0; ; skip += RECALCULATION_PAGE) {
+      const { items } = await this.store.listInstances({ take: RECALCULATION_PAGE, skip, sort: { field: 'id', direction: 'asc' } });
+      done += await this.recalculateInboxOf(items.map((i) => i.id));
+      if (items.length < RECALCULATION_PAGE) return done;
+    }
+  }
+
+  private async recalculateInboxOf(processIds: readonly string[]): Promise<number> {
+    let done = 0;
+    for (const id of processIds) {
       const instance = await this.store.getInstance(id);
       if (!instance) continue;
       await this.withFamily(id, undefined, async (family, ctx) => {

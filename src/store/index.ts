@@ -22,7 +22,13 @@ export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from 
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
 export type {
   ApiTokenRecord,
+  AssigneeUser,
   InstanceModelRecord,
+  ModelInstanceCounts,
+  ModelInstancePageQuery,
+  ModelInstanceRow,
+  UserTaskPageQuery,
+  UserTaskRow,
   ModelPermission,
   StartFormField,
   StartFormFieldType,

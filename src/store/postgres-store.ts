@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection before failing, in ms. Default 10 000. */
   readonly connectTimeoutMs?: number;
+  /** Called with the text of every statement the store runs, for tests that count statements and for diagnostics. */
+  readonly onStatement?: (text: string) => void;
 }
 
 /** PostgreSQL's SQLSTATE for a unique or primary-key violation. */
@@ -61,7 +63,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // the pool replaces it and the next query reports the error to its caller.
   pool.on('error', () => undefined);
 
-  const db = new Kysely<WaymarkDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const onStatement = options.onStatement;
+  const db = new Kysely<WaymarkDatabase>({
+    dialect: new PostgresDialect({ pool }),
+    // Direct SQL runs through kysely too, so this sees every statement.
+    ...(onStatement === undefined ? {} : { log: (event) => onStatement(event.query.sql) }),
+  });
   try {
     try {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();

@@ -14,6 +14,7 @@ import type { Selectable } from 'kysely';
 import type { WaymarkDatabase } from './tables.js';
 import type { FormRecord, LogEntry, LogQuery, StoredLogEntry } from './records.js';
 import { countRootInstances, countRootInstancesByStatus, instanceCountBound, isCountedByCounters, type InstanceCountTables } from './instance-counts.js';
+import { SqlApiV1Listings, type ListingTables } from './sql-api-v1-listings.js';
 import { SqlTenantRecords, type TenantTables } from './sql-tenant-records.js';
 import { generatedSchemeFromRow } from './sql-generated-schemes.js';
 import { placeholders, rowsOf, type DirectSql, type SqlProgram } from './direct-sql.js';
@@ -116,7 +117,11 @@ export class SqlStore implements Store {
     private readonly dialect: SqlDialectFacts,
   ) {
     this.kind = dialect.kind;
-    this.tenantRecords = new SqlTenantRecords(db as unknown as Kysely<TenantTables>, dialect.isUniqueViolation);
+    this.tenantRecords = new SqlTenantRecords(
+      db as unknown as Kysely<TenantTables>,
+      dialect.isUniqueViolation,
+      new SqlApiV1Listings(db as unknown as Kysely<ListingTables>),
+    );
   }
 
   readonly tenantRecords: TenantRecords;

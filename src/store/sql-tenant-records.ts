@@ -4,11 +4,18 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import { WaymarkError } from '../errors/index.js';
+import type { SqlApiV1Listings } from './sql-api-v1-listings.js';
 import type {
   ApiTokenRecord,
+  AssigneeUser,
   InstanceModelRecord,
+  ModelInstanceCounts,
+  ModelInstancePageQuery,
+  ModelInstanceRow,
   TenantRecord,
   TenantRecords,
+  UserTaskPageQuery,
+  UserTaskRow,
   WorkflowModelRecord,
 } from './tenant-records.js';
 
@@ -159,6 +166,7 @@ export class SqlTenantRecords implements TenantRecords {
   constructor(
     private readonly db: Kysely<TenantTables>,
     private readonly isUniqueViolation: (error: unknown) => boolean,
+    private readonly listings: SqlApiV1Listings,
   ) {}
 
   async createTenant(tenant: TenantRecord): Promise<TenantRecord> {
@@ -278,5 +286,21 @@ export class SqlTenantRecords implements TenantRecords {
   async listInstanceModels(filter: { modelId: string }): Promise<readonly InstanceModelRecord[]> {
     const rows = await this.db.selectFrom('instance_models').selectAll().where('model_id', '=', filter.modelId).orderBy('created_at').execute();
     return rows.map(toInstanceModel);
+  }
+
+  listModelInstances(query: ModelInstancePageQuery): Promise<readonly ModelInstanceRow[]> {
+    return this.listings.listModelInstances(query);
+  }
+
+  countModelInstances(query: Pick<ModelInstancePageQuery, 'modelId' | 'unlinked'> & { readonly assignees: readonly string[] | null }): Promise<ModelInstanceCounts> {
+    return this.listings.countModelInstances(query);
+  }
+
+  listUserTasks(query: UserTaskPageQuery): Promise<readonly UserTaskRow[]> {
+    return this.listings.listUserTasks(query);
+  }
+
+  assigneeUsers(identities: readonly string[]): Promise<readonly AssigneeUser[]> {
+    return this.listings.assigneeUsers(identities);
   }
 }

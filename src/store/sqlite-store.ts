@@ -36,6 +36,11 @@ export interface SqliteStoreOptions {
    */
   readonly stepWriterThread?: boolean;
   /**
+   * Called with the text of every statement the connection runs (better-sqlite3's `verbose`), for
+   * tests that count statements and for diagnostics. Not the writer thread's.
+   */
+  readonly onStatement?: (text: string) => void;
+  /**
    * Told when the data folder or a database file could be read by other users and was made private
    * (see private-files.ts). The server logs it as a warning; by default it is not reported.
    */
@@ -69,7 +74,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   let database: BetterSqlite3.Database;
   try {
-    database = new BetterSqlite3(location);
+    database = new BetterSqlite3(location, options.onStatement === undefined ? {} : { verbose: (text: unknown) => options.onStatement!(String(text)) });
     applyConnectionPragmas(database);
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (error) {

@@ -62,12 +62,18 @@ async function dropTestDatabase(name: string): Promise<void> {
   });
 }
 
+/** What a test may ask of the store it opens. */
+export interface TestStoreOptions {
+  /** Called with the text of every statement the store runs. */
+  readonly onStatement?: (text: string) => void;
+}
+
 /** Opens a store on a fresh database; closed (then dropped) when the test ends. */
-export async function openPostgresStore(t: Pick<TestContext, 'after'>): Promise<Store> {
+export async function openPostgresStore(t: Pick<TestContext, 'after'>, options: TestStoreOptions = {}): Promise<Store> {
   const { url, drop } = await createDatabase();
   let store: Store;
   try {
-    store = await createPostgresStore({ url });
+    store = await createPostgresStore({ url, ...options });
   } catch (error) {
     await drop();
     throw error;
@@ -82,15 +88,15 @@ export async function openPostgresStore(t: Pick<TestContext, 'after'>): Promise<
 /** A named way to open an empty store, so one suite runs on every adapter. */
 export interface StoreFactory {
   readonly name: 'sqlite' | 'postgres';
-  open(t: Pick<TestContext, 'after'>): Promise<Store>;
+  open(t: Pick<TestContext, 'after'>, options?: TestStoreOptions): Promise<Store>;
 }
 
 /** SQLite `:memory:` and a fresh PostgreSQL database. */
 export const STORE_FACTORIES: readonly StoreFactory[] = [
   {
     name: 'sqlite',
-    async open(t) {
-      const store = await createSqliteStore({ filename: ':memory:' });
+    async open(t, options = {}) {
+      const store = await createSqliteStore({ filename: ':memory:', ...options });
       // Tests of closing close it themselves; a second close is harmless.
       t.after(() => store.close().catch(() => undefined));
       return store;

@@ -22,7 +22,7 @@ import {
 } from '../../services/index.js';
 import { toApiV1ErrorReply } from './api-v1-error.js';
 import { apiV1DocsPage, apiV1OpenApiComponents, apiV1OpenApiPaths, apiV1OpenApiTags } from './openapi.js';
-import { bodyObject, expandValues, oneOf, optionalQuery, requiredString, type QueryValues } from './request-values.js';
+import { bodyObject, expandValues, listingPage, oneOf, optionalQuery, refuseOverfull, requiredString, type QueryValues } from './request-values.js';
 import { PARAMETER_FIELD_PREFIX, taskDonePage, taskPage, taskRefusedPage } from './task-page.js';
 
 /** What the `/api/v1` plugin is built from. */
@@ -139,11 +139,15 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
     const rawStatus = optionalQuery(query, 'status');
     const status = oneOf(rawStatus?.toLowerCase() === 'canceled' ? 'cancelled' : rawStatus, 'status', INSTANCE_STATUSES);
     const participant = optionalQuery(query, 'participant');
-    return models.listInstances(who, {
+    const page = listingPage(query);
+    const instances = await models.listInstances(who, {
       wfModelId,
       ...(participant === undefined ? {} : { participant }),
       ...(status === undefined ? {} : { status }),
+      skip: page.skip,
+      take: page.take,
     });
+    return refuseOverfull(instances, page, 'workflow instances');
   });
 
   app.get('/workflowInstances/:wfInstanceId/variables', async (request) => {
@@ -173,7 +177,8 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
     const tenantId = optionalQuery(query, 'tenantId');
     const organizationId = optionalQuery(query, 'organizationId');
     const status = oneOf(optionalQuery(query, 'status'), 'status', TASK_STATUSES);
-    return tasks.listUserTasks(
+    const page = listingPage(query);
+    const found = await tasks.listUserTasks(
       who,
       emailAddress,
       {
@@ -181,9 +186,12 @@ const apiRoutes: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
         ...(tenantId === undefined ? {} : { tenantId }),
         ...(organizationId === undefined ? {} : { organizationId }),
         ...(status === undefined ? {} : { status }),
+        skip: page.skip,
+        take: page.take,
       },
       options.originOf(request),
     );
+    return refuseOverfull(found, page, 'tasks');
   });
 
   app.get('/organizations/:organizationId/groups', async (request) => {

@@ -109,6 +109,12 @@ const COUNT_PARAMETERS = [
   query('expand', 'instanceCount: adds runningInstances and totalInstances', false, choice('instanceCount')),
 ];
 
+/** `pageSize` and `pageIndex` of the listings (request-values.ts `listingPage`). */
+const PAGE_PARAMETERS = [
+  query('pageSize', 'Items per page, 1 to 1000. Without pageSize and pageIndex: everything, refused (480) when more than 1000 match.', false, { type: 'integer', minimum: 1, maximum: 1000 }),
+  query('pageIndex', 'Page number, from 0 (pages of 1000 without pageSize).', false, { type: 'integer', minimum: 0 }),
+];
+
 /** The document's components: the bearer scheme every `/api/v1` endpoint names. */
 export function apiV1OpenApiComponents(): Record<string, unknown> {
   return {
@@ -197,6 +203,7 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
           query('wfModelId', 'The model', true),
           query('participant', 'Email of a user who took part', false, EMAIL),
           query('status', 'running (default), completed or cancelled', false, choice('running', 'completed', 'cancelled')),
+          ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Instances', { type: 'array', items: INSTANCE }), ...errors('401', '404', '480') },
       },
@@ -236,6 +243,7 @@ export function apiV1OpenApiPaths(): Record<string, unknown> {
           query('tenantId', 'Only this tenant (not with organizationId)'),
           query('organizationId', 'Only this organization and its groups (not with tenantId)'),
           query('status', 'current (default), completed or all', false, choice('current', 'completed', 'all')),
+          ...PAGE_PARAMETERS,
         ],
         responses: { ...ok('Tasks', { type: 'array', items: TASK }), ...errors('401', '480') },
       },

@@ -3,6 +3,7 @@
  * clear WaymarkErrors for what is missing or of the wrong shape.
  */
 import { WaymarkError } from '../../errors/index.js';
+import { MAX_PAGE_SIZE } from '../../services/index.js';
 
 /** The raw query string values of a request. */
 export type QueryValues = Readonly<Record<string, string | string[] | undefined>>;
@@ -47,3 +48,48 @@ export function requiredString(fields: Record<string, unknown>, name: string): s
   if (typeof value !== 'string') throw new WaymarkError('WM_INPUT_INVALID', `${name} must be a string`, { field: name });
   return value;
 }
+
+/**
+ * The page a listing asks for: `pageSize` (1 to {@link MAX_PAGE_SIZE}) and `pageIndex` (from 0).
+ * Without either, the caller asks for everything (as the vendor's listings answer): one row more
+ * than the maximum is read, so {@link refuseOverfull} can tell when there is more.
+ */
+export interface ListingPage {
+  readonly skip: number;
+  readonly take: number;
+  /** True when no page was asked for. */
+  readonly all: boolean;
+}
+
+/** The `pageSize` and `pageIndex` of a listing, or WM_INPUT_INVALID naming what is wrong. */
+export function listingPage(query: QueryValues): ListingPage {
+  const pageSize = wholeNumber(query, 'pageSize', 1, MAX_PAGE_SIZE);
+  const pageIndex = wholeNumber(query, 'pageIndex', 0, Number.MAX_SAFE_INTEGER);
+  if (pageSize === undefined && pageIndex === undefined) return { skip: 0, take: MAX_PAGE_SIZE + 1, all: true };
+  const size = pageSize ?? MAX_PAGE_SIZE;
+  return { skip: size * (pageIndex ?? 0), take: size, all: false };
+}
+
+/** The items of a listing; WM_INPUT_INVALID when everything was asked for and more than a page matched. */
+export function refuseOverfull<T>(items: readonly T[], page: ListingPage, what: string): readonly T[] {
+  if (page.all && items.length > MAX_PAGE_SIZE) {
+    throw new WaymarkError(
+      'WM_INPUT_INVALID',
+      `More than ${MAX_PAGE_SIZE} ${what} match: ask for them page by page with pageSize (at most ${MAX_PAGE_SIZE}) and pageIndex`,
+      { field: 'pageSize', maxPageSize: MAX_PAGE_SIZE },
+    );
+  }
+  return items;
+}
+
+function wholeNumber(query: QueryValues, name: string, min: number, max: number): number | undefined {
+  const value = optionalQuery(query, name);
+  if (value === undefined) return undefined;
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw new WaymarkError('WM_INPUT_INVALID', `${name} must be a whole number ${range}`, { field: name });
+  }
+  return number;
+}
+

@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../../engine/types.js';
 import { WaymarkError } from '../../errors/index.js';
-import type { CallScope, UserInput, UserService, WorkflowService } from '../../services/index.js';
+import { MAX_PAGE_SIZE, type CallScope, type UserInput, type UserService, type WorkflowService } from '../../services/index.js';
 import type { FormService } from '../../services/form-service.js';
 import type { LogLevel, LogService } from '../../services/log-service.js';
 import type { InstanceQuery, StoredScheme } from '../../store/store.js';
@@ -140,7 +140,8 @@ function userInputOf(params: RequestParameters, id: string): Partial<UserInput> 
   return input;
 }
 
-const STATUS_NAMES: Record<string, number> = { initialized: 0, running: 1, idled: 2, finalized: 3, terminated: 4, error: 5 };
+// Caller-given names are looked up in Maps: a plain object would answer `constructor` with a function.
+const STATUS_NAMES: ReadonlyMap<string, number> = new Map([['initialized', 0], ['running', 1], ['idled', 2], ['finalized', 3], ['terminated', 4], ['error', 5]]);
 
 function statusesOf(params: RequestParameters): number[] | undefined {
   const raw = params.raw('status');
@@ -148,9 +149,9 @@ function statusesOf(params: RequestParameters): number[] | undefined {
   const items =
     typeof raw === 'number' ? [String(raw)] : Array.isArray(raw) ? raw.map((item) => String(item)) : params.stringList('status');
   return items?.map((item) => {
-    const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES[item.toLowerCase()];
+    const status = /^\d+$/.test(item) ? Number(item) : STATUS_NAMES.get(item.toLowerCase());
     if (status === undefined || status > 5) {
-      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'status' must be 0-5 or one of ${Object.keys(STATUS_NAMES).join(', ')}!`, {
+      throw new WaymarkError('WM_INPUT_INVALID', `Parameter 'status' must be 0-5 or one of ${[...STATUS_NAMES.keys()].join(', ')}!`, {
         field: 'status',
       });
     }
@@ -158,22 +159,22 @@ function statusesOf(params: RequestParameters): number[] | undefined {
   });
 }
 
-const SORT_FIELDS: Record<string, NonNullable<InstanceQuery['sort']>['field']> = {
-  creationdate: 'createdAt',
-  lasttransitiondate: 'lastTransitionAt',
-  schemecode: 'schemeCode',
-  activityname: 'activityName',
-  statename: 'stateName',
-  status: 'status',
-  instancestatus: 'status',
-  id: 'id',
-};
+const SORT_FIELDS: ReadonlyMap<string, NonNullable<InstanceQuery['sort']>['field']> = new Map([
+  ['creationdate', 'createdAt'],
+  ['lasttransitiondate', 'lastTransitionAt'],
+  ['schemecode', 'schemeCode'],
+  ['activityname', 'activityName'],
+  ['statename', 'stateName'],
+  ['status', 'status'],
+  ['instancestatus', 'status'],
+  ['id', 'id'],
+]);
 
 function sortOf(params: RequestParameters): InstanceQuery['sort'] {
   const text = params.string('sort');
   if (text === undefined) return { field: 'createdAt', direction: 'desc' };
   const [fieldName = '', direction = 'asc', ...rest] = text.trim().split(/\s+/);
-  const field = SORT_FIELDS[fieldName.toLowerCase()];
+  const field = SORT_FIELDS.get(fieldName.toLowerCase());
   const dir = direction.toLowerCase();
   if (!field || (dir !== 'asc' && dir !== 'desc') || rest.length > 0) {
     throw new WaymarkError(
@@ -186,6 +187,26 @@ function sortOf(params: RequestParameters): InstanceQuery['sort'] {
 }
 
 const DEFAULT_TAKE = 10;
+
+/** A page size parameter: a whole number up to {@link MAX_PAGE_SIZE} (0 = all), or undefined. */
+function pageSizeOf(params: RequestParameters, name: string): number | undefined {
+  const size = params.count(name);
+  if (size !== undefined && size > MAX_PAGE_SIZE) {
+    throw new WaymarkError('WM_INPUT_INVALID', `Parameter '${name}' must be at most ${MAX_PAGE_SIZE}!`, { field: name, maxPageSize: MAX_PAGE_SIZE });
+  }
+  return size;
+}
+
+/** Refuses an "all" listing (page size 0) that found more than a page can hold. */
+function refuseOverfull(found: number, what: string, pagingParameters: string): void {
+  if (found > MAX_PAGE_SIZE) {
+    throw new WaymarkError(
+      'WM_INPUT_INVALID',
+      `More than ${MAX_PAGE_SIZE} ${what} match: ask for them page by page with ${pagingParameters} (at most ${MAX_PAGE_SIZE} a page)!`,
+      { maxPageSize: MAX_PAGE_SIZE },
+    );
+  }
+}
 
 function logOperation(level: LogLevel): Operation {
   return {
@@ -251,7 +272,7 @@ export const OPERATIONS: readonly Operation[] = [
       'counting stops past max(10,000, skip + take) matches: TotalCount is then that bound + 1 and TotalCountIsLowerBound is true.',
     urlId: 'processId',
     parameters: [
-      { name: 'take', type: 'integer', description: 'Page size; default 10, 0 = all.' },
+      { name: 'take', type: 'integer', description: 'Page size; default 10, at most 1000; 0 = all (refused when more than 1000 match).' },
       { name: 'skip', type: 'integer', description: 'Instances to skip.' },
       {
         name: 'status',
@@ -270,8 +291,10 @@ export const OPERATIONS: readonly Operation[] = [
     ],
     data: '{ Instances: ProcessInstance[], TotalCount: number, TotalCountIsLowerBound: boolean }',
     async run(params, { workflow }) {
+      const take = pageSizeOf(params, 'take') ?? DEFAULT_TAKE;
       const query: { -readonly [K in keyof InstanceQuery]: InstanceQuery[K] } = {
-        take: params.count('take') ?? DEFAULT_TAKE,
+        // "All" reads one more than a page can hold, to tell when there is more.
+        take: take === 0 ? MAX_PAGE_SIZE + 1 : take,
         skip: params.count('skip') ?? 0,
         sort: sortOf(params),
       };
@@ -286,6 +309,7 @@ export const OPERATIONS: readonly Operation[] = [
         if (value !== undefined) query[name] = value;
       }
       const page = await workflow.listInstances(query);
+      refuseOverfull(take === 0 ? page.items.length : 0, 'instances', 'take and skip');
       return { data: { Instances: page.items.map(processInstanceShape), TotalCount: page.total, TotalCountIsLowerBound: page.totalIsLowerBound } };
     },
   },
@@ -391,6 +415,8 @@ export const OPERATIONS: readonly Operation[] = [
         command,
         actor: actorOf(params),
         parameters: params.passedParameters(),
+        // The vendor's semantics: a caller holding the API's access may pass and persist any parameter.
+        parameterPolicy: 'anyParameter',
         scope: scopeOf(params),
       });
       return { data: { WasExecuted: result.wasExecuted, ProcessInstance: processInstanceShape(result.instance) } };
@@ -644,7 +670,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A page of users (never with password hashes).',
     urlId: 'id',
     parameters: [
-      { name: 'pageSize', type: 'integer', description: 'Users per page; 0 or absent = all.' },
+      { name: 'pageSize', type: 'integer', description: 'Users per page, at most 1000; 0 or absent = all (refused when more than 1000 match).' },
       { name: 'pageIndex', type: 'integer', description: 'Page number, from 1 (0 is read as 1).' },
       { name: 'role', type: 'string', description: 'Only users in this role.' },
       { name: 'name', type: 'string', description: 'Substring of the name.' },
@@ -655,18 +681,20 @@ export const OPERATIONS: readonly Operation[] = [
     data: 'User[]',
     async run(params, { users }) {
       return userOperation(users, async () => {
-        const pageSize = params.count('pageSize') ?? 0;
+        const pageSize = pageSizeOf(params, 'pageSize') ?? 0;
         // Pages count from 1, as in the vendor's admin; 0 (Waymark 0.1's first page) is the first page too.
         const pageNumber = Math.max(params.count('pageIndex') ?? 1, 1);
         const filter: { -readonly [K in keyof Parameters<UserService['list']>[0]]: Parameters<UserService['list']>[0][K] } = {
           skip: pageSize * (pageNumber - 1),
-          take: pageSize,
+          // "All" reads one more than a page can hold, to tell when there is more.
+          take: pageSize === 0 ? MAX_PAGE_SIZE + 1 : pageSize,
         };
         for (const name of ['role', 'name', 'email', 'phone', 'tenantId'] as const) {
           const value = params.string(name);
           if (value !== undefined) filter[name] = value;
         }
         const page = await users.list(filter);
+        refuseOverfull(pageSize === 0 ? page.items.length : 0, 'users', 'pageSize and pageIndex');
         return { data: page.items.map(userShape) };
       });
     },

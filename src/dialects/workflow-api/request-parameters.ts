@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from '../../engine/types.js';
 import { WaymarkError } from '../../errors/index.js';
+import { checkCallerJson, parseCallerJson } from '../../http/caller-json.js';
 
 /** The vendor's error texts, word for word (the login and password texts are the user service's: CredentialTexts). */
 export const ErrorTexts = {
@@ -56,8 +57,12 @@ export class RequestParameters {
   private readonly values = new Map<string, unknown>();
   private readonly sources: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>;
 
-  /** Later sources win: pass query, then body, then path. */
+  /**
+   * Later sources win: pass query, then body, then path. Each is checked as caller JSON (nesting
+   * depth, prototype keys; `src/http/caller-json.ts`) — multipart parts parsed as JSON included.
+   */
   constructor(...sources: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>) {
+    for (const source of sources) checkCallerJson(source, 'the request');
     this.sources = sources;
     this.forEachGiven((name, value) => this.values.set(name.toLowerCase(), value));
   }
@@ -175,7 +180,7 @@ export class RequestParameters {
    * query parameter, or comma-separated text.
    */
   stringList(name: string, invalidText = `Parameter '${name}' must be array of strings!`): string[] | undefined {
-    const value = parseJsonText(this.raw(name), 'array');
+    const value = parseJsonText(this.raw(name), name, 'array');
     if (value === undefined || value === null || value === '') return undefined;
     const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
     if (!items || items.some((item) => typeof item !== 'string')) {
@@ -210,7 +215,7 @@ export class RequestParameters {
 
   /** A JSON object (or one in a string), or undefined. */
   object(name: string): Record<string, JsonValue> | undefined {
-    const value = parseJsonText(this.raw(name), 'object');
+    const value = parseJsonText(this.raw(name), name, 'object');
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new WaymarkError('WM_INPUT_INVALID', `Parameter '${name}' must be an object!`, { field: name });
@@ -220,7 +225,7 @@ export class RequestParameters {
 
   /** A JSON array (or one in a string), or undefined. */
   array(name: string): JsonValue[] | undefined {
-    const value = parseJsonText(this.raw(name), 'array');
+    const value = parseJsonText(this.raw(name), name, 'array');
     if (value === undefined || value === null || value === '') return undefined;
     if (!Array.isArray(value)) throw new WaymarkError('WM_INPUT_INVALID', `Parameter '${name}' must be an array!`, { field: name });
     return value as JsonValue[];
@@ -231,7 +236,7 @@ export class RequestParameters {
    * values plus `persist=a,b` naming those to persist. Either may arrive as JSON text.
    */
   passedParameters(): PassedParameter[] {
-    const value = parseJsonText(this.raw('parameters'), 'any');
+    const value = parseJsonText(this.raw('parameters'), 'parameters', 'any');
     if (value === undefined || value === null || value === '') return [];
     const invalid = () =>
       new WaymarkError(
@@ -269,18 +274,17 @@ function lowerKeys(object: Record<string, unknown>): Map<string, unknown> {
   return new Map(Object.entries(object).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-/** Text that looks like the expected JSON (starts with `[` or `{`) is parsed; anything else is kept. */
-function parseJsonText(value: unknown, expected: 'array' | 'object' | 'any'): unknown {
+/**
+ * Text that looks like the expected JSON (starts with `[` or `{`) is parsed and checked as caller
+ * JSON; anything else is kept.
+ */
+function parseJsonText(value: unknown, name: string, expected: 'array' | 'object' | 'any'): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
   const looksLikeJson =
     (expected !== 'object' && text.startsWith('[')) || (expected !== 'array' && text.startsWith('{'));
   if (!looksLikeJson) return value;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new WaymarkError('WM_INPUT_INVALID', `A parameter holds malformed JSON: ${text.slice(0, 80)}`, {});
-  }
+  return parseCallerJson(text, `parameter '${name}'`);
 }
 
 function toJson(value: unknown): JsonValue {
