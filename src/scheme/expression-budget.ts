@@ -20,6 +20,7 @@
  * Comprehensions inside comprehensions are limited to {@link MAX_COMPREHENSION_NESTING} levels.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { childNodes } from './expression-ast.js';
 
 /** Most work one evaluation may do, in the estimate's units (roughly: values touched or built). */
 export const MAX_EXPRESSION_COST = 100_000;
@@ -287,32 +288,9 @@ function comprehensionNesting(node: ASTNode): number {
     const [, receiver, args] = node.args;
     return Math.max(comprehensionNesting(receiver), 1 + Math.max(...args.slice(1).map(comprehensionNesting)));
   }
-  return Math.max(0, ...childrenOf(node).map(comprehensionNesting));
+  return Math.max(0, ...childNodes(node).map(comprehensionNesting));
 }
 
-function childrenOf(node: ASTNode): ASTNode[] {
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return [];
-    case '.':
-    case '.?':
-      return [node.args[0]];
-    case 'call':
-      return node.args[1];
-    case 'rcall':
-      return [node.args[1], ...node.args[2]];
-    case 'list':
-      return node.args;
-    case 'map':
-      return node.args.flat();
-    case '!_':
-    case '-_':
-      return [node.args];
-    default:
-      return [...(node.args as ASTNode[])];
-  }
-}
 
 function literalSize(value: unknown): number {
   if (typeof value === 'string' || value instanceof Uint8Array) return 1 + value.length;

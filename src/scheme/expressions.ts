@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import { WaymarkError } from '../errors/index.js';
+import { childNodes } from './expression-ast.js';
 import { expressionBudget, formatCost, itemCount, MAX_EXPRESSION_COST, valueSize, type BudgetCheck } from './expression-budget.js';
 import type { CompiledExpression } from './model.js';
 
@@ -270,29 +271,6 @@ function findRefusedCall(node: ASTNode): { name: string; reason: string } | unde
   return undefined;
 }
 
-function childNodes(node: ASTNode): ASTNode[] {
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return [];
-    case '.':
-    case '.?':
-      return [node.args[0]];
-    case 'call':
-      return node.args[1];
-    case 'rcall':
-      return [node.args[1], ...node.args[2]];
-    case 'list':
-      return node.args;
-    case 'map':
-      return node.args.flat();
-    case '!_':
-    case '-_':
-      return [node.args];
-    default:
-      return [...(node.args as ASTNode[])];
-  }
-}
 
 function invalid(source: string, reason: string): WaymarkError<'WM_EXPRESSION_INVALID'> {
   return new WaymarkError('WM_EXPRESSION_INVALID', `Expression "${source}" is not valid: ${reason}`, {

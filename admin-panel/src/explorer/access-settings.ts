@@ -3,19 +3,11 @@
  * carry access: the `token` field in token mode, a client credentials grant in OpenID Connect
  * mode, nothing while the Workflow API is open.
  */
+import type { AccessSettings } from '../api/admin.js';
 import type { ExplorerAccess, WorkflowApiAccess } from './request-builder.js';
 
-/** `GET /admin/api/access`. */
-export interface AccessSettings {
-  /** The Workflow API access token; null while the API is open. */
-  readonly apiToken: string | null;
-  readonly oidcEnabled: boolean;
-  /** WAYMARK_PUBLIC_URL, or null. */
-  readonly publicUrl: string | null;
-  readonly discoveryUrl: string;
-  readonly tokenEndpoint: string;
-  readonly clientId: string;
-}
+// One declaration of the answer of `GET /admin/api/access`, the Dashboard's.
+export type { AccessSettings } from '../api/admin.js';
 
 /** The access mode the settings put the Workflow API in. */
 export function workflowApiModeOf(settings: AccessSettings): WorkflowApiAccess['mode'] {
