@@ -1,6 +1,15 @@
-/** Storage: the Store port and its adapters. */
+/** Storage: the Store port, its seams and its adapters. */
 export type {
   BoundedCount,
+  FormStore,
+  InstanceStore,
+  LogStore,
+  OutboxQueue,
+  SchemeStore,
+  SettingsStore,
+  StoreOverview,
+  TimerQueue,
+  UserStore,
   FolderFilter,
   InstancePage,
   InstanceQuery,
@@ -20,6 +29,7 @@ export { externalCredential, givenCredentialId, passwordCredential } from './use
 export { createSqliteStore, SQLITE_DEFAULT_FILENAME, type SqliteStoreOptions } from './sqlite-store.js';
 export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type PrivateFileWarning } from './private-files.js';
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords, FormRecord, FormRecords } from './records.js';
+export type { NodeRecord, NodeRecords, NodeRuntimeState } from './node-records.js';
 export type {
   ApiTokenRecord,
   AssigneeUser,

@@ -4,9 +4,9 @@
  * whose heartbeat is older than the node timeout is marked `lost` by whichever node sees it first.
  */
 import type { Kysely, Migration } from 'kysely';
+import type { NodeRecord, NodeRecords, NodeRuntimeState } from './node-records.js';
 
-/** What a node is doing, as the others see it. */
-export type NodeRuntimeState = 'running' | 'stopped' | 'stopping' | 'lost';
+export type { NodeRecord, NodeRecords, NodeRuntimeState } from './node-records.js';
 
 /** The `nodes` table as kysely sees it. */
 export interface NodeTables {
@@ -18,16 +18,6 @@ export interface NodeTables {
     heartbeat_at: string;
     runtime_state: string;
   };
-}
-
-/** One registered node. */
-export interface NodeRecord {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly heartbeatAt: string;
-  readonly runtimeState: NodeRuntimeState;
 }
 
 /** Migration `0004-cluster-nodes`: the `nodes` table. */
@@ -59,8 +49,8 @@ function nodeFromRow(row: NodeTables['nodes']): NodeRecord {
   };
 }
 
-/** Reads and writes node rows. */
-export class SqlNodeRecords {
+/** The node registry over kysely (SQLite or PostgreSQL). */
+export class SqlNodeRecords implements NodeRecords {
   constructor(private readonly db: Kysely<NodeTables>) {}
 
   /** Adds (or replaces) this node's row. */
