@@ -2,8 +2,36 @@
  * Builders of fake engine output for the store's tests and the crash test. Not exported from
  * the folder's index: production code never builds steps by hand.
  */
+import assert from 'node:assert/strict';
 import type { ArmedTimer, InboxItem, OutboxItem, ProcessInstance, StepResult, TransitionRecord } from '../engine/types.js';
+import type { WaymarkError } from '../errors/index.js';
+import type { SchemeDefinition } from '../scheme/model.js';
 import type { StepWrite } from './store.js';
+
+/** An empty scheme definition with the given code (and tags): enough for the store, which never runs it. */
+export function fakeScheme(code: string, tags: string[] = []): SchemeDefinition {
+  return {
+    code,
+    name: code,
+    tags,
+    logEnabled: false,
+    parameters: [],
+    actors: [],
+    commands: [],
+    timers: [],
+    activities: [],
+    transitions: [],
+    localization: [],
+  };
+}
+
+/** For `assert.rejects`: the error is a WaymarkError with this code. */
+export function hasCode(code: string): (error: unknown) => boolean {
+  return (error: unknown) => {
+    assert.equal((error as WaymarkError).code, code, String(error));
+    return true;
+  };
+}
 
 /** A root process instance in `Initialized` at revision 0, with any field overridden. */
 export function fakeInstance(overrides: Partial<ProcessInstance> & { id: string }): ProcessInstance {

@@ -1,58 +1,22 @@
+/**
+ * The outbox-queue seam (outbox-queue.ts): messages written with their step, claimed in order per process, retried, given up.
+ * Runs on SQLite and on PostgreSQL (STORE_FACTORIES).
+ */
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_FACTORIES, type StoreFactory } from '../../test/support/postgres.js';
-import { fakeInstance, fakeStep, fakeWrite } from './testing.js';
 import type { Store } from './store.js';
+import { fakeInstance, fakeStep, fakeWrite } from './testing.js';
 
 const at = (iso: string): Date => new Date(iso);
 
 /** Every case below, run on one adapter. */
-function runtimeRecordsSuite(factory: StoreFactory): void {
-  async function storeWithTimers(t: TestContext): Promise<Store> {
-    const store = await factory.open(t);
-    await store.applyStep(fakeWrite(fakeStep({
-      instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })],
-      timers: {
-        p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T00:10:00.000Z' }],
-        p2: [{ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' }],
-      },
-    })));
-    return store;
-  }
-
-  describe('timer claims', () => {
-    it('claims a due timer once until its lease lapses, then again', async (t) => {
-      const store = await storeWithTimers(t);
-      assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:10:00.000Z');
-      assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:05:00Z'), at('2026-01-01T00:06:00Z'), 10), []);
-
-      const claimed = await store.claimDueTimers(at('2026-01-01T00:10:00Z'), at('2026-01-01T00:11:00Z'), 10);
-      assert.deepEqual(claimed.map((c) => c.name), ['Soon']);
-      assert.deepEqual(await store.claimDueTimers(at('2026-01-01T00:10:30Z'), at('2026-01-01T00:11:30Z'), 10), [], 'leased');
-      assert.equal((await store.nextTimerWakeAt())?.toISOString(), '2026-01-01T00:11:00.000Z', 'wake at lease end');
-      const again = await store.claimDueTimers(at('2026-01-01T00:11:00Z'), at('2026-01-01T00:12:00Z'), 10);
-      assert.deepEqual(again.map((c) => c.name), ['Soon'], 'claimed again after the lease lapsed');
-    });
-
-    it('a step that replaces the timers ends the lease; deleteTimer drops a stale one', async (t) => {
-      const store = await storeWithTimers(t);
-      await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 1);
-      await store.applyStep(fakeWrite(fakeStep({
-        instances: [fakeInstance({ id: 'p1', revision: 1 })],
-        timers: { p1: [{ processId: 'p1', name: 'Soon', dueAt: '2026-01-01T02:00:00.000Z' }] },
-      }), { p1: 1 }));
-      const claimed = await store.claimDueTimers(at('2026-01-01T02:00:00Z'), at('2026-01-01T02:01:00Z'), 10);
-      assert.deepEqual(claimed.map((c) => `${c.processId}/${c.name}`), ['p2/Later', 'p1/Soon'], 'oldest due first');
-      await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T00:00:00.000Z' });
-      assert.equal((await store.getTimers('p2')).length, 1, 'a different due time is not deleted');
-      await store.deleteTimer({ processId: 'p2', name: 'Later', dueAt: '2026-01-01T01:00:00.000Z' });
-      assert.equal((await store.getTimers('p2')).length, 0);
-    });
-  });
+function outboxQueueSuite(factory: StoreFactory): void {
+  const openStore = (t: TestContext): Promise<Store> => factory.open(t);
 
   describe('outbox messages', () => {
     it('are written with the step, claimed oldest-first per process, retried and completed', async (t) => {
-      const store = await factory.open(t);
+      const store = await openStore(t);
       await store.applyStep({
         ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' }), fakeInstance({ id: 'p2' })] })),
         messages: [
@@ -80,7 +44,7 @@ function runtimeRecordsSuite(factory: StoreFactory): void {
     });
 
     it('a step that fails writes no messages', async (t) => {
-      const store = await factory.open(t);
+      const store = await openStore(t);
       await store.applyStep(fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1' })] })));
       await assert.rejects(store.applyStep({
         ...fakeWrite(fakeStep({ instances: [fakeInstance({ id: 'p1', revision: 7 })] }), { p1: 7 }),
@@ -92,5 +56,5 @@ function runtimeRecordsSuite(factory: StoreFactory): void {
 }
 
 for (const factory of STORE_FACTORIES) {
-  describe(`runtime records on ${factory.name}`, () => runtimeRecordsSuite(factory));
+  describe(`outbox queue on ${factory.name}`, () => outboxQueueSuite(factory));
 }
