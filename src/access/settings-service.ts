@@ -4,7 +4,7 @@ import { hashPassword, verifyPassword } from '../services/passwords.js';
 import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
 import { isWithin, systemClock } from '../services/clock.js';
-import type { Store } from '../store/store.js';
+import type { SettingsStore } from '../store/store.js';
 import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
 
 /** Settings keys of the access area (values are JSON in the store's settings table). */
@@ -69,7 +69,7 @@ export class SettingsService {
   private readonly recentReads = new Map<string, RecentRead>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SettingsStore,
     private readonly clock: Clock = systemClock,
     options: SettingsServiceOptions = {},
   ) {

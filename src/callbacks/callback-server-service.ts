@@ -7,7 +7,7 @@
 import { WaymarkError } from '../errors/index.js';
 import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
-import type { Store } from '../store/store.js';
+import type { SettingsStore } from '../store/store.js';
 import { CallbackClient, type CallbackTestResult } from './callback-client.js';
 import {
   CALLBACK_METHODS,
@@ -75,7 +75,7 @@ export interface CallbackServerView {
 
 /** What the service needs. */
 export interface CallbackServerServiceOptions {
-  readonly store: Pick<Store, 'getSetting' | 'setSetting'>;
+  readonly store: Pick<SettingsStore, 'getSetting' | 'setSetting'>;
   /** Where WAYMARK_CALLBACK_URL and WAYMARK_CALLBACK_TOKEN are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;

@@ -4,7 +4,7 @@ import type { CryptoKey, JWK } from 'jose';
 import type { JsonValue } from '../engine/types.js';
 import { WaymarkError } from '../errors/index.js';
 import { isWithin, type Clock } from '../services/clock.js';
-import type { Store } from '../store/store.js';
+import type { SettingsStore } from '../store/store.js';
 import { loadJose } from './jose-module.js';
 
 /** The settings key that holds the identity server's signing keys. */
@@ -51,7 +51,7 @@ export interface ActiveSigningKey {
 
 // Key-ring writes of one process are serialized per store, so two rings created at the same first
 // start (e.g. by two plugins) cannot overwrite each other's new key.
-const keyRingWrites = new WeakMap<Store, Promise<unknown>>();
+const keyRingWrites = new WeakMap<SettingsStore, Promise<unknown>>();
 
 // A retired key is kept until every token it signed has expired, plus the skew.
 const RETIRED_KEY_KEEP_MS = (ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
@@ -106,7 +106,7 @@ export class SigningKeyRing {
   private lastUnknownKidReadAt: number | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SettingsStore,
     private readonly clock: Clock,
     options: SigningKeyRingOptions = {},
   ) {

@@ -5,7 +5,7 @@
  * delivery loses nothing: the message is in the database and is sent on restart.
  */
 import type { Clock } from '../services/clock.js';
-import type { OutboxMessage, Store } from '../store/store.js';
+import type { OutboxMessage, OutboxQueue } from '../store/store.js';
 import { realSetTimer, WakeLoop, type SetTimer } from './wake-loop.js';
 
 /** Sends one message; throws when it was not delivered (it is retried). */
@@ -33,7 +33,7 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number): numbe
 
 /** What the dispatcher needs. */
 export interface OutboxDispatcherOptions {
-  readonly store: Store;
+  readonly store: OutboxQueue;
   readonly deliver: DeliverMessage;
   readonly clock: Clock;
   readonly setTimer?: SetTimer;

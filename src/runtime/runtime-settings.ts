@@ -9,7 +9,7 @@ import { HostAllowlist } from '../actions/outbound-http.js';
 import type { ConfiguredWebhook } from '../actions/webhook.js';
 import { CALLBACK_SERVERS_SETTING, callbackServersFrom, type CallbackServer } from '../callbacks/index.js';
 import type { Clock } from '../services/clock.js';
-import type { Store } from '../store/store.js';
+import type { SettingsStore } from '../store/store.js';
 
 /** Store setting keys the runtime reads. */
 export const RUNTIME_SETTING_KEYS = {
@@ -51,7 +51,7 @@ function webhooksFrom(setting: JsonValue | null): ConfiguredWebhook[] {
 }
 
 /** Reads the runtime settings from the store and environment now. */
-export async function readRuntimeSettings(store: Store, env: Readonly<Record<string, string | undefined>>, fileSandbox: string | null): Promise<RuntimeSettings> {
+export async function readRuntimeSettings(store: SettingsStore, env: Readonly<Record<string, string | undefined>>, fileSandbox: string | null): Promise<RuntimeSettings> {
   const [servers, allowlist, webhooks] = await Promise.all([
     store.getSetting(RUNTIME_SETTING_KEYS.callbackServers),
     store.getSetting(RUNTIME_SETTING_KEYS.httpAllowlist),
@@ -77,7 +77,7 @@ export class RuntimeSettingsSource {
   private generation = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SettingsStore,
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly clock: Clock,
     private readonly fileSandbox: string | null,

@@ -8,7 +8,7 @@ import { WaymarkError } from '../errors/index.js';
 import type { ArmedTimer } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
 import type { TimerOutcome } from '../services/workflow-service.js';
-import type { Store } from '../store/store.js';
+import type { TimerQueue } from '../store/store.js';
 import { realSetTimer, WakeLoop, type SetTimer } from './wake-loop.js';
 
 /**
@@ -19,7 +19,7 @@ export type FireTimers = (timers: readonly ArmedTimer[]) => Promise<readonly Tim
 
 /** What the scheduler needs. */
 export interface TimerSchedulerOptions {
-  readonly store: Store;
+  readonly store: TimerQueue;
   readonly fire: FireTimers;
   readonly clock: Clock;
   readonly setTimer?: SetTimer;

@@ -2,7 +2,7 @@
  * Users as the `/api/v1` dialect names them: by email. An email stands for the users with that
  * email and for the identity equal to the email itself (what a scheme names where no user has it).
  */
-import type { Store, StoredUser } from '../store/store.js';
+import type { Store, StoredUser, UserStore } from '../store/store.js';
 
 /** How an identity is shown as a task assignee. */
 export interface AssigneeView {
@@ -12,7 +12,7 @@ export interface AssigneeView {
 
 /** Maps emails to identities and identities to emails and display names. */
 export class AssigneeDirectory {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: UserStore & Pick<Store, 'tenantRecords'>) {}
 
   /**
    * The identities an email stands for: the users with that email, and the email itself (a

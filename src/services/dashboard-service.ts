@@ -5,7 +5,7 @@
  * that stop at a bound), so the Dashboard costs the same with a thousand or a million instances.
  */
 import { InstanceStatus, type ProcessInstance } from '../engine/types.js';
-import type { BoundedCount, Store } from '../store/store.js';
+import type { BoundedCount, InstanceStore, StoreOverview } from '../store/store.js';
 import type { Clock } from './clock.js';
 
 /** The instance statuses the Dashboard shows, by name. */
@@ -82,7 +82,7 @@ const STATUS_NAMES = new Map<number, DashboardStatus | 'Initialized'>(
 export class DashboardService {
   constructor(
     private readonly deps: {
-      readonly store: Pick<Store, 'dashboardCounts' | 'listInstances'>;
+      readonly store: StoreOverview & Pick<InstanceStore, 'listInstances'>;
       readonly clock: Clock;
       readonly node: NodeDirectory;
     },

@@ -7,7 +7,8 @@
 import { WaymarkError } from '../errors/index.js';
 import type { CallScope } from './workflow-service.js';
 import type { ProcessInstance } from '../engine/types.js';
-import type { FormRecord, FormRecords } from '../store/records.js';
+import type { FormRecord } from '../store/records.js';
+import type { FormStore } from '../store/form-store.js';
 
 export type { FormRecord, FormRecords } from '../store/records.js';
 
@@ -22,7 +23,7 @@ const NAME_PATTERN = /^[\p{L}\p{N}_.\- ]{1,200}$/u;
 /** Stores forms and finds the one that fits a process. */
 export class FormService {
   constructor(
-    private readonly records: FormRecords,
+    private readonly records: FormStore,
     private readonly instances: InstanceReader,
   ) {}
 
@@ -109,7 +110,7 @@ function requireSource(value: unknown): string {
 }
 
 /** Forms held in memory: for tests, until the Store's `forms` table is in use. */
-export class InMemoryFormRecords implements FormRecords {
+export class InMemoryFormRecords implements FormStore {
   private readonly forms = new Map<string, FormRecord>();
 
   async saveForm(form: FormRecord): Promise<FormRecord> {

@@ -7,13 +7,14 @@ import { WaymarkError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { redactSecrets } from '../logging/index.js';
 import { systemClock, type Clock } from './clock.js';
-import type { LogEntry, LogLevel, LogQuery, LogRecords, StoredLogEntry } from '../store/records.js';
+import type { LogEntry, LogLevel, LogQuery, StoredLogEntry } from '../store/records.js';
+import type { LogStore } from '../store/log-store.js';
 
 export type { LogLevel, LogEntry, StoredLogEntry, LogQuery, LogRecords } from '../store/records.js';
 
 /** What the log service needs. */
 export interface LogServiceOptions {
-  readonly records: LogRecords;
+  readonly records: LogStore;
   readonly logger: Logger;
   readonly clock?: Clock;
 }
@@ -27,7 +28,7 @@ const MAX_MESSAGE_LENGTH = 10_000;
 
 /** Writes and reads process logs. */
 export class LogService {
-  private readonly records: LogRecords;
+  private readonly records: LogStore;
   private readonly logger: Logger;
   private readonly clock: Clock;
 
@@ -76,7 +77,7 @@ export class LogService {
  * Log records held in memory, newest first on query. For tests and for a node without a
  * database; the Store's tables are the real home of logs.
  */
-export class InMemoryLogRecords implements LogRecords {
+export class InMemoryLogRecords implements LogStore {
   private readonly entries: StoredLogEntry[] = [];
 
   async appendLog(entry: LogEntry): Promise<StoredLogEntry> {

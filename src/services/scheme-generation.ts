@@ -2,7 +2,7 @@
  * Generated schemes (the Callback API's `generate`): `createinstance` with `schemeParameters`
  * asks a callback server for the scheme the instance runs. The answer is imported, validated and
  * compiled like any scheme before anything uses it, and stored apart from the versions of its
- * code (`Store.saveGeneratedScheme`), once per (scheme version, parameters): creating another
+ * code (`SchemeStore.saveGeneratedScheme`), once per (scheme version, parameters): creating another
  * instance with the same parameters reuses it without asking again.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { SchemeInvalidError, WaymarkError } from '../errors/index.js';
 import type { JsonValue } from '../engine/types.js';
 import { exportVendorXml, loadScheme } from '../scheme/index.js';
 import type { CompiledScheme } from '../scheme/model.js';
-import type { Store, StoredScheme } from '../store/store.js';
+import type { SchemeStore, StoredScheme } from '../store/store.js';
 
 /** Asks for a scheme (the runtime provides it over the callback servers). */
 export interface SchemeGenerator {
@@ -20,7 +20,7 @@ export interface SchemeGenerator {
 
 /** What generation needs from the service. */
 export interface SchemeGenerationContext {
-  readonly store: Store;
+  readonly store: SchemeStore;
   readonly generator: SchemeGenerator | undefined;
   readonly now: () => Date;
   readonly loadOptions: { readonly fileActionsSandbox: boolean; readonly callbackServerConfigured: boolean };

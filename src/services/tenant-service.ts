@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WaymarkError } from '../errors/index.js';
-import type { Store } from '../store/store.js';
+import type { Store, UserStore } from '../store/store.js';
 import type { TenantRecord, TenantRecords, TenantRole } from '../store/tenant-records.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -25,7 +25,7 @@ export class TenantService {
   private readonly records: TenantRecords;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & Pick<Store, 'tenantRecords'>,
     private readonly clock: Clock = systemClock,
     private readonly newId: () => string = randomUUID,
   ) {

@@ -5,7 +5,7 @@
 import { WaymarkError } from '../errors/index.js';
 import type { JsonValue } from '../engine/types.js';
 import { randomUUID } from 'node:crypto';
-import type { CredentialKind, Store, StoredUser } from '../store/store.js';
+import type { CredentialKind, SettingsStore, StoredUser, UserFilter, UserStore } from '../store/store.js';
 import { externalCredential, givenCredentialId, passwordCredential } from '../store/user-credentials.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -83,7 +83,7 @@ export function toPublicUser(user: StoredUser): PublicUser {
 /** Users, their roles and credentials. */
 export class UserService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & SettingsStore,
     private readonly clock: Clock = systemClock,
     private readonly newId: () => string = randomUUID,
   ) {}
@@ -96,7 +96,7 @@ export class UserService {
   }
 
   /** A page of users matching the filter. */
-  async list(filter: Parameters<Store['listUsers']>[0]): Promise<{ items: PublicUser[]; total: number }> {
+  async list(filter: UserFilter): Promise<{ items: PublicUser[]; total: number }> {
     const page = await this.store.listUsers(filter);
     return { items: page.items.map(toPublicUser), total: page.total };
   }
