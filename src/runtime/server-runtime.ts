@@ -56,6 +56,7 @@ export async function createServerRuntime(options: ServerRuntimeOptions): Promis
     attach: (service) =>
       new WorkflowRuntime({
         service,
+        store: options.store,
         deliver: parts.deliver,
         ...(options.setTimer === undefined ? {} : { setTimer: options.setTimer }),
         ...(options.timings === undefined ? {} : { scheduler: options.timings, dispatcher: options.timings }),

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../services/clock.js';
 import type { WorkflowService } from '../services/workflow-service.js';
+import type { Store } from '../store/store.js';
 import { OutboxDispatcher, type DeliverMessage, type OutboxDispatcherOptions } from './outbox-dispatcher.js';
 import { TimerScheduler, type TimerSchedulerOptions } from './timer-scheduler.js';
 import type { SetTimer } from './wake-loop.js';
@@ -12,6 +13,8 @@ import type { SetTimer } from './wake-loop.js';
 /** What the runtime needs. */
 export interface WorkflowRuntimeOptions {
   readonly service: WorkflowService;
+  /** The store the service steps on: the loops claim due timers and messages from it directly. */
+  readonly store: TimerSchedulerOptions['store'] & OutboxDispatcherOptions['store'];
   /** Sends outbox messages (callback notifications, webhooks). */
   readonly deliver: DeliverMessage;
   /** Defaults to the service's clock. */
@@ -35,7 +38,7 @@ export class WorkflowRuntime {
     const clock = options.clock ?? service.clock;
     const setTimer = options.setTimer === undefined ? {} : { setTimer: options.setTimer };
     this.scheduler = new TimerScheduler({
-      store: service.store,
+      store: options.store,
       clock,
       ...setTimer,
       ...options.scheduler,
@@ -43,7 +46,7 @@ export class WorkflowRuntime {
       onError: (error, timer) => options.onError?.(error, timer ? `timer ${timer.name} of process ${timer.processId}` : 'timer scheduler'),
     });
     this.dispatcher = new OutboxDispatcher({
-      store: service.store,
+      store: options.store,
       clock,
       ...setTimer,
       ...options.dispatcher,

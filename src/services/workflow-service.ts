@@ -173,7 +173,7 @@ class RootIdCache {
 
 /** The one service both dialects call. */
 export class WorkflowService {
-  readonly store: Store;
+  private readonly store: Store;
   readonly clock: Clock;
   readonly runtime = new RuntimeSwitch();
   private readonly external: ExternalCalls;
@@ -231,6 +231,26 @@ export class WorkflowService {
       throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}'${which} is not found`, { schemeCode: code, version });
     }
     return stored;
+  }
+
+  /** Every scheme's latest version (the admin API's scheme list). */
+  async listSchemes(): Promise<readonly StoredScheme[]> {
+    return this.store.listSchemes();
+  }
+
+  /** Every stored version of a scheme, whatever their number (none when the code is unknown). */
+  async listSchemeVersions(code: string): Promise<readonly StoredScheme[]> {
+    return this.store.listSchemeVersions(code);
+  }
+
+  /** How many instances run any version of a scheme (what deleting it would orphan). */
+  async countInstancesOfScheme(code: string): Promise<number> {
+    return this.store.countInstancesOfScheme(code);
+  }
+
+  /** Deletes every version of a scheme; `force` deletes its instances too (the store's rules). */
+  async deleteScheme(code: string, force: boolean): Promise<void> {
+    await this.store.deleteScheme(code, force);
   }
 
   /** Scheme codes, optionally only those carrying one of `tags`. */
@@ -325,6 +345,16 @@ export class WorkflowService {
   async getInstance(processId: string, scope: CallScope = {}): Promise<ProcessInstance> {
     const instance = await this.store.getInstance(processId);
     return this.checkScope(processId, instance, scope);
+  }
+
+  /** The instance, or null when there is none; no tenant check (the caller scopes it itself). */
+  async findInstance(processId: string): Promise<ProcessInstance | null> {
+    return this.store.getInstance(processId);
+  }
+
+  /** The current inbox items of one instance; no tenant or existence check (see {@link getInbox}). */
+  async inboxOf(processId: string): Promise<readonly InboxItem[]> {
+    return this.store.getInbox({ processId });
   }
 
   /** True when the instance exists (in the caller's tenant, when one is given). */

@@ -76,6 +76,7 @@ export async function openHarness(
   const errors: string[] = [];
   const runtime = new WorkflowRuntime({
     service,
+    store,
     setTimer: timers.setTimer,
     deliver: async () => {},
     onError: (error, what) => errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
