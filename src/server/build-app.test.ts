@@ -103,12 +103,12 @@ test('GET /readiness is 503 while the runtime is stopped, and 200 again once sta
   const services = new WorkflowService({ store });
   const app = await appFor(t, { store, services });
 
-  services.runtime.stop();
+  services.execution.stop();
   const stopped = await app.inject({ method: 'GET', url: '/readiness' });
   assert.equal(stopped.statusCode, 503);
   assert.deepEqual(stopped.json(), { status: 'not ready', store: 'ok', runtime: 'stopped', reasons: ['the runtime is stopped'] });
 
-  services.runtime.start();
+  services.execution.start();
   const started = await app.inject({ method: 'GET', url: '/readiness' });
   assert.equal(started.statusCode, 200);
 });

@@ -51,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     logger,
     clock,
-    readiness: { pingStore: () => store.ping(), isExecuting: () => workflow.runtime.isRunning },
+    readiness: { pingStore: () => store.ping(), isExecuting: () => workflow.execution.isRunning },
     ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }),
   };
   const plugins = deps.plugins ?? [];

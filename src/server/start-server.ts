@@ -93,7 +93,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     );
     startupSecrets = Promise.allSettled([signingKeyLogged, startup.adminPassword]);
     const buildAppAndRuntime = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
-      // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
+      // Timers, callback servers, the outgoing messages, HTTP/file/webhook actions (docs/runtime.md).
       const runtimeSetup = await createServerRuntime({
         store,
         clock,
