@@ -1,3 +1,9 @@
+/**
+ * `waymark serve`: the whole application in one plain order — the store (and the cluster on
+ * PostgreSQL), the startup settings, the runtime's parts, the workflow service with the runtime
+ * attached, the access control, then `buildApp` (the other services, once, and the HTTP shell with
+ * the plugins) — and the shutdown in reverse. See docs/architecture.md, "The composition root".
+ */
 import type { FastifyInstance } from 'fastify';
 import { describeConfig, type Config } from '../config/index.js';
 import { WaymarkError } from '../errors/index.js';
