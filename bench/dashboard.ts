@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SettingsService } from '../src/access/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { waymarkPlugin } from '../src/dialects/admin-api/index.js';
-import { buildServer } from '../src/http/index.js';
+import { buildApp } from '../src/server/index.js';
 import { createLogger } from '../src/logging/index.js';
 import { createSqliteStore } from '../src/store/index.js';
 import { percentilesOf } from './percentiles.js';
@@ -34,7 +34,7 @@ try {
 
   const store = await createSqliteStore({ dataDir: workspace.dataDir });
   await new SettingsService(store).setAdminPassword(password);
-  const app = await buildServer({
+  const app = await buildApp({
     config: loadConfig({}, { dataDir: workspace.dataDir }),
     store,
     logger: createLogger({ level: 'silent' }),

@@ -4,7 +4,7 @@
 // that took about half of the CPU from spawn to /readiness (docs/performance.md, "Start-up").
 //
 //   dist/cli/main.bundle.js     the `waymark` command (bin/waymark.js, `npm start`)
-//   dist/http/index.bundle.js   startServer & co. (the bench's server process)
+//   dist/server/index.bundle.js startServer & co. (the bench's server process)
 //   dist/config/index.bundle.js loadConfig
 //   dist/store/sqlite-step-writer-thread.bundle.js  the SQLite step writer's worker thread
 //   dist/chunks/*.js            code they share, and what they import on demand
@@ -24,7 +24,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
 
 /** The compiled modules bundled, relative to dist/. */
-const ENTRIES = ['cli/main.js', 'http/index.js', 'config/index.js', 'store/sqlite-step-writer-thread.js'];
+const ENTRIES = ['cli/main.js', 'server/index.js', 'config/index.js', 'store/sqlite-step-writer-thread.js'];
 
 /** The bundle of a compiled entry: `dist/cli/main.js` → `dist/cli/main.bundle.js`. */
 export function bundleOf(entry) {

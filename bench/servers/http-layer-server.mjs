@@ -8,7 +8,7 @@
  * (bench/http-steps.ts). Same environment and announcement as waymark-server.mjs.
  */
 import { loadConfig } from '../../dist/config/index.bundle.js';
-import { installedPlugins, startServer } from '../../dist/http/index.bundle.js';
+import { installedPlugins, startServer } from '../../dist/server/index.bundle.js';
 
 const stubbed = new WeakSet();
 
@@ -27,10 +27,11 @@ function answerWithFirstResult(services, method) {
 const plugins = installedPlugins().map((plugin) => ({
   ...plugin,
   async register(app, context) {
-    if (!stubbed.has(context.services)) {
-      stubbed.add(context.services);
-      answerWithFirstResult(context.services, 'createInstance');
-      answerWithFirstResult(context.services, 'executeCommand');
+    const workflow = context.services.workflow;
+    if (!stubbed.has(workflow)) {
+      stubbed.add(workflow);
+      answerWithFirstResult(workflow, 'createInstance');
+      answerWithFirstResult(workflow, 'executeCommand');
     }
     await plugin.register(app, context);
   },

@@ -7,7 +7,7 @@
  * Plain JavaScript, so no TypeScript loader is in the figures.
  */
 import { loadConfig } from '../../dist/config/index.bundle.js';
-import { startServer } from '../../dist/http/index.bundle.js';
+import { startServer } from '../../dist/server/index.bundle.js';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', WAYMARK_LOG_LEVEL: process.env.WAYMARK_LOG_LEVEL ?? 'warn' });
 const server = await startServer(config, { handleSignals: false });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Change } from '../cluster/change-notifier.js';
-import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from './signing-keys.js';
 import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
 import { createAccessControl } from './access-control.js';

@@ -4,7 +4,7 @@ import { WaymarkError, type ErrorCode } from '../errors/index.js';
 import { systemClock, type Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
 import type { ChangeNotifier } from '../cluster/change-notifier.js';
-import { apiTokenFingerprint, verifyAccessToken } from '../identity/access-tokens.js';
+import { apiTokenFingerprint, verifyAccessToken } from './access-tokens.js';
 import {
   ADMIN_SESSION_COOKIE,
   AdminSessionStore,

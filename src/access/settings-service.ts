@@ -5,7 +5,7 @@ import type { JsonValue } from '../engine/types.js';
 import type { Clock } from '../services/clock.js';
 import { isWithin, systemClock } from '../services/clock.js';
 import type { SettingsStore } from '../store/store.js';
-import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../identity/signing-keys.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from './signing-keys.js';
 
 /** Settings keys of the access area (values are JSON in the store's settings table). */
 export const ACCESS_SETTINGS = {

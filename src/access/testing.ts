@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
-import { SIGNING_KEYS_SETTING } from '../identity/signing-keys.js';
+import { SIGNING_KEYS_SETTING } from './signing-keys.js';
 import { createAccessControl, type AccessControl, type AccessControlDeps } from './access-control.js';
 import { adminSessionPlugin } from './admin-session-plugin.js';
 import { identityServerPlugin } from '../identity/identity-server.js';

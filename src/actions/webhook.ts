@@ -2,7 +2,7 @@
  * The built-in `Webhook` action (the `/api/v1` dialect's webhooks). Its parameter is
  * `{"Url": "…", "Secret": "…"}` or the name of a configured webhook (`{"Name": "…"}` or the bare
  * name), parsed when the scheme was compiled. The action only adds a message to its step's
- * result, stored with the step; the outbox dispatcher POSTs `{timestamp, wfVariables,
+ * result, stored with the step; the outgoing message dispatcher POSTs `{timestamp, wfVariables,
  * wfInstanceId}` after commit, signed with `ontask-signature` = hex HMAC-SHA256 of the exact body
  * bytes keyed with the secret.
  */

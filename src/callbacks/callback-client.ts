@@ -19,7 +19,7 @@ const LIST_METHOD = {
 } as const satisfies Record<string, CallbackMethod>;
 type ProvidedKind = keyof typeof LIST_METHOD;
 
-/** The notifications, delivered from the outbox after the step that caused them committed. */
+/** The notifications, delivered from the outgoing messages queue after the step that caused them committed. */
 export type NotificationMethod = 'processstatuschanged' | 'processactivitychanged' | 'processlog';
 
 /** What the client needs. */

@@ -31,14 +31,13 @@ interface ChangeFlags extends ServerFlags {
 
 // Loaded only when a callbacks command runs, so `waymark --help` stays quick.
 const loadDeps = async () => {
-  const [callbacks, config, store, services, errors] = await Promise.all([
+  const [callbacks, config, server, errors] = await Promise.all([
     import('../callbacks/index.js'),
     import('../config/index.js'),
-    import('../store/index.js'),
-    import('../services/index.js'),
+    import('../server/command-line-services.js'),
     import('../errors/index.js'),
   ]);
-  return { callbacks, config, store, services, errors };
+  return { callbacks, config, server, errors };
 };
 
 type CallbackServerService = import('../callbacks/index.js').CallbackServerService;
@@ -165,12 +164,7 @@ async function withCallbackServers<T>(
 ): Promise<T> {
   const deps = await loadDeps();
   const loaded = deps.config.loadConfig(io.env, flags, io.cwd);
-  const store = await deps.store.createStore({ dataDir: loaded.dataDir, ...(loaded.databaseUrl === null ? {} : { databaseUrl: loaded.databaseUrl }) });
-  try {
-    return await work(new deps.callbacks.CallbackServerService({ store, env: io.env, clock: deps.services.systemClock }), deps);
-  } finally {
-    await store.close();
-  }
+  return deps.server.withCommandLineServices(loaded, io.env, (services) => work(services.callbackServers, deps));
 }
 
 type Errors = Awaited<ReturnType<typeof loadDeps>>['errors'];

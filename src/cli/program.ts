@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS, loadConfig, type ConfigFlags } from '../config/index.js';
-import type { RunningServer } from '../http/index.js';
+import type { RunningServer } from '../server/index.js';
 import type { CliIo } from './cli-io.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerCallbackCommands } from './callback-commands.js';
@@ -10,7 +10,7 @@ import { registerSettingsCommands } from './settings-commands.js';
 import { registerTenantCommands } from './tenant-commands.js';
 
 // The server and the store are loaded only by the commands that use them, so `--help` stays quick.
-const loadHttp = () => import('../http/index.js');
+const loadServer = () => import('../server/index.js');
 const loadSchemeCommands = () => import('./scheme-commands.js');
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
     .action(async (flags: Partial<ConfigFlags>) => {
       await run(false, async () => {
         const config = loadConfig(io.env, flags, io.cwd);
-        const { startServer } = await loadHttp();
+        const { startServer } = await loadServer();
         server = await startServer(config);
         return 0;
       });

@@ -3,8 +3,9 @@ import { extname, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { SchemeInvalidError, WaymarkError } from '../errors/index.js';
 import type { SchemeDefinition } from '../scheme/model.js';
-import { WorkflowService } from '../services/index.js';
-import { createStore, type StoredScheme } from '../store/index.js';
+import type { WorkflowService } from '../services/index.js';
+import { withCommandLineServices } from '../server/command-line-services.js';
+import type { StoredScheme } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
 
 /** The store options every scheme command takes. */
@@ -31,13 +32,7 @@ export interface SchemeSummary {
 /** Opens the configured store, runs `work` with a service over it, and always closes the store. */
 async function withService<T>(flags: StoreFlags, io: CliIo, work: (service: WorkflowService, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env, flags, io.cwd);
-  const store = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl === null ? {} : { databaseUrl: config.databaseUrl }) });
-  try {
-    const service = new WorkflowService({ store, maxAutoSteps: config.maxAutoSteps, fileActionsSandbox: config.fileSandbox !== null });
-    return await work(service, config);
-  } finally {
-    await store.close();
-  }
+  return withCommandLineServices(config, io.env, (services) => work(services.workflow, config));
 }
 
 /** Summarises one stored version. */
@@ -101,7 +96,7 @@ export async function importSchemeCommand(file: string, options: StoreFlags & { 
 
 /** `waymark scheme list`: the latest version of every scheme. */
 export async function listSchemesCommand(options: StoreFlags & { json?: boolean }, io: CliIo): Promise<number> {
-  const schemes = await withService(options, io, (service) => service.store.listSchemes());
+  const schemes = await withService(options, io, (service) => service.listSchemes());
   const summaries = [...schemes].map(summarize).sort((a, b) => a.code.localeCompare(b.code));
   if (options.json) {
     io.writeOut(`${JSON.stringify(summaries, null, 2)}\n`);

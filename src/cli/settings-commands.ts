@@ -15,13 +15,13 @@ type SettingName = (typeof SETTING_NAMES)[number];
 
 // Loaded only when a settings command runs, so `waymark --help` stays quick.
 const loadDeps = async () => {
-  const [access, config, store, errors] = await Promise.all([
+  const [access, config, server, errors] = await Promise.all([
     import('../access/index.js'),
     import('../config/index.js'),
-    import('../store/index.js'),
+    import('../server/command-line-services.js'),
     import('../errors/index.js'),
   ]);
-  return { access, config, store, errors };
+  return { access, config, server, errors };
 };
 
 /**
@@ -69,14 +69,9 @@ export function registerSettingsCommands(program: Command, io: CliIo, run: Comma
 }
 
 async function withSettings<T>(flags: StoreFlags, io: CliIo, work: (settings: import('../access/index.js').SettingsService) => Promise<T>): Promise<T> {
-  const { access, config, store: storeModule } = await loadDeps();
+  const { config, server } = await loadDeps();
   const loaded = config.loadConfig(io.env, flags, io.cwd);
-  const store = await storeModule.createStore({ dataDir: loaded.dataDir, ...(loaded.databaseUrl === null ? {} : { databaseUrl: loaded.databaseUrl }) });
-  try {
-    return await work(new access.SettingsService(store));
-  } finally {
-    await store.close();
-  }
+  return server.withCommandLineServices(loaded, io.env, (services) => work(services.settings));
 }
 
 async function checkedName(name: string): Promise<SettingName> {

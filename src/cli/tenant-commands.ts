@@ -11,27 +11,16 @@ interface StoreFlags {
 
 // Loaded only when a tenant command runs, so `waymark --help` stays quick.
 const loadDeps = async () => {
-  const [config, store, services, dialect] = await Promise.all([
-    import('../config/index.js'),
-    import('../store/index.js'),
-    import('../services/index.js'),
-    import('../dialects/api-v1/index.js'),
-  ]);
-  return { config, store, services, dialect };
+  const [config, server] = await Promise.all([import('../config/index.js'), import('../server/command-line-services.js')]);
+  return { config, server };
 };
 
-type ApiV1Services = import('../dialects/api-v1/index.js').ApiV1Services;
+type ApiV1Services = import('../server/build-services.js').ApiV1Services;
 
 async function withApiV1<T>(flags: StoreFlags, io: CliIo, work: (services: ApiV1Services) => Promise<T>): Promise<T> {
-  const { config, store: storeModule, services, dialect } = await loadDeps();
+  const { config, server } = await loadDeps();
   const loaded = config.loadConfig(io.env, flags, io.cwd);
-  const store = await storeModule.createStore({ dataDir: loaded.dataDir, ...(loaded.databaseUrl === null ? {} : { databaseUrl: loaded.databaseUrl }) });
-  try {
-    const workflow = new services.WorkflowService({ store, maxAutoSteps: loaded.maxAutoSteps, fileActionsSandbox: loaded.fileSandbox !== null });
-    return await work(dialect.createApiV1Services(workflow));
-  } finally {
-    await store.close();
-  }
+  return server.withCommandLineServices(loaded, io.env, (services) => work(services.apiV1));
 }
 
 function print(io: CliIo, json: boolean | undefined, document: Record<string, unknown>, text: string): void {

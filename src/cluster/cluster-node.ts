@@ -1,7 +1,7 @@
 /**
  * This server as one node of a cluster sharing a PostgreSQL database: it registers itself in
  * `nodes`, heartbeats every third of the node timeout, and on each beat marks as `lost` the nodes
- * that stopped beating, so the others take over their work. Claimed timers and outbox messages
+ * that stopped beating, so the others take over their work. Claimed timers and outgoing messages
  * are leased for at most the node timeout, so a lost node's claims have lapsed by the time it is
  * declared lost, and the `onNodesLost` hook wakes this node's runtime to pick them up at once.
  *

@@ -1,6 +1,6 @@
 /**
  * Wires one server into its cluster: the node registry reports the runtime switch, a lost node
- * wakes this node's timer scheduler and outbox dispatcher (the lost node's leases have lapsed),
+ * wakes this node's timer scheduler and outgoing message dispatcher (the lost node's leases have lapsed),
  * and the store announces settings, user and scheme changes to the other nodes.
  */
 import type { WorkflowRuntime } from '../runtime/workflow-runtime.js';
@@ -42,7 +42,7 @@ export async function joinCluster(options: JoinClusterOptions): Promise<{
     clock: options.clock,
     ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
-    runtimeState: () => (service === null || service.runtime.isRunning ? 'running' : 'stopped'),
+    runtimeState: () => (service === null || service.execution.isRunning ? 'running' : 'stopped'),
     onNodesLost: () => {
       runtime?.scheduler.timerArmed(options.clock.now());
       runtime?.dispatcher.messagesWritten();

@@ -2,13 +2,11 @@ import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { WaymarkError } from '../errors/index.js';
+import { LOG_LEVELS, type LogLevel } from '../logging/log-levels.js';
 import { redactUrlCredentials } from '../logging/url-credentials.js';
 
-/** Log levels pino understands, plus `silent` to turn logging off. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** One of {@link LOG_LEVELS}. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+// The levels belong to the logger; the config re-exports them because its setting names one.
+export { LOG_LEVELS, type LogLevel };
 
 /** The server's settings, read once at start-up and frozen. */
 export interface Config {

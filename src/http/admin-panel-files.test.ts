@@ -12,10 +12,10 @@ import { loadConfig } from '../config/index.js';
 import { waymarkPlugin as adminApi } from '../dialects/admin-api/index.js';
 import { createLogger } from '../logging/index.js';
 import { ManualClock } from '../services/index.js';
+import { buildApp } from '../server/index.js';
 import { createSqliteStore } from '../store/index.js';
 import { adminPanelFiles } from './admin-panel-files.js';
 import { ADMIN_PANEL_CONTENT_SECURITY_POLICY } from './security-headers.js';
-import { buildServer } from './build-server.js';
 
 const INDEX_HTML = '<!doctype html><html><body><div id="root"></div><script type="module" src="/admin/assets/index-abc123.js"></script></body></html>';
 
@@ -34,7 +34,7 @@ function fakeBuild(t: TestContext): string {
 
 async function serverWithPanel(t: TestContext, directory: string): Promise<FastifyInstance> {
   const store = await createSqliteStore({ dataDir: '.', filename: ':memory:' });
-  const app = await buildServer({
+  const app = await buildApp({
     config: loadConfig({}, {}, '/srv/waymark'),
     store,
     logger: createLogger({ level: 'silent' }),

@@ -1,36 +1,41 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
-import { systemClock, WorkflowService, type Clock } from '../services/index.js';
-import type { Store } from '../store/store.js';
-import { createAccessControl, serializeRequestForLog, type AccessControl } from '../access/index.js';
+import { systemClock, type Clock, type NodeDirectory } from '../services/index.js';
+import { serializeRequestForLog, type AccessControl } from '../access/index.js';
 import { checkCallerJson } from './caller-json.js';
 import { toErrorReply } from './error-reply.js';
-import { registerHealthRoutes } from './health-routes.js';
+import { registerHealthRoutes, type ReadinessChecks } from './health-routes.js';
 import { registerDocsIndex } from './docs-index.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import type { WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
+import type { ServerServices, WaymarkPlugin, WaymarkPluginContext } from './plugins.js';
 import { RequestRateCounter } from './request-rate.js';
 import { serverVersion } from './server-version.js';
-import type { NodeDirectory } from '../services/dashboard-service.js';
-import { randomUUID } from 'node:crypto';
 
-/** What the HTTP shell is built from. */
+/** What the plugins are given besides the shell's own parts; the composition root builds each once. */
+export interface PluginParts {
+  readonly services: ServerServices;
+  readonly storeKind: WaymarkPluginContext['storeKind'];
+  readonly access: AccessControl;
+  readonly node: NodeDirectory;
+}
+
+/**
+ * What the HTTP shell is built from. It builds nothing of the application itself: the services,
+ * the access control and the plugins come from the composition root (`src/server/buildApp`).
+ */
 export interface ServerDeps {
   readonly config: Config;
-  readonly store: Store;
-  /** The service layer; built over `store` with the config's limits when not given. */
-  readonly services?: WorkflowService;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** The API dialects and admin API to mount, each in its own scope (see `loadInstalledPlugins`). */
+  /** What `/readiness` asks. */
+  readonly readiness: ReadinessChecks;
+  /** The API dialects and admin API to mount, each in its own scope. */
   readonly plugins?: readonly WaymarkPlugin[];
-  /** The access control; built over `store` when not given. */
-  readonly access?: AccessControl;
+  /** Required when `plugins` is not empty. */
+  readonly pluginParts?: PluginParts;
   /** This node's id in a cluster, shown by `/readiness`. */
   readonly nodeId?: string;
-  /** This node and its cluster, for the Dashboard; a single node with `nodeId` (or a new id) when not given. */
-  readonly node?: NodeDirectory;
 }
 
 /**
@@ -39,14 +44,8 @@ export interface ServerDeps {
  * The app is ready (`app.ready()` done) but not listening.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const { config, store, logger } = deps;
+  const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const services = deps.services ?? new WorkflowService({
-    store,
-    clock,
-    maxAutoSteps: config.maxAutoSteps,
-    fileActionsSandbox: config.fileSandbox !== null,
-  });
 
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
@@ -92,24 +91,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestRate.record();
   });
 
-  await registerHealthRoutes(app, { store, services, ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }) });
+  await registerHealthRoutes(app, { readiness: deps.readiness, ...(deps.nodeId === undefined ? {} : { nodeId: deps.nodeId }) });
 
   const plugins = deps.plugins ?? [];
-  // Only plugins need access control; a bare shell (health probes) must not touch settings or keys.
   if (plugins.length === 0) {
     await app.ready();
     return app;
   }
-  const access = deps.access ?? await createAccessControl({
-    store,
-    publicUrl: config.publicUrl,
-    allowedHosts: config.allowedHosts,
-    bindHost: config.host,
-    logger,
-    clock,
-  });
-  const node: NodeDirectory = deps.node ?? { id: deps.nodeId ?? randomUUID(), clustered: false, listNodes: async () => [] };
-  const context: WaymarkPluginContext = { config, store, services, logger, clock, access, node, requestRate, version: serverVersion() };
+  const parts = deps.pluginParts;
+  if (parts === undefined) throw new Error('buildServer: plugins need their services, access control and node (pluginParts)');
+  const context: WaymarkPluginContext = { config, ...parts, logger, clock, requestRate, version: serverVersion() };
   for (const plugin of plugins) {
     await app.register(
       async (scope) => {

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { WorkflowService } from '../services/index.js';
-import type { Store } from '../store/store.js';
+
+/** What `/readiness` asks, given by the composition root so the shell holds neither store nor service. */
+export interface ReadinessChecks {
+  /** True when the store answers (`Store.ping`). */
+  pingStore(): Promise<boolean>;
+  /** True while this node executes processes and fires timers (the execution switch is on). */
+  isExecuting(): boolean;
+}
 
 /** The body of `GET /readiness`. */
 export interface ReadinessReport {
@@ -18,20 +24,20 @@ export interface ReadinessReport {
  * only when the store answers a ping and the runtime is running, 503 with the reasons otherwise.
  * Probes are logged at `warn` only, so a load balancer polling them does not flood the log.
  */
-export async function registerHealthRoutes(app: FastifyInstance, deps: { store: Store; services: WorkflowService; nodeId?: string }): Promise<void> {
+export async function registerHealthRoutes(app: FastifyInstance, deps: { readiness: ReadinessChecks; nodeId?: string }): Promise<void> {
   app.get('/liveness', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readiness', { logLevel: 'warn' }, async (request, reply) => {
     const reasons: string[] = [];
     let storeOk = false;
     try {
-      storeOk = await deps.store.ping();
+      storeOk = await deps.readiness.pingStore();
       if (!storeOk) reasons.push('the store did not answer its ping');
     } catch (error) {
       request.log.warn({ err: error }, 'readiness: store ping failed');
       reasons.push('the store ping failed');
     }
-    const runtimeRunning = deps.services.runtime.isRunning;
+    const runtimeRunning = deps.readiness.isExecuting();
     if (!runtimeRunning) reasons.push('the runtime is stopped');
 
     const report: ReadinessReport = {

@@ -1,17 +1,51 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Clock, WorkflowService } from '../services/index.js';
-import type { Store } from '../store/store.js';
+import type {
+  ApiTokenService,
+  AssigneeDirectory,
+  Clock,
+  DashboardService,
+  ModelService,
+  NodeDirectory,
+  TaskService,
+  TenantService,
+  UserService,
+  WorkflowService,
+} from '../services/index.js';
+import type { FormService } from '../services/form-service.js';
+import type { LogService } from '../services/log-service.js';
+import type { CallbackServerService } from '../callbacks/index.js';
 import type { AccessControl } from '../access/index.js';
-import type { NodeDirectory } from '../services/dashboard-service.js';
 import type { RequestRateCounter } from './request-rate.js';
+
+/**
+ * Every service of one server, built once by the composition root (`src/server/`) over one store:
+ * each plugin picks the ones it calls, so two plugins share one instance (one scheme cache, one
+ * task-link key) and no plugin needs the store itself.
+ */
+export interface ServerServices {
+  /** Schemes, instances, commands, timers: the engine's one entry. */
+  readonly workflow: WorkflowService;
+  readonly users: UserService;
+  readonly logs: LogService;
+  readonly forms: FormService;
+  readonly dashboard: DashboardService;
+  readonly callbackServers: CallbackServerService;
+  readonly tenants: TenantService;
+  readonly assignees: AssigneeDirectory;
+  readonly tokens: ApiTokenService;
+  readonly models: ModelService;
+  readonly tasks: TaskService;
+}
 
 /** What every HTTP plugin (an API dialect, the admin API) is given. */
 export interface WaymarkPluginContext {
   readonly config: Config;
-  readonly store: Store;
-  readonly services: WorkflowService;
+  /** The services of this server, built once; plugins call these and never the store. */
+  readonly services: ServerServices;
+  /** Which database the store runs on, as the admin API's server facts show it. */
+  readonly storeKind: 'sqlite' | 'postgres';
   readonly logger: Logger;
   readonly clock: Clock;
   /** The one access control of this server: settings, sessions and rate limits are shared by every plugin. */

@@ -8,9 +8,8 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logging/index.js';
 import { ManualClock } from '../services/index.js';
 import { createSqliteStore } from '../store/index.js';
-import { buildServer } from './build-server.js';
 import { adminPanelFiles } from './admin-panel-files.js';
-import { installedPlugins } from './installed-plugins.js';
+import { buildApp, installedPlugins } from '../server/index.js';
 import {
   ADMIN_PANEL_CONTENT_SECURITY_POLICY,
   API_CONTENT_SECURITY_POLICY,
@@ -32,7 +31,7 @@ function fakePanelBuild(t: TestContext): string {
 
 async function realServer(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<FastifyInstance> {
   const store = await createSqliteStore({ filename: ':memory:' });
-  const app = await buildServer({
+  const app = await buildApp({
     config: loadConfig(env, {}, '/srv/waymark'),
     store,
     logger: createLogger({ level: 'silent' }),

@@ -7,8 +7,8 @@ import {
   WORKFLOW_API_SCOPE,
   apiTokenFingerprint,
   issueAccessToken,
-} from './access-tokens.js';
-import { SIGNING_ALGORITHM } from './signing-keys.js';
+} from '../access/access-tokens.js';
+import { SIGNING_ALGORITHM } from '../access/signing-keys.js';
 
 /** Path of the JWKS document. */
 export const JWKS_PATH = '/.well-known/openid-configuration/jwks';

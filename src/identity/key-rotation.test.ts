@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, importJWK } from 'jose';
 import { buildAccessApp, probeWithBearer, requestToken, TEST_API_TOKEN } from '../access/testing.js';
 import { ManualClock } from '../services/clock.js';
 import { createSqliteStore } from '../store/index.js';
-import { SIGNING_KEYS_SETTING, SigningKeyRing } from './signing-keys.js';
+import { SIGNING_KEYS_SETTING, SigningKeyRing } from '../access/signing-keys.js';
 
 async function jwksKids(app: Awaited<ReturnType<typeof buildAccessApp>>['app']): Promise<string[]> {
   const { keys } = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration/jwks' })).json() as { keys: { kid: string }[] };

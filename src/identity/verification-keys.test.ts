@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { buildAccessApp, probeWithBearer, requestToken, signWith, storedSigningKey, TEST_API_TOKEN } from '../access/testing.js';
 import { createSqliteStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
-import { SIGNING_KEYS_SETTING, UNKNOWN_KID_READ_INTERVAL_MS, VERIFICATION_KEYS_MAX_AGE_MS } from './signing-keys.js';
+import { SIGNING_KEYS_SETTING, UNKNOWN_KID_READ_INTERVAL_MS, VERIFICATION_KEYS_MAX_AGE_MS } from '../access/signing-keys.js';
 
 /**
  * Two nodes on one store: "this" node over a store that counts its reads of the signing keys, and

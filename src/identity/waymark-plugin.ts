@@ -5,7 +5,7 @@
 import type { WaymarkPlugin } from '../http/plugins.js';
 import { identityServerPlugin } from './identity-server.js';
 
-/** The plugin the HTTP shell lists in `installedPlugins()`. */
+/** The plugin the composition root lists in `installedPlugins()`. */
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'identity-server',
   async register(app, context) {

@@ -1,5 +1,5 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { LogLevel } from '../config/index.js';
+import type { LogLevel } from './log-levels.js';
 import { isSecretKey, redactLogObject, redactSecrets, serializeErrorRedacted } from './redact.js';
 import { redactUrlsInText } from './url-credentials.js';
 

@@ -1,15 +1,15 @@
-/** The runtime: the timer scheduler, the outbox of notifications and webhooks, and their wiring. */
+/** The runtime: the timer scheduler, the outgoing messages (notifications and webhooks) and their dispatcher, and their wiring. */
 export { WorkflowRuntime, type WorkflowRuntimeOptions } from './workflow-runtime.js';
 export { TimerScheduler, type TimerSchedulerOptions, type FireTimers } from './timer-scheduler.js';
 export {
-  OutboxDispatcher,
+  OutgoingMessageDispatcher,
   DEFAULT_RETRY_POLICY,
   retryDelayMs,
-  type OutboxDispatcherOptions,
+  type OutgoingMessageDispatcherOptions,
   type DeliverMessage,
   type RetryPolicy,
-} from './outbox-dispatcher.js';
-export { RuntimeStepOutbox, OutboxMessageKind, type NotificationWanted } from './step-outbox.js';
+} from './outgoing-message-dispatcher.js';
+export { RuntimeStepMessages, OutgoingMessageKind, type NotificationWanted } from './step-messages.js';
 export { realSetTimer, type SetTimer } from './wake-loop.js';
 export { createRuntimeParts, type RuntimeParts, type RuntimePartsOptions } from './runtime-parts.js';
 export { RoutedExternalCalls, type RoutedExternalCallsOptions } from './runtime-external-calls.js';

@@ -1,7 +1,7 @@
 /**
  * Builds what the workflow service and the runtime share: the settings source, the callback
- * client, the step outbox, the ExternalCalls router and the outbox delivery. The server passes
- * `external` and `outbox` to the WorkflowService, then `deliver` to the WorkflowRuntime.
+ * client, the step messages, the ExternalCalls router and the outgoing messages' delivery. The server passes
+ * `external` and `stepMessages` to the WorkflowService, then `deliver` to the WorkflowRuntime.
  */
 import { resolve } from 'node:path';
 import { deliverWebhook, type WebhookPayload } from '../actions/webhook.js';
@@ -12,10 +12,10 @@ import type { Clock } from '../services/clock.js';
 import type { ExternalParameterProvider, SchemeGenerator } from '../services/index.js';
 import { callbackParameterProvider, callbackSchemeGenerator } from './callback-providers.js';
 import type { Store } from '../store/store.js';
-import type { DeliverMessage } from './outbox-dispatcher.js';
+import type { DeliverMessage } from './outgoing-message-dispatcher.js';
 import { RoutedExternalCalls } from './runtime-external-calls.js';
 import { RuntimeSettingsSource } from './runtime-settings.js';
-import { OutboxMessageKind, RuntimeStepOutbox } from './step-outbox.js';
+import { OutgoingMessageKind, RuntimeStepMessages } from './step-messages.js';
 
 /** What the parts need. */
 export interface RuntimePartsOptions {
@@ -39,7 +39,7 @@ export interface RuntimePartsOptions {
 export interface RuntimeParts {
   readonly settings: RuntimeSettingsSource;
   readonly callbacks: CallbackClient;
-  readonly outbox: RuntimeStepOutbox;
+  readonly stepMessages: RuntimeStepMessages;
   readonly external: RoutedExternalCalls;
   /** Parameters kept by the callback servers. */
   readonly externalParameters: ExternalParameterProvider;
@@ -64,7 +64,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
     clock: options.clock,
     ...(options.callbackListCacheMs === undefined ? {} : { listCacheMs: options.callbackListCacheMs }),
   });
-  const outbox = new RuntimeStepOutbox(async () => ({
+  const stepMessages = new RuntimeStepMessages(async () => ({
     statusChanged: await callbacks.anyServerHandles('processstatuschanged'),
     activityChanged: await callbacks.anyServerHandles('processactivitychanged'),
     processLog: await callbacks.anyServerHandles('processlog'),
@@ -78,13 +78,13 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
   });
   const deliver: DeliverMessage = async (message) => {
     switch (message.kind) {
-      case OutboxMessageKind.ProcessStatusChanged:
+      case OutgoingMessageKind.ProcessStatusChanged:
         return callbacks.notify('processstatuschanged', message.payload);
-      case OutboxMessageKind.ProcessActivityChanged:
+      case OutgoingMessageKind.ProcessActivityChanged:
         return callbacks.notify('processactivitychanged', message.payload);
-      case OutboxMessageKind.ProcessLog:
+      case OutgoingMessageKind.ProcessLog:
         return callbacks.notify('processlog', message.payload);
-      case OutboxMessageKind.Webhook:
+      case OutgoingMessageKind.Webhook:
         return deliverWebhook(message.payload as unknown as WebhookPayload, (await settings.get()).allowlist, options.httpTimeoutMs, options.resolveHost);
       default:
         throw new WaymarkError('WM_INTERNAL', `Outbox message ${message.id} has an unknown kind '${message.kind}'`, { id: message.id, kind: message.kind });
@@ -95,7 +95,7 @@ export async function createRuntimeParts(options: RuntimePartsOptions): Promise<
   return {
     settings,
     callbacks,
-    outbox,
+    stepMessages,
     external,
     externalParameters: callbackParameterProvider(callbacks),
     schemeGenerator: callbackSchemeGenerator(callbacks),

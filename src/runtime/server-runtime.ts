@@ -1,6 +1,6 @@
 /**
  * The runtime as `startServer` uses it, in two moves: `createServerRuntime` before the
- * WorkflowService is built (its options carry the ExternalCalls router and the step outbox),
+ * WorkflowService is built (its options carry the ExternalCalls router and the step messages),
  * then `attach(service)` for the scheduler and dispatcher to start and, on shutdown, stop.
  */
 import type { Clock } from '../services/clock.js';
@@ -34,7 +34,7 @@ export interface ServerRuntime {
   /** Spread into the WorkflowService's options. */
   readonly serviceOptions: Pick<
     WorkflowServiceOptions,
-    'external' | 'outbox' | 'callbackServerConfigured' | 'fileActionsSandbox' | 'externalParameters' | 'schemeGenerator'
+    'external' | 'stepMessages' | 'callbackServerConfigured' | 'fileActionsSandbox' | 'externalParameters' | 'schemeGenerator'
   >;
   /** Builds the scheduler and dispatcher for `service` (call `start()` on the result). */
   attach(service: WorkflowService): WorkflowRuntime;
@@ -47,7 +47,7 @@ export async function createServerRuntime(options: ServerRuntimeOptions): Promis
     parts,
     serviceOptions: {
       external: parts.external,
-      outbox: parts.outbox,
+      stepMessages: parts.stepMessages,
       externalParameters: parts.externalParameters,
       schemeGenerator: parts.schemeGenerator,
       callbackServerConfigured: parts.callbackServerConfigured,
@@ -56,6 +56,7 @@ export async function createServerRuntime(options: ServerRuntimeOptions): Promis
     attach: (service) =>
       new WorkflowRuntime({
         service,
+        store: options.store,
         deliver: parts.deliver,
         ...(options.setTimer === undefined ? {} : { setTimer: options.setTimer }),
         ...(options.timings === undefined ? {} : { scheduler: options.timings, dispatcher: options.timings }),

@@ -1,7 +1,7 @@
 /**
  * A loop that sleeps until it has work: one timer set to min(next wake, max sleep), never a
  * poll in a tight loop. Woken early when told of earlier work. Shared by the timer scheduler
- * and the outbox dispatcher.
+ * and the outgoing message dispatcher.
  */
 import type { Clock } from '../services/clock.js';
 

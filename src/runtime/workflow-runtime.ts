@@ -1,32 +1,35 @@
 /**
- * The runtime of one server: the timer scheduler and the outbox dispatcher, wired to the
+ * The runtime of one server: the timer scheduler and the outgoing message dispatcher, wired to the
  * workflow service so a step that arms an earlier timer or writes messages wakes them, and
  * the service's runtime switch (Workflow API start/stop) pauses and resumes the scheduler.
  */
 import type { Clock } from '../services/clock.js';
 import type { WorkflowService } from '../services/workflow-service.js';
-import { OutboxDispatcher, type DeliverMessage, type OutboxDispatcherOptions } from './outbox-dispatcher.js';
+import type { Store } from '../store/store.js';
+import { OutgoingMessageDispatcher, type DeliverMessage, type OutgoingMessageDispatcherOptions } from './outgoing-message-dispatcher.js';
 import { TimerScheduler, type TimerSchedulerOptions } from './timer-scheduler.js';
 import type { SetTimer } from './wake-loop.js';
 
 /** What the runtime needs. */
 export interface WorkflowRuntimeOptions {
   readonly service: WorkflowService;
-  /** Sends outbox messages (callback notifications, webhooks). */
+  /** The store the service steps on: the loops claim due timers and messages from it directly. */
+  readonly store: TimerSchedulerOptions['store'] & OutgoingMessageDispatcherOptions['store'];
+  /** Sends outgoing messages (callback notifications, webhooks). */
   readonly deliver: DeliverMessage;
   /** Defaults to the service's clock. */
   readonly clock?: Clock;
   readonly setTimer?: SetTimer;
   readonly scheduler?: Partial<Pick<TimerSchedulerOptions, 'maxSleepMs' | 'batchSize' | 'leaseMs'>>;
-  readonly dispatcher?: Partial<Pick<OutboxDispatcherOptions, 'maxSleepMs' | 'batchSize' | 'concurrency' | 'leaseMs' | 'retry'>>;
+  readonly dispatcher?: Partial<Pick<OutgoingMessageDispatcherOptions, 'maxSleepMs' | 'batchSize' | 'concurrency' | 'leaseMs' | 'retry'>>;
   /** Told of timer and delivery failures (the server logs them). */
   readonly onError?: (error: unknown, what: string) => void;
 }
 
-/** Timers and outbox of one server. */
+/** The timer loop and the outgoing message dispatcher of one server. */
 export class WorkflowRuntime {
   readonly scheduler: TimerScheduler;
-  readonly dispatcher: OutboxDispatcher;
+  readonly dispatcher: OutgoingMessageDispatcher;
   private unsubscribe: (() => void)[] = [];
   private started = false;
 
@@ -35,15 +38,15 @@ export class WorkflowRuntime {
     const clock = options.clock ?? service.clock;
     const setTimer = options.setTimer === undefined ? {} : { setTimer: options.setTimer };
     this.scheduler = new TimerScheduler({
-      store: service.store,
+      store: options.store,
       clock,
       ...setTimer,
       ...options.scheduler,
       fire: (timers) => service.fireTimers(timers),
       onError: (error, timer) => options.onError?.(error, timer ? `timer ${timer.name} of process ${timer.processId}` : 'timer scheduler'),
     });
-    this.dispatcher = new OutboxDispatcher({
-      store: service.store,
+    this.dispatcher = new OutgoingMessageDispatcher({
+      store: options.store,
       clock,
       ...setTimer,
       ...options.dispatcher,
@@ -69,12 +72,12 @@ export class WorkflowRuntime {
         if (earliest !== null) this.scheduler.timerArmed(new Date(earliest));
         if (messages.length > 0) this.dispatcher.messagesWritten();
       }),
-      service.runtime.onChange((running) => {
+      service.execution.onChange((running) => {
         if (running) this.scheduler.start();
         else void this.scheduler.stop();
       }),
     );
-    if (service.runtime.isRunning) this.scheduler.start();
+    if (service.execution.isRunning) this.scheduler.start();
     this.dispatcher.start();
   }
 

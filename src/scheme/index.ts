@@ -22,7 +22,9 @@ export {
 export { compileTimer, timerSchedule, type TimerProblem } from './timer-schedule.js';
 export * from './action-arguments.js';
 export { parseSchemeJson, toSchemeJson } from './json-format.js';
-export { importVendorXml, exportVendorXml, formatTypedValue, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
+export { importVendorXml, MAX_XML_LENGTH, type VendorXmlImportOptions } from './xml-import.js';
+export { exportVendorXml } from './xml-export.js';
+export { formatTypedValue } from './xml-typed-values.js';
 export {
   compileScheme,
   BUILT_IN_ACTIONS,

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportVendorXml, importVendorXml } from './xml-import.js';
+import { importVendorXml } from './xml-import.js';
+import { exportVendorXml } from './xml-export.js';
 import { assertSchemeRefused as assertRefused } from '../../test/support/scheme-refusals.js';
 
 // The import checks on whole schemes (every fixture accepted or refused, VacationRequest's

@@ -1,4 +1,4 @@
-export { WorkflowService, RuntimeSwitch, type WorkflowServiceOptions, type CallScope, type InstanceInfo, type StepOutbox, type StepFacts, type StepAppliedListener, type TimerOutcome } from './workflow-service.js';
+export { WorkflowService, ExecutionSwitch, type WorkflowServiceOptions, type CallScope, type InstanceInfo, type StepMessages, type NewOutgoingMessage, type StepFacts, type StepAppliedListener, type TimerOutcome } from './workflow-service.js';
 export { UserService, toPublicUser, ADMIN_ROLE, USER_API_BLOCKED_SETTING, type PublicUser, type UserInput } from './user-service.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { KeyedMutex } from './keyed-mutex.js';

@@ -248,9 +248,10 @@ export class ModelService {
     private readonly workflow: WorkflowService,
     private readonly tenants: TenantService,
     private readonly assignees: AssigneeDirectory,
+    records: TenantRecords,
     private readonly newId: () => string = randomUUID,
   ) {
-    this.records = workflow.store.tenantRecords;
+    this.records = records;
   }
 
   // ------------------------------------------------------------------ management
@@ -370,7 +371,7 @@ export class ModelService {
 
   /** The instance if the caller may see its model's tenant; WM_INSTANCE_NOT_FOUND otherwise. */
   async visibleInstance(caller: ApiCaller, id: string): Promise<{ instance: ProcessInstance; model: WorkflowModelRecord; instanceName: string }> {
-    const instance = await this.workflow.store.getInstance(id);
+    const instance = await this.workflow.findInstance(id);
     const owner = instance ? await this.modelOfInstance(instance) : null;
     if (!instance || !owner || !caller.visibleTenantIds.has(owner.model.tenantId)) {
       throw new WaymarkError('WM_INSTANCE_NOT_FOUND', `Workflow instance ${id} does not exist`, { processId: id });
@@ -471,7 +472,7 @@ export class ModelService {
 
   /** An instance as `GET /workflowInstances` shows it. */
   async instanceView(instance: ProcessInstance, model: WorkflowModelRecord, instanceName: string): Promise<WorkflowInstanceView> {
-    const inbox = isRunningStatus(instance.status) ? await this.workflow.store.getInbox({ processId: instance.id }) : [];
+    const inbox = isRunningStatus(instance.status) ? await this.workflow.inboxOf(instance.id) : [];
     const assignees = await this.assignees.viewsOf(inbox.map((item) => item.identityId));
     return instanceViewOf(instance, model, instanceName, inbox, assignees);
   }

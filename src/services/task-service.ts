@@ -13,6 +13,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { WaymarkError } from '../errors/index.js';
 import type { InboxItem, JsonValue, ParameterInput, ParameterPolicy, ProcessInstance } from '../engine/types.js';
 import type { AvailableCommand } from '../engine/index.js';
+import type { Store } from '../store/store.js';
 import type { WorkflowModelRecord } from '../store/tenant-records.js';
 import type { ApiCaller } from './api-token-service.js';
 import type { AssigneeDirectory } from './assignee-directory.js';
@@ -30,6 +31,10 @@ export const TASK_LINK_PARAMETER_POLICY: ParameterPolicy = 'commandInputsOnly';
 export const DEFAULT_TASK_LINK_LIFETIME_MS = 30 * 24 * 60 * 60_000;
 
 /** Options of the {@link TaskService}. */
+/** The records TaskService reads itself: the user-task listing and the task-link signing key's setting. */
+export type TaskStore = Pick<Store, 'tenantRecords' | 'getSetting' | 'setSetting'>;
+
+/** How task links are made. */
 export interface TaskServiceOptions {
   /** How long a link stays valid after it is made (`WAYMARK_TASK_LINK_TTL`); default 30 days. */
   readonly linkLifetimeMs?: number;
@@ -115,6 +120,7 @@ export class TaskService {
     private readonly models: ModelService,
     private readonly tenants: TenantService,
     private readonly assignees: AssigneeDirectory,
+    private readonly store: TaskStore,
     options: TaskServiceOptions = {},
   ) {
     this.linkLifetimeMs = options.linkLifetimeMs ?? DEFAULT_TASK_LINK_LIFETIME_MS;
@@ -140,7 +146,7 @@ export class TaskService {
 
   /** The link of the first current task of a new instance (the initiator's own first), or null. */
   async initialTaskLink(instance: ProcessInstance, initiator: string, baseUrl: string): Promise<string | null> {
-    const inbox = await this.workflow.store.getInbox({ processId: instance.id });
+    const inbox = await this.workflow.inboxOf(instance.id);
     const mine = new Set(await this.assignees.identitiesForEmail(initiator));
     const item = inbox.find((i) => mine.has(i.identityId)) ?? inbox[0];
     return item ? `${baseUrl}${taskLinkPath(instance.id, await this.signTask(instance, item))}` : null;
@@ -168,7 +174,7 @@ export class TaskService {
       tenantIds = [...scope].filter((tenantId) => caller.visibleTenantIds.has(tenantId));
     }
     const identities = await this.assignees.identitiesForEmail(email);
-    const rows = await this.workflow.store.tenantRecords.listUserTasks({
+    const rows = await this.store.tenantRecords.listUserTasks({
       identities,
       status: query.status ?? 'current',
       tenantIds,
@@ -262,8 +268,8 @@ export class TaskService {
     if (!(this.workflow.clock.now().getTime() < expiresAt)) {
       throw invalidLink('The task link has expired: open the task from a fresh link (GET /api/v1/user/{email}/tasks lists current ones)');
     }
-    const instance = await this.workflow.store.getInstance(processId);
-    const inbox = instance ? await this.workflow.store.getInbox({ processId }) : [];
+    const instance = await this.workflow.findInstance(processId);
+    const inbox = instance ? await this.workflow.inboxOf(processId) : [];
     const current = inbox.find((item) => item.identityId === claims.u && item.addedAt === claims.n);
     if (!instance || !current || instance.activityName !== claims.a || taskIdOf(instance.id, instance.activityName, current.identityId, current.addedAt) !== claims.t) {
       throw invalidLink('The task of this link is done or no longer current');
@@ -279,11 +285,11 @@ export class TaskService {
 
   private async signingKey(): Promise<Buffer> {
     if (this.key) return this.key;
-    let stored = await this.workflow.store.getSetting<string>(TASK_LINK_KEY_SETTING);
+    let stored = await this.store.getSetting<string>(TASK_LINK_KEY_SETTING);
     if (stored === null) {
-      await this.workflow.store.setSetting(TASK_LINK_KEY_SETTING, randomBytes(32).toString('base64url'));
+      await this.store.setSetting(TASK_LINK_KEY_SETTING, randomBytes(32).toString('base64url'));
       // Read back: when two servers create a key at once, both use the one that was kept.
-      stored = (await this.workflow.store.getSetting<string>(TASK_LINK_KEY_SETTING))!;
+      stored = (await this.store.getSetting<string>(TASK_LINK_KEY_SETTING))!;
     }
     this.key = Buffer.from(stored, 'base64url');
     return this.key;

@@ -47,6 +47,13 @@ import { KeyedMutex } from './keyed-mutex.js';
 /** How many instances `recalculateInbox` of all reads at once. */
 const RECALCULATION_PAGE = 1000;
 
+/**
+ * A message a step sends out (a webhook, a callback notification), queued durably with the step and
+ * delivered after commit: the "outgoing messages" queue. Not the vendor's Outbox folder
+ * (`OutboxItem`, `getOutbox`). The store keeps its own name for it (`outbox_messages`).
+ */
+export type NewOutgoingMessage = NewOutboxMessage;
+
 /** What the service needs from outside. */
 export interface WorkflowServiceOptions {
   readonly store: Store;
@@ -62,8 +69,8 @@ export interface WorkflowServiceOptions {
    * servers added while this service runs then count at the next import.
    */
   readonly callbackServerConfigured?: boolean | (() => Promise<boolean>);
-  /** Turns steps into outbox messages stored with them (notifications, webhooks); none without it. */
-  readonly outbox?: StepOutbox;
+  /** Turns steps into outgoing messages stored with them (notifications, webhooks); only the steps' own webhooks without it. */
+  readonly stepMessages?: StepMessages;
   /** How many instance ids the family root is remembered of; default {@link ROOT_ID_CACHE_LIMIT}. */
   readonly rootIdCacheLimit?: number;
   /** Parameters kept by the callback servers: read before each step, written after it (none without it). */
@@ -73,14 +80,14 @@ export interface WorkflowServiceOptions {
 }
 
 /**
- * Decides which outbox messages a step writes (src/runtime provides one): the messages its
+ * Decides which outgoing messages a step writes (src/runtime provides one): the messages its
  * actions sent (`StepResult.messages`, webhooks) and notifications of its events.
  */
-export interface StepOutbox {
-  messagesFor(step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]>;
+export interface StepMessages {
+  messagesFor(step: StepResult, facts: StepFacts): Promise<readonly NewOutgoingMessage[]>;
 }
 
-/** What a StepOutbox knows of a step beyond its result. */
+/** What a StepMessages knows of a step beyond its result. */
 export interface StepFacts {
   /** The family's members before the step (none for a new instance). */
   readonly before: ReadonlyMap<string, ProcessInstance>;
@@ -94,7 +101,7 @@ export interface StepFacts {
 export type TimerOutcome = { readonly fired: boolean } | { readonly error: unknown };
 
 /** Told after a step committed: the runtime wakes its scheduler and dispatcher with it. */
-export type StepAppliedListener = (step: StepResult, messages: readonly NewOutboxMessage[]) => void;
+export type StepAppliedListener = (step: StepResult, messages: readonly NewOutgoingMessage[]) => void;
 
 /** Who calls, and for which tenant. Every instance-level call takes one. */
 export interface CallScope {
@@ -110,8 +117,11 @@ export interface InstanceInfo {
   readonly subprocessIds: readonly string[];
 }
 
-/** The runtime switch of this node: stopped means no timers and no execution. */
-export class RuntimeSwitch {
+/**
+ * The execution switch of this node (the Workflow API's start and stop runtime operations): off means
+ * no command executes and no timer fires. Not the timer loop (`TimerScheduler`) nor the `runtime/` folder.
+ */
+export class ExecutionSwitch {
   private running = true;
   private readonly listeners = new Set<(running: boolean) => void>();
   /** True while this node executes processes and fires timers. */
@@ -173,9 +183,10 @@ class RootIdCache {
 
 /** The one service both dialects call. */
 export class WorkflowService {
-  readonly store: Store;
+  private readonly store: Store;
   readonly clock: Clock;
-  readonly runtime = new RuntimeSwitch();
+  /** Whether this node executes processes and fires timers (the Workflow API's start and stop). */
+  readonly execution = new ExecutionSwitch();
   private readonly external: ExternalCalls;
   private readonly newId: () => string;
   private readonly maxAutoSteps: number | undefined;
@@ -185,7 +196,7 @@ export class WorkflowService {
   private readonly familyLocks = new KeyedMutex();
   private readonly rootIds: RootIdCache;
   private readonly directory: IdentityDirectory;
-  private readonly outbox: StepOutbox | undefined;
+  private readonly stepMessages: StepMessages | undefined;
   private readonly externalParameters: ExternalParameterBridge;
   private readonly schemeGenerator: SchemeGenerator | undefined;
   private readonly stepListeners = new Set<StepAppliedListener>();
@@ -199,7 +210,7 @@ export class WorkflowService {
     this.fileActionsSandbox = options.fileActionsSandbox ?? false;
     const configured = options.callbackServerConfigured ?? false;
     this.callbackServerConfigured = typeof configured === 'function' ? configured : async () => configured;
-    this.outbox = options.outbox;
+    this.stepMessages = options.stepMessages;
     this.externalParameters = new ExternalParameterBridge(options.externalParameters);
     this.schemeGenerator = options.schemeGenerator;
     this.rootIds = new RootIdCache(options.rootIdCacheLimit ?? ROOT_ID_CACHE_LIMIT);
@@ -231,6 +242,26 @@ export class WorkflowService {
       throw new WaymarkError('WM_SCHEME_NOT_FOUND', `Scheme '${code}'${which} is not found`, { schemeCode: code, version });
     }
     return stored;
+  }
+
+  /** Every scheme's latest version (the admin API's scheme list). */
+  async listSchemes(): Promise<readonly StoredScheme[]> {
+    return this.store.listSchemes();
+  }
+
+  /** Every stored version of a scheme, whatever their number (none when the code is unknown). */
+  async listSchemeVersions(code: string): Promise<readonly StoredScheme[]> {
+    return this.store.listSchemeVersions(code);
+  }
+
+  /** How many instances run any version of a scheme (what deleting it would orphan). */
+  async countInstancesOfScheme(code: string): Promise<number> {
+    return this.store.countInstancesOfScheme(code);
+  }
+
+  /** Deletes every version of a scheme; `force` deletes its instances too (the store's rules). */
+  async deleteScheme(code: string, force: boolean): Promise<void> {
+    await this.store.deleteScheme(code, force);
   }
 
   /** Scheme codes, optionally only those carrying one of `tags`. */
@@ -325,6 +356,16 @@ export class WorkflowService {
   async getInstance(processId: string, scope: CallScope = {}): Promise<ProcessInstance> {
     const instance = await this.store.getInstance(processId);
     return this.checkScope(processId, instance, scope);
+  }
+
+  /** The instance, or null when there is none; no tenant check (the caller scopes it itself). */
+  async findInstance(processId: string): Promise<ProcessInstance | null> {
+    return this.store.getInstance(processId);
+  }
+
+  /** The current inbox items of one instance; no tenant or existence check (see {@link getInbox}). */
+  async inboxOf(processId: string): Promise<readonly InboxItem[]> {
+    return this.store.getInbox({ processId });
   }
 
   /** True when the instance exists (in the caller's tenant, when one is given). */
@@ -635,7 +676,7 @@ export class WorkflowService {
     return this.store.getInbox(scope.tenantId == null ? filter : { ...filter, tenantId: scope.tenantId });
   }
 
-  /** Outbox items by identity and/or process. */
+  /** The vendor's Outbox folder: who acted on which process, by identity and/or process. */
   async getOutbox(filter: { processId?: string; identityId?: string }, scope: CallScope = {}): Promise<readonly OutboxItem[]> {
     if (filter.processId) await this.getInstance(filter.processId, scope);
     return this.store.getOutbox(scope.tenantId == null ? filter : { ...filter, tenantId: scope.tenantId });
@@ -674,9 +715,9 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- helpers
 
-  private async messagesFor(step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutboxMessage[]> {
-    if (!this.outbox) return step.messages;
-    return this.outbox.messagesFor(step, {
+  private async messagesFor(step: StepResult, before: ReadonlyMap<string, ProcessInstance>): Promise<readonly NewOutgoingMessage[]> {
+    if (!this.stepMessages) return step.messages;
+    return this.stepMessages.messagesFor(step, {
       before,
       // The step's schemes were compiled for it, so they are in the cache.
       logEnabled: (instance) => this.compiled.get(instance.schemeId)?.definition.logEnabled === true,
@@ -684,12 +725,12 @@ export class WorkflowService {
     });
   }
 
-  private stepApplied(step: StepResult, messages: readonly NewOutboxMessage[]): void {
+  private stepApplied(step: StepResult, messages: readonly NewOutgoingMessage[]): void {
     for (const listener of this.stepListeners) listener(step, messages);
   }
 
   private requireRunning(operation: string): void {
-    if (!this.runtime.isRunning) {
+    if (!this.execution.isRunning) {
       throw new WaymarkError(
         'WM_RUNTIME_STOPPED',
         `The runtime of this server is stopped: ${operation} cannot execute processes until it is started again (operation=start)`,

@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import { isLoopbackHostName, PublicOrigin, SettingsService } from '../../src/access/index.js';
 import { capturingLogger, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer, installedPlugins } from '../../src/http/index.js';
-import { publicUrlWarning, startServer } from '../../src/http/start-server.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
+import { publicUrlWarning, startServer } from '../../src/server/start-server.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
@@ -25,7 +25,7 @@ async function realServer(t: TestContext, env: NodeJS.ProcessEnv): Promise<Fasti
   await settings.setApiToken(TEST_API_TOKEN);
   await settings.setOidcEnabled(true);
   const { logger } = capturingLogger();
-  const app = await buildServer({ config: loadConfig(env, {}, '/srv/waymark'), store, logger, clock: new ManualClock(), plugins: installedPlugins() });
+  const app = await buildApp({ config: loadConfig(env, {}, '/srv/waymark'), store, logger, clock: new ManualClock(), plugins: installedPlugins() });
   t.after(async () => {
     await app.close();
     await store.close();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SettingsService } from '../../src/access/index.js';
 import { capturingLogger, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer, installedPlugins } from '../../src/http/index.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 
@@ -22,7 +22,7 @@ test(
     const store = await createSqliteStore({ filename: ':memory:' });
     await new SettingsService(store).setApiToken(TEST_API_TOKEN);
     const { logger, logText } = capturingLogger();
-    const app = await buildServer({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins: installedPlugins() });
+    const app = await buildApp({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins: installedPlugins() });
     t.after(() => app.close());
     const wrong = 'a-wrong-query-token-0123456789';
     await app.inject({ method: 'GET', url: `/workflowapi/getschemelist?token=${wrong}` });

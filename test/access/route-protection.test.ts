@@ -13,7 +13,8 @@ import { listRoutes, type RouteEntry } from '../../src/access/index.js';
 import { waymarkPlugin as identityServer } from '../../src/identity/index.js';
 import { capturingLogger, TEST_ADMIN_PASSWORD, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer, installedPlugins, type WaymarkPlugin } from '../../src/http/index.js';
+import type { WaymarkPlugin } from '../../src/http/index.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
 import { SettingsService } from '../../src/access/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
@@ -32,7 +33,7 @@ async function realServer(t: TestContext, mode: 'token' | 'oidc'): Promise<Fasti
   await settings.setAdminPassword(TEST_ADMIN_PASSWORD);
   const { logger } = capturingLogger();
   const plugins = withIdentityServer(installedPlugins());
-  const app = await buildServer({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins });
+  const app = await buildApp({ config: loadConfig({}, { dataDir }, dataDir), store, logger, clock: new ManualClock(), plugins });
   t.after(() => app.close());
   return app;
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAccessControl, SettingsService } from '../../src/access/index.js';
 import { buildAccessApp, capturingLogger, requestToken, TEST_ADMIN_PASSWORD, TEST_API_TOKEN } from '../../src/access/testing.js';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer, installedPlugins } from '../../src/http/index.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 
@@ -23,7 +23,7 @@ async function realServer(t: TestContext, env: NodeJS.ProcessEnv): Promise<{ app
   const { logger } = capturingLogger();
   const config = loadConfig(env, {}, '/srv/waymark');
   const access = await createAccessControl({ store, logger, clock, publicUrl: config.publicUrl });
-  const app = await buildServer({ config, store, logger, clock, plugins: installedPlugins(), access });
+  const app = await buildApp({ config, store, logger, clock, plugins: installedPlugins(), access });
   t.after(async () => {
     await app.close();
     await store.close();

@@ -10,7 +10,7 @@ import { ADMIN_SESSION_COOKIE, CSRF_HEADER, SettingsService } from '../../src/ac
 import { notifyingStore, type ChangeNotifier } from '../../src/cluster/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { waymarkPlugin } from '../../src/dialects/admin-api/index.js';
-import { buildServer } from '../../src/http/index.js';
+import { buildApp } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
@@ -223,7 +223,7 @@ async function announcingServer(t: TestContext) {
   const notifier = recordingNotifier();
   // As startServer builds it on a cluster: the store announces every settings write.
   const store = notifyingStore(base, notifier);
-  const app = await buildServer({ config: loadConfig({}, {}, '/srv/waymark'), store, logger: createLogger({ level: 'silent' }), clock, plugins: [waymarkPlugin] });
+  const app = await buildApp({ config: loadConfig({}, {}, '/srv/waymark'), store, logger: createLogger({ level: 'silent' }), clock, plugins: [waymarkPlugin] });
   t.after(() => app.close());
   return { app, notifier };
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { SettingsService } from '../../src/access/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { waymarkPlugin } from '../../src/dialects/admin-api/index.js';
-import { buildServer } from '../../src/http/index.js';
+import { buildApp } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { LogService } from '../../src/services/log-service.js';
@@ -65,7 +65,7 @@ export async function startAdminHarness(t: TestContext, options: { bodyLimit?: n
   const config = loadConfig(env, {}, '/srv/waymark');
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock, callbackServerConfigured: true });
-  const app = await buildServer({ config, store, services: workflow, logger, clock, plugins: [waymarkPlugin] });
+  const app = await buildApp({ config, store, workflow, logger, clock, plugins: [waymarkPlugin] });
   t.after(async () => {
     await app.close();
     await store.close();

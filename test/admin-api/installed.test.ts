@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer, installedPlugins } from '../../src/http/index.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
@@ -10,7 +10,7 @@ import { createSqliteStore } from '../../src/store/index.js';
 test('the installed plugins include the admin API: /admin/api answers 401 without credentials, /admin/session exists', async (t) => {
   assert.ok(installedPlugins().some((plugin) => plugin.name === 'admin-api'));
   const store = await createSqliteStore({ filename: ':memory:' });
-  const app = await buildServer({
+  const app = await buildApp({
     config: loadConfig({}, {}, '/srv/waymark'),
     store,
     logger: createLogger({ level: 'silent' }),

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiV1Services } from '../../src/dialects/api-v1/index.js';
+import { createApiV1Services } from '../../src/server/index.js';
 import { WorkflowService } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { timeOffScheme } from './harness.js';
@@ -80,7 +80,7 @@ test('tenant create, model publish and token create print JSON; the token works 
 
   const store = await createSqliteStore({ dataDir: join(cwd, 'data') });
   t.after(() => store.close());
-  const services = createApiV1Services(new WorkflowService({ store }));
+  const services = createApiV1Services(new WorkflowService({ store }), store);
   const caller = await services.tokens.authenticate(`Bearer ${token}`);
   assert.equal(caller.token.tenantId, groupId);
   const models = await services.models.listModels([groupId]);

@@ -8,9 +8,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { SettingsService } from '../../src/access/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { waymarkPlugin as adminApi } from '../../src/dialects/admin-api/index.js';
-import { createApiV1Services, waymarkPlugin as apiV1, type ApiV1Services } from '../../src/dialects/api-v1/index.js';
+import { waymarkPlugin as apiV1 } from '../../src/dialects/api-v1/index.js';
 import { waymarkPlugin as workflowApi } from '../../src/dialects/workflow-api/index.js';
-import { buildServer } from '../../src/http/index.js';
+import { buildApp, createApiV1Services, type ApiV1Services } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import type { Store, TenantRecord, WorkflowModelRecord } from '../../src/store/index.js';
@@ -97,12 +97,12 @@ export async function startApiV1Harness(t: TestContext, options: { env?: NodeJS.
   const config = loadConfig(options.env ?? { WAYMARK_PUBLIC_URL: PUBLIC_URL }, {}, '/srv/waymark');
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock });
-  const app = await buildServer({ config, store, services: workflow, logger, clock, plugins: [workflowApi, adminApi, apiV1] });
+  const app = await buildApp({ config, store, workflow, logger, clock, plugins: [workflowApi, adminApi, apiV1] });
   t.after(async () => {
     await app.close();
     await store.close();
   });
-  const services = createApiV1Services(workflow);
+  const services = createApiV1Services(workflow, store);
   await workflow.saveScheme({ json: timeOffScheme() });
   await store.createUser(
     { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] },

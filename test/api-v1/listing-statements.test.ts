@@ -6,7 +6,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiV1Services, type ApiV1Services } from '../../src/dialects/api-v1/index.js';
+import { createApiV1Services, type ApiV1Services } from '../../src/server/index.js';
 import { ManualClock, WorkflowService, type ApiCaller } from '../../src/services/index.js';
 import type { WorkflowModelRecord } from '../../src/store/index.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
@@ -27,7 +27,7 @@ async function fixture(t: TestContext): Promise<Fixture> {
   const store = await storeFactoryFromEnvironment().open(t, { onStatement: () => void (statements += 1) });
   const clock = new ManualClock('2026-05-04T09:00:00.000Z');
   const workflow = new WorkflowService({ store, clock });
-  const services = createApiV1Services(workflow);
+  const services = createApiV1Services(workflow, store);
   await workflow.saveScheme({ json: timeOffScheme() });
   await store.createUser(
     { id: JANE.id, name: JANE.name, email: JANE.email, phone: null, login: null, domainLogin: null, isLocked: false, tenantId: null, extensions: {}, credentials: [], roles: [] },

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/http/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 
 /** The admin password of every browser test's server. */

@@ -7,7 +7,7 @@
  * Environment: DATABASE_URL, WAYMARK_NODE_TIMEOUT_MS.
  */
 import { loadConfig } from '../../src/config/index.js';
-import { startServer } from '../../src/http/start-server.js';
+import { startServer } from '../../src/server/start-server.js';
 import { createLogger } from '../../src/logging/index.js';
 
 async function main(): Promise<void> {

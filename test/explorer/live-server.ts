@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/index.js';
-import { startServer } from '../../src/http/index.js';
+import { startServer } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 
 /** The API access token of the test servers (also the OpenID Connect client secret). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging/index.js';
-import { startServer } from '../../src/http/index.js';
+import { startServer } from '../../src/server/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { basicAuth } from '../admin-api/harness.js';
 import { startVendorCallbackServer } from '../support/vendor-callback-server.js';

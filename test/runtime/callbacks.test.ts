@@ -74,7 +74,7 @@ async function serverWithCallbacks(t: TestContext, callback: TestHttpServer, clo
   return openHarness(t, {
     store,
     clock,
-    service: { external: parts.external, outbox: parts.outbox, callbackServerConfigured: true },
+    service: { external: parts.external, stepMessages: parts.stepMessages, callbackServerConfigured: true },
     runtime: { deliver: parts.deliver },
   });
 }

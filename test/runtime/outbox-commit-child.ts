@@ -13,7 +13,7 @@ const [dataDir, schemeFile] = process.argv.slice(2);
 const store = await createSqliteStore({ dataDir: dataDir! });
 const clock = new ManualClock('2026-03-02T08:00:00.000Z');
 const parts = await createRuntimeParts({ store, clock });
-const service = new WorkflowService({ store, clock, external: parts.external, outbox: parts.outbox });
+const service = new WorkflowService({ store, clock, external: parts.external, stepMessages: parts.stepMessages });
 const scheme = await service.saveScheme({ xml: readFileSync(schemeFile!, 'utf8') });
 await service.createInstance({ processId: 'crash-1', schemeCode: scheme.code, actor: { identityId: 'tester', impersonatedIdentityId: null }, parameters: [] });
 process.stdout.write('committed\n');

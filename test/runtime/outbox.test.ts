@@ -59,7 +59,7 @@ describe('webhooks through the outbox', () => {
     t.after(() => store.close());
     assert.equal((await store.listOutboxMessages({})).length, 1, 'the message survived');
     const parts = await createRuntimeParts({ store, clock, env: { WAYMARK_HTTP_ALLOWLIST: receiver.host } });
-    const h = await openHarness(t, { store, clock, service: { external: parts.external, outbox: parts.outbox }, runtime: { deliver: parts.deliver } });
+    const h = await openHarness(t, { store, clock, service: { external: parts.external, stepMessages: parts.stepMessages }, runtime: { deliver: parts.deliver } });
     h.runtime.start();
     await h.settle();
 
@@ -82,7 +82,7 @@ describe('webhooks through the outbox', () => {
     const store = await createSqliteStore({ filename: ':memory:' });
     const clock = new ManualClock('2026-03-02T08:00:00.000Z');
     const parts = await createRuntimeParts({ store, clock, env: { WAYMARK_HTTP_ALLOWLIST: receiver.host } });
-    const h = await openHarness(t, { store, clock, service: { external: parts.external, outbox: parts.outbox }, runtime: { deliver: parts.deliver } });
+    const h = await openHarness(t, { store, clock, service: { external: parts.external, stepMessages: parts.stepMessages }, runtime: { deliver: parts.deliver } });
     t.after(() => store.close());
     await h.service.saveScheme({ xml: webhookSchemeXml(`${receiver.origin}/hook`) });
     h.runtime.start();
@@ -111,7 +111,7 @@ describe('webhooks through the outbox', () => {
   it('a webhook to a host not on the allowlist fails the action with how to allow it', async (t) => {
     const h = await openHarness(t);
     const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: {} });
-    const strict = await openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, outbox: parts.outbox } });
+    const strict = await openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, stepMessages: parts.stepMessages } });
     await strict.service.saveScheme({ xml: webhookSchemeXml('http://hooks.example.com/in') });
     const created = await strict.service.createInstance({ processId: 'h-2', schemeCode: 'Hooks', actor, parameters: [] });
     assert.match(created.errorMessage ?? '', /Host hooks\.example\.com is not in the outbound allowlist; set WAYMARK_HTTP_ALLOWLIST=hooks\.example\.com to allow it$/);

@@ -76,6 +76,7 @@ export async function openHarness(
   const errors: string[] = [];
   const runtime = new WorkflowRuntime({
     service,
+    store,
     setTimer: timers.setTimer,
     deliver: async () => {},
     onError: (error, what) => errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
@@ -118,12 +119,12 @@ export const actor = { identityId: 'tester', impersonatedIdentityId: null };
 export async function sandboxedHarness(t: TestContext, sandbox: string | null): Promise<RuntimeHarness> {
   const h = await openHarness(t);
   const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: sandbox ? { WAYMARK_FILE_SANDBOX: sandbox } : {} });
-  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, outbox: parts.outbox, fileActionsSandbox: parts.fileSandbox !== null } });
+  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, stepMessages: parts.stepMessages, fileActionsSandbox: parts.fileSandbox !== null } });
 }
 
 /** A harness whose HTTP actions may reach the hosts of `allowlist` (WAYMARK_HTTP_ALLOWLIST), answers up to 64 KiB. */
 export async function allowlistedHarness(t: TestContext, allowlist: string): Promise<RuntimeHarness> {
   const h = await openHarness(t);
   const parts = await createRuntimeParts({ store: h.store, clock: h.clock, env: { WAYMARK_HTTP_ALLOWLIST: allowlist }, httpMaxResponseBytes: 64 * 1024 });
-  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, outbox: parts.outbox } });
+  return openHarness(t, { store: h.store, clock: h.clock, service: { external: parts.external, stepMessages: parts.stepMessages } });
 }

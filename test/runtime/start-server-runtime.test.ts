@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging/index.js';
-import { startServer } from '../../src/http/index.js';
+import { startServer } from '../../src/server/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { actor, tempDir, timerSchemeXml } from './runtime-kit.js';

@@ -212,11 +212,11 @@ describe('scheduling', () => {
     await startInstance(h, timerSchemeXml({ type: 'Interval', value: '1minute' }));
     h.runtime.start();
     await h.settle();
-    h.service.runtime.stop();
+    h.service.execution.stop();
     await h.advance(5 * MINUTE);
     assert.equal(await activityOf(h), 'Waiting', 'not fired while stopped');
     assert.equal(schedulerSleepMs(h), null, 'no wake-up is planned while stopped');
-    h.service.runtime.start();
+    h.service.execution.start();
     await h.settle();
     assert.equal(await activityOf(h), 'Done', 'fired promptly on start');
   });

@@ -73,7 +73,7 @@ async function serverUsing(t: TestContext, callback: VendorCallbackServer): Prom
   const harness = await openHarness(t, {
     store,
     clock,
-    service: { external: parts.external, outbox: parts.outbox, externalParameters: parts.externalParameters, schemeGenerator: parts.schemeGenerator, callbackServerConfigured: true },
+    service: { external: parts.external, stepMessages: parts.stepMessages, externalParameters: parts.externalParameters, schemeGenerator: parts.schemeGenerator, callbackServerConfigured: true },
     runtime: { deliver: parts.deliver },
   });
   harness.runtime.start();

@@ -7,7 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
-import { ManualClock, WorkflowService, type StepOutbox } from '../../src/services/index.js';
+import { ManualClock, WorkflowService, type StepMessages } from '../../src/services/index.js';
 import { isWaymarkError } from '../../src/errors/index.js';
 import type { Store } from '../../src/store/index.js';
 import type { KeyedMutex } from '../../src/services/keyed-mutex.js';
@@ -79,19 +79,19 @@ function countingStore(store: Store) {
 }
 
 /**
- * An outbox that notes, for each stored step, its family and the families whose lock was held
+ * Step messages that note, for each stored step, its family and the families whose lock was held
  * at that moment (read from the service's family locks).
  */
 function recordingOutbox() {
   const steps: { family: string; runningFor: string[] }[] = [];
   let locks: KeyedMutex | undefined;
-  const outbox: StepOutbox = {
+  const stepMessages: StepMessages = {
     async messagesFor(step) {
       steps.push({ family: step.instances[0]?.rootProcessId ?? '?', runningFor: locks?.heldKeys() ?? [] });
       return step.messages;
     },
   };
-  return { outbox, steps, watch: (service: WorkflowService) => void (locks = service['familyLocks']) };
+  return { stepMessages, steps, watch: (service: WorkflowService) => void (locks = service['familyLocks']) };
 }
 
 async function setUp(t: TestContext, options: { rootIdCacheLimit?: number } = {}) {
@@ -100,7 +100,7 @@ async function setUp(t: TestContext, options: { rootIdCacheLimit?: number } = {}
   const clock = new ManualClock('2026-03-02T08:00:00.000Z');
   const counting = countingStore(raw);
   const recording = recordingOutbox();
-  const service = new WorkflowService({ store: counting.store, clock, outbox: recording.outbox, ...options });
+  const service = new WorkflowService({ store: counting.store, clock, stepMessages: recording.stepMessages, ...options });
   recording.watch(service);
   /** Another node on the same database; the ids of the subprocesses it forks are queued in `subprocessIds`. */
   const subprocessIds: string[] = [];

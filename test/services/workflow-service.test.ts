@@ -180,12 +180,12 @@ test('tenant scope: an instance of another tenant is not visible', async (t) => 
 test('a stopped runtime refuses execution with a clear message, and runs again once started', async (t) => {
   const { workflow } = await setUp(t);
   await workflow.saveScheme({ xml: vacationXml });
-  workflow.runtime.stop();
+  workflow.execution.stop();
   await assert.rejects(
     workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [] }),
     (e) => isWaymarkError(e, 'WM_RUNTIME_STOPPED') && /stopped/.test((e as Error).message),
   );
-  workflow.runtime.start();
+  workflow.execution.start();
   assert.equal((await workflow.createInstance({ processId: PROCESS, schemeCode: 'VacationRequest', actor: john, parameters: [] })).id, PROCESS);
 });
 

@@ -97,6 +97,6 @@ test("the bench's server process runs the same bundle", async (t) => {
   assert.equal((await fetch(`http://127.0.0.1:${port}/readiness`)).status, 200);
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
-  assert.ok(recorder.moduleUrls().includes(`${DIST_URL}http/index.bundle.js`));
+  assert.ok(recorder.moduleUrls().includes(`${DIST_URL}server/index.bundle.js`));
   assert.deepEqual(unbundledModules(recorder), []);
 });

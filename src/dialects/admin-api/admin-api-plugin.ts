@@ -113,7 +113,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
   // ------------------------------------------------------------------ schemes
 
   app.get('/schemes', async (): Promise<SchemeSummary[]> => {
-    const schemes = await workflow.store.listSchemes();
+    const schemes = await workflow.listSchemes();
     return Promise.all(schemes.map((stored) => summarize(workflow, stored)));
   });
 
@@ -152,7 +152,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
   });
 
   app.get<{ Params: CodeParams }>('/schemes/:code/versions', async (request) => {
-    const versions = await workflow.store.listSchemeVersions(request.params.code);
+    const versions = await workflow.listSchemeVersions(request.params.code);
     if (versions.length === 0) throw schemeNotFound(request.params.code);
     return versions.map((stored) => ({
       version: stored.version,
@@ -167,9 +167,9 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
   app.delete<{ Params: CodeParams }>('/schemes/:code', async (request) => {
     const { code } = request.params;
     const force = flag(request.query as QueryValues, 'force');
-    const versions = await workflow.store.listSchemeVersions(code);
+    const versions = await workflow.listSchemeVersions(code);
     if (versions.length === 0) throw schemeNotFound(code);
-    const instanceCount = await workflow.store.countInstancesOfScheme(code);
+    const instanceCount = await workflow.countInstancesOfScheme(code);
     if (instanceCount > 0 && !force) {
       throw new WaymarkError(
         'WM_SCHEME_IN_USE',
@@ -177,7 +177,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
         { schemeCode: code, instanceCount },
       );
     }
-    await workflow.store.deleteScheme(code, force);
+    await workflow.deleteScheme(code, force);
     return { code, deletedVersions: versions.length, deletedInstances: instanceCount };
   });
 
@@ -237,7 +237,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
 
 async function summarize(workflow: WorkflowService, stored: StoredScheme): Promise<SchemeSummary> {
   const [instanceCount, compiled] = await Promise.all([
-    workflow.store.countInstancesOfScheme(stored.code),
+    workflow.countInstancesOfScheme(stored.code),
     workflow.compiledScheme(stored.id),
   ]);
   return {

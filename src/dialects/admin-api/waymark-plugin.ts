@@ -1,25 +1,18 @@
 /**
- * The admin API as the HTTP shell mounts it: builds the access control and services from the
- * shell's context, adds the admin sign-in routes (`/admin/login`, `/admin/session`,
- * `/admin/logout`) whose sessions the guard accepts, and the admin API under `/admin/api`.
+ * The admin API as the HTTP shell mounts it: adds the admin sign-in routes (`/admin/login`,
+ * `/admin/session`, `/admin/logout`) whose sessions the guard accepts, and the admin API under
+ * `/admin/api`, over the server's access control and services.
  */
 import { adminSessionPlugin } from '../../access/index.js';
-import { CallbackServerService } from '../../callbacks/index.js';
 import type { WaymarkPlugin } from '../../http/plugins.js';
-import { FormService } from '../../services/form-service.js';
-import { LogService } from '../../services/log-service.js';
-import { DashboardService } from '../../services/dashboard-service.js';
 import { ADMIN_API_PREFIX, adminApiPlugin } from './admin-api-plugin.js';
 import { registerAdminOpenApi } from './openapi-document.js';
 
-/** The plugin the HTTP shell loads from this module. */
+/** The plugin the composition root lists in `installedPlugins()`. */
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'admin-api',
   async register(app, context) {
-    const access = context.access;
-    const logs = new LogService({ records: context.store, logger: context.logger, clock: context.clock });
-    const forms = new FormService(context.store, context.services);
-    const dashboard = new DashboardService({ store: context.store, clock: context.clock, node: context.node });
+    const { access, services } = context;
     const startedAt = context.clock.now().toISOString();
     // First: the document collects the routes registered after it in this scope.
     await registerAdminOpenApi(app);
@@ -27,17 +20,16 @@ export const waymarkPlugin: WaymarkPlugin = {
     await app.register(adminSessionPlugin(access));
     await app.register(adminApiPlugin, {
       prefix: ADMIN_API_PREFIX,
-      workflow: context.services,
-      forms,
-      logs,
+      workflow: services.workflow,
+      forms: services.forms,
+      logs: services.logs,
       access,
       bodyLimit: context.config.bodyLimit,
-      // The process's environment, as the runtime reads WAYMARK_CALLBACK_URL from it.
-      callbackServers: new CallbackServerService({ store: context.store, env: process.env, clock: context.clock }),
-      dashboard,
+      callbackServers: services.callbackServers,
+      dashboard: services.dashboard,
       requestRate: context.requestRate,
       nodeId: context.node.id,
-      server: { version: context.version, nodeId: context.node.id, clustered: context.node.clustered, store: context.store.kind, startedAt },
+      server: { version: context.version, nodeId: context.node.id, clustered: context.node.clustered, store: context.storeKind, startedAt },
     });
   },
 };

@@ -1,19 +1,19 @@
 /**
- * The `/api/v1` dialect as the HTTP shell mounts it: builds the tenant, token, model and task
- * services from the shell's context, and registers the dialect ({@link apiV1Plugin}) and its
- * management routes under `/admin/api` ({@link tenantAdminPlugin}).
+ * The `/api/v1` dialect as the HTTP shell mounts it: registers the dialect ({@link apiV1Plugin})
+ * and its management routes under `/admin/api` ({@link tenantAdminPlugin}) over the server's
+ * tenant, token, model and task services.
  */
 import type { WaymarkPlugin } from '../../http/plugins.js';
 import { ADMIN_API_PREFIX } from '../admin-api/index.js';
-import { createApiV1Services } from './api-v1-services.js';
 import { apiV1Plugin } from './api-v1-plugin.js';
 import { tenantAdminPlugin } from './tenant-admin-plugin.js';
 
-/** The plugin the HTTP shell loads from this module. */
+/** The plugin the composition root lists in `installedPlugins()`. */
 export const waymarkPlugin: WaymarkPlugin = {
   name: 'api-v1',
   async register(app, context) {
-    const services = createApiV1Services(context.services, { linkLifetimeMs: context.config.taskLinkLifetimeMs });
+    const { tenants, tokens, models, tasks } = context.services;
+    const services = { tenants, tokens, models, tasks };
     // The server's one access control: an admin signed in at /admin/login manages these records
     // with the same session, and failed sign-ins count against one limit.
     const access = context.access;

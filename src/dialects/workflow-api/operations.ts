@@ -634,7 +634,7 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [],
     data: 'null',
     async run(_params, { workflow }) {
-      workflow.runtime.start();
+      workflow.execution.start();
       return {};
     },
   },
@@ -647,7 +647,7 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [],
     data: 'null',
     async run(_params, { workflow }) {
-      workflow.runtime.stop();
+      workflow.execution.stop();
       return {};
     },
   },
@@ -660,7 +660,7 @@ export const OPERATIONS: readonly Operation[] = [
     parameters: [],
     data: 'boolean',
     async run(_params, { workflow }) {
-      return { data: workflow.runtime.isRunning };
+      return { data: workflow.execution.isRunning };
     },
   },
   {

@@ -1,5 +1,5 @@
 /**
- * Delivers outbox messages after commit: at least once, in order per process (a message waits
+ * Delivers outgoing messages after commit: at least once, in order per process (a message waits
  * while an earlier one of its process is pending), claimed with a lease so two dispatchers never
  * send one message at once, retried with exponential backoff. A crash between a step's commit and
  * delivery loses nothing: the message is in the database and is sent on restart.
@@ -32,7 +32,7 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number): numbe
 }
 
 /** What the dispatcher needs. */
-export interface OutboxDispatcherOptions {
+export interface OutgoingMessageDispatcherOptions {
   readonly store: OutboxQueue;
   readonly deliver: DeliverMessage;
   readonly clock: Clock;
@@ -51,11 +51,11 @@ export interface OutboxDispatcherOptions {
 }
 
 /** Sleeps until a message is ready, then delivers ready messages in bounded batches. */
-export class OutboxDispatcher {
+export class OutgoingMessageDispatcher {
   private readonly loop: WakeLoop;
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly options: OutboxDispatcherOptions) {
+  constructor(private readonly options: OutgoingMessageDispatcherOptions) {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.loop = new WakeLoop({
       clock: options.clock,

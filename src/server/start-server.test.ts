@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { isWaymarkError } from '../errors/index.js';
 import { createLogger } from '../logging/index.js';
-import { SIGNING_KEYS_SETTING } from '../identity/signing-keys.js';
+import { SIGNING_KEYS_SETTING } from '../access/signing-keys.js';
 import { createSqliteStore } from '../store/index.js';
 import { startServer } from './start-server.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { EngineEvent, ProcessInstance, StepResult } from '../engine/types.js';
 import type { StepFacts } from '../services/index.js';
 import { fakeInstance, fakeStep, fakeTransition } from '../store/testing.js';
-import { RuntimeStepOutbox, type NotificationWanted } from './step-outbox.js';
+import { RuntimeStepMessages, type NotificationWanted } from './step-messages.js';
 
 const everything: NotificationWanted = async () => ({ statusChanged: true, activityChanged: true, processLog: true });
 const nothing: NotificationWanted = async () => ({ statusChanged: false, activityChanged: false, processLog: false });
@@ -31,9 +31,9 @@ const step = stepWith(
   [webhook],
 );
 
-describe('RuntimeStepOutbox', () => {
+describe('RuntimeStepMessages', () => {
   it("turns events into the vendor notification bodies (status only on Idled and Finalized, by name) after the step's own messages", async () => {
-    const outbox = new RuntimeStepOutbox(everything);
+    const outbox = new RuntimeStepMessages(everything);
     const messages = await outbox.messagesFor(step, facts());
     assert.deepEqual(messages.map((m) => m.kind), ['webhook', 'processActivityChanged', 'processActivityChanged', 'processStatusChanged']);
     const status = messages[3]!.payload as Record<string, unknown>;
@@ -49,7 +49,7 @@ describe('RuntimeStepOutbox', () => {
   });
 
   it('marks the last activity change of an instance in the step with transitionalProcessWasCompleted', async () => {
-    const outbox = new RuntimeStepOutbox(everything);
+    const outbox = new RuntimeStepMessages(everything);
     const messages = await outbox.messagesFor(step, facts());
     const activity = messages.filter((m) => m.kind === 'processActivityChanged').map((m) => m.payload as Record<string, unknown>);
     assert.deepEqual(
@@ -70,7 +70,7 @@ describe('RuntimeStepOutbox', () => {
       ],
       { removedInstanceIds: ['child'] },
     );
-    const outbox = new RuntimeStepOutbox(everything);
+    const outbox = new RuntimeStepMessages(everything);
     const messages = await outbox.messagesFor(forked, facts({ before: new Map([['root', root], ['child', child], ['sibling', sibling]]) }));
     assert.deepEqual(messages.map((m) => m.processId), ['root']);
     const body = messages[0]!.payload as { processInstance: { SubProcessIds: string[]; IsSubProcess: boolean } };
@@ -85,7 +85,7 @@ describe('RuntimeStepOutbox', () => {
       [{ type: 'statusChanged', processId: 'p2', oldStatus: 1, newStatus: 5 }],
       { history: [fakeTransition('p2', 'Draft', 'Check')] },
     );
-    const outbox = new RuntimeStepOutbox(everything);
+    const outbox = new RuntimeStepMessages(everything);
     const withLog = await outbox.messagesFor(logged, facts({ logEnabled: (instance) => instance.schemeId === 'scheme-1' }));
     const batch = withLog.find((m) => m.kind === 'processLog')!.payload as { processLogs: Record<string, unknown>[] };
     assert.deepEqual(batch.processLogs.map((entry) => [entry.Level, entry.Message]), [
@@ -99,7 +99,7 @@ describe('RuntimeStepOutbox', () => {
   });
 
   it("writes no notification nobody wants, and keeps the step's messages", async () => {
-    const outbox = new RuntimeStepOutbox(nothing);
+    const outbox = new RuntimeStepMessages(nothing);
     assert.deepEqual(await outbox.messagesFor(step, facts()), [webhook]);
     assert.deepEqual(await outbox.messagesFor({ ...step, messages: [] }, facts()), []);
   });

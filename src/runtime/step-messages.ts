@@ -1,15 +1,15 @@
 /**
- * Turns steps into outbox messages, so notifications and webhooks are written in the same
- * transaction as the step that caused them and delivered after commit (src/runtime/outbox-dispatcher).
+ * Turns steps into outgoing messages, so notifications and webhooks are written in the same
+ * transaction as the step that caused them and delivered after commit (src/runtime/outgoing-message-dispatcher).
  */
 import { InstanceStatus, type EngineEvent, type JsonValue, type ProcessInstance, type StepResult } from '../engine/types.js';
-import type { StepFacts, StepOutbox } from '../services/workflow-service.js';
+import type { StepFacts, StepMessages } from '../services/workflow-service.js';
 import type { NewOutboxMessage } from '../store/store.js';
 import { callbackProcessInstanceShape, instanceStatusName } from '../vendor/index.js';
 import { processLogEntries } from './process-log.js';
 
 /** Message kinds the dispatcher delivers. */
-export const OutboxMessageKind = {
+export const OutgoingMessageKind = {
   ProcessStatusChanged: 'processStatusChanged',
   ProcessActivityChanged: 'processActivityChanged',
   ProcessLog: 'processLog',
@@ -20,7 +20,7 @@ export const OutboxMessageKind = {
 export type NotificationWanted = () => Promise<{ readonly statusChanged: boolean; readonly activityChanged: boolean; readonly processLog: boolean }>;
 
 /**
- * The StepOutbox the runtime gives the service: a step's messages are those its actions sent
+ * The StepMessages the runtime gives the service: a step's messages are those its actions sent
  * (webhooks, carried by the step result), then the notifications the configured callback servers
  * want of its events. They carry the bodies of the vendor's Callback API (the token is added per
  * server when they are sent): `processstatuschanged` with the statuses by name and never for a
@@ -28,7 +28,7 @@ export type NotificationWanted = () => Promise<{ readonly statusChanged: boolean
  * activity change of an instance in the step: the command or timer finished executing there),
  * and one `processlog` batch per step of the instances whose scheme has LogEnabled.
  */
-export class RuntimeStepOutbox implements StepOutbox {
+export class RuntimeStepMessages implements StepMessages {
   constructor(private readonly wanted: NotificationWanted) {}
 
   async messagesFor(step: StepResult, facts: StepFacts): Promise<readonly NewOutboxMessage[]> {
@@ -46,7 +46,7 @@ export class RuntimeStepOutbox implements StepOutbox {
         if (event.newStatus !== InstanceStatus.Idled && event.newStatus !== InstanceStatus.Finalized) continue;
         messages.push({
           processId: event.processId,
-          kind: OutboxMessageKind.ProcessStatusChanged,
+          kind: OutgoingMessageKind.ProcessStatusChanged,
           payload: {
             processId: event.processId,
             schemeCode: instance.schemeCode,
@@ -59,7 +59,7 @@ export class RuntimeStepOutbox implements StepOutbox {
         if (!wanted.activityChanged || instance === undefined) continue;
         messages.push({
           processId: event.processId,
-          kind: OutboxMessageKind.ProcessActivityChanged,
+          kind: OutgoingMessageKind.ProcessActivityChanged,
           payload: {
             processId: event.processId,
             schemeCode: instance.schemeCode,
@@ -76,7 +76,7 @@ export class RuntimeStepOutbox implements StepOutbox {
       if (entries.length > 0) {
         // One batch for the family, filed under its root (the process every entry belongs under).
         const rootId = step.instances[0]?.rootProcessId ?? step.events[0]!.processId;
-        messages.push({ processId: rootId, kind: OutboxMessageKind.ProcessLog, payload: { processLogs: entries } });
+        messages.push({ processId: rootId, kind: OutgoingMessageKind.ProcessLog, payload: { processLogs: entries } });
       }
     }
     return messages;

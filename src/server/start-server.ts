@@ -1,3 +1,9 @@
+/**
+ * `waymark serve`: the whole application in one plain order — the store (and the cluster on
+ * PostgreSQL), the startup settings, the runtime's parts, the workflow service with the runtime
+ * attached, the access control, then `buildApp` (the other services, once, and the HTTP shell with
+ * the plugins) — and the shutdown in reverse. See docs/architecture.md, "The composition root".
+ */
 import type { FastifyInstance } from 'fastify';
 import { describeConfig, type Config } from '../config/index.js';
 import { WaymarkError } from '../errors/index.js';
@@ -7,10 +13,10 @@ import { createStore } from '../store/index.js';
 import { createServerRuntime, type WorkflowRuntime } from '../runtime/index.js';
 import { beginStartupSettings, createAccessControl, isLoopbackHostName } from '../access/index.js';
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
-import { buildServer } from './build-server.js';
+import type { WaymarkPlugin } from '../http/index.js';
 import { tuneHeapForServing } from './heap-tuning.js';
+import { buildApp } from './build-app.js';
 import { installedPlugins } from './installed-plugins.js';
-import type { WaymarkPlugin } from './plugins.js';
 
 /** A server that is listening. */
 export interface RunningServer {
@@ -92,8 +98,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       (error: unknown) => logger.error({ err: error }, 'could not create the identity server signing key; the next token request tries again'),
     );
     startupSecrets = Promise.allSettled([signingKeyLogged, startup.adminPassword]);
-    const buildApp = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
-      // Timers, callback servers, the outbox, HTTP/file/webhook actions (docs/runtime.md).
+    const buildAppAndRuntime = async (): Promise<{ app: FastifyInstance; runtime: WorkflowRuntime }> => {
+      // Timers, callback servers, the outgoing messages, HTTP/file/webhook actions (docs/runtime.md).
       const runtimeSetup = await createServerRuntime({
         store,
         clock,
@@ -102,14 +108,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
         logger,
         ...(config.databaseUrl === null ? {} : { timings: clusterRuntimeTimings(nodeTimeoutMs) }),
       });
-      const services = new WorkflowService({
+      const workflow = new WorkflowService({
         store,
         clock,
         maxAutoSteps: config.maxAutoSteps,
         ...runtimeSetup.serviceOptions,
       });
-      const builtRuntime = runtimeSetup.attach(services);
-      cluster.bindRuntime(services, builtRuntime);
+      const builtRuntime = runtimeSetup.attach(workflow);
+      cluster.bindRuntime(workflow, builtRuntime);
       const plugins = options.plugins ?? installedPlugins();
       // The one access control of the plugins; it waits for neither the key nor the password.
       // It forgets what it read of a setting as soon as another node announces a change of it.
@@ -126,10 +132,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
           changes: cluster.node.notifier,
         });
       const node = { id: cluster.node.id, clustered: config.databaseUrl !== null, listNodes: () => cluster.node.listNodes() };
-      const builtApp = await buildServer({ config, store, services, logger, clock, plugins, nodeId: cluster.node.id, node, ...(access === undefined ? {} : { access }) });
+      // The callback servers read WAYMARK_CALLBACK_URL from the process's environment, as they always did.
+      const builtApp = await buildApp({ config, store, workflow, logger, clock, plugins, nodeId: cluster.node.id, node, env: process.env, ...(access === undefined ? {} : { access }) });
       return { app: builtApp, runtime: builtRuntime };
     };
-    ({ app, runtime } = await buildApp());
+    ({ app, runtime } = await buildAppAndRuntime());
     try {
       await startup.adminPassword;
     } catch (error) {

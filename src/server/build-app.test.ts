@@ -6,8 +6,8 @@ import { WaymarkError, SchemeInvalidError } from '../errors/index.js';
 import { createLogger } from '../logging/index.js';
 import { ManualClock, WorkflowService } from '../services/index.js';
 import { createSqliteStore, type Store } from '../store/index.js';
-import { buildServer } from './build-server.js';
-import { mountFastifyPlugin, type WaymarkPlugin } from './plugins.js';
+import { mountFastifyPlugin, type WaymarkPlugin, type WaymarkPluginContext } from '../http/index.js';
+import { buildApp } from './build-app.js';
 
 const quietLogger = createLogger({ level: 'silent' });
 
@@ -17,12 +17,12 @@ async function appFor(
   options: { config?: Config; store?: Store; services?: WorkflowService; plugins?: WaymarkPlugin[]; nodeId?: string } = {},
 ): Promise<FastifyInstance> {
   const store = options.store ?? (await createSqliteStore({ dataDir: '.', filename: ':memory:' }));
-  const app = await buildServer({
+  const app = await buildApp({
     config: options.config ?? loadConfig({}, {}, '/srv/waymark'),
     store,
     logger: quietLogger,
     clock: new ManualClock(),
-    ...(options.services ? { services: options.services } : {}),
+    ...(options.services ? { workflow: options.services } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.nodeId ? { nodeId: options.nodeId } : {}),
   });
@@ -103,12 +103,12 @@ test('GET /readiness is 503 while the runtime is stopped, and 200 again once sta
   const services = new WorkflowService({ store });
   const app = await appFor(t, { store, services });
 
-  services.runtime.stop();
+  services.execution.stop();
   const stopped = await app.inject({ method: 'GET', url: '/readiness' });
   assert.equal(stopped.statusCode, 503);
   assert.deepEqual(stopped.json(), { status: 'not ready', store: 'ok', runtime: 'stopped', reasons: ['the runtime is stopped'] });
 
-  services.runtime.start();
+  services.execution.start();
   const started = await app.inject({ method: 'GET', url: '/readiness' });
   assert.equal(started.statusCode, 200);
 });
@@ -198,7 +198,7 @@ test('an unexpected error is logged with its details for the operator', async (t
   const lines: { msg?: string; err?: { message?: string } }[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) } });
   const store = await createSqliteStore({ dataDir: '.', filename: ':memory:' });
-  const app = await buildServer({ config: loadConfig({}, {}, '/srv/waymark'), store, logger, plugins: [probePlugin] });
+  const app = await buildApp({ config: loadConfig({}, {}, '/srv/waymark'), store, logger, plugins: [probePlugin] });
   t.after(async () => {
     await app.close();
     await store.close();
@@ -235,4 +235,29 @@ test('GET /docs lists the API documents of the mounted dialects, and none of a d
   }
   const bare = await appFor(t);
   assert.equal((await bare.inject({ method: 'GET', url: '/docs' })).statusCode, 404, 'a shell without dialects has no docs index');
+});
+
+test('given two plugins, when the app is built, then both receive the same services, built once over the given workflow service', async (t) => {
+  const store = await createSqliteStore({ dataDir: '.', filename: ':memory:' });
+  const workflow = new WorkflowService({ store });
+  const seen: WaymarkPluginContext[] = [];
+  const recorder = (name: string): WaymarkPlugin => ({
+    name,
+    async register(_app, context) {
+      seen.push(context);
+    },
+  });
+  const app = await buildApp({ config: loadConfig({}, {}, '/srv/waymark'), store, workflow, logger: quietLogger, plugins: [recorder('first'), recorder('second')] });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const [first, second] = seen;
+  assert.ok(first !== undefined && second !== undefined, 'both plugins were registered');
+  assert.equal(first.services, second.services, 'one bag of services');
+  assert.equal(first.services.workflow, workflow, 'the workflow service given, not a second one');
+  assert.equal(first.services.forms, second.services.forms);
+  assert.equal(first.services.tasks, second.services.tasks);
+  assert.equal(first.storeKind, 'sqlite');
+  assert.equal('store' in first, false, 'no plugin is handed the store');
 });

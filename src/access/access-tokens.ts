@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { JWTHeaderParameters } from 'jose';
 import type { Clock } from '../services/clock.js';
-import { secretsEqual } from '../access/secret-compare.js';
+import { secretsEqual } from './secret-compare.js';
 import { loadJose } from './jose-module.js';
 import {
   ACCESS_TOKEN_LIFETIME_SECONDS,
