@@ -3,8 +3,7 @@
  * vendor's statuses — 480 for input and token errors, 401 for insufficient permissions, 404 for
  * unknown models and instances.
  */
-import { isWaymarkError, type ErrorCode } from '../../errors/index.js';
-import { toErrorReply } from '../../http/error-reply.js';
+import { plainHttpStatus, toWaymarkError, type ErrorCode, type RequestLimits } from '../../errors/index.js';
 
 /** The `errorCode` values of the `/api/v1` dialect. */
 export type ApiV1ErrorCode =
@@ -55,17 +54,19 @@ const BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1Error
 };
 
 /**
- * Maps anything thrown by an `/api/v1` route. Waymark errors map by code (an input error whose
- * context names the rule `OnlyTenantIdOrOrganizationIdAllowed` keeps that errorCode); framework
- * errors (bad JSON, body too large) become InvalidInput; anything else is a 500 without details.
+ * Maps anything thrown by an `/api/v1` route: the one classifier (`toWaymarkError`) decides the
+ * code, this maps it. An input error whose context names the rule
+ * `OnlyTenantIdOrOrganizationIdAllowed` keeps that errorCode; a code without a row here is a 5xx
+ * `InternalError` when its status is one, else InvalidInput.
  */
-export function toApiV1ErrorReply(error: unknown, limits: { readonly bodyLimit: number }): ApiV1ErrorReply {
-  if (isWaymarkError(error, 'WM_INPUT_INVALID') && error.context.rule === 'OnlyTenantIdOrOrganizationIdAllowed') {
+export function toApiV1ErrorReply(thrown: unknown, limits: RequestLimits): ApiV1ErrorReply {
+  const error = toWaymarkError(thrown, limits);
+  if (error.code === 'WM_INPUT_INVALID' && error.context.rule === 'OnlyTenantIdOrOrganizationIdAllowed') {
     return { status: INPUT_ERROR_STATUS, body: { errorCode: 'OnlyTenantIdOrOrganizationIdAllowed', message: error.message } };
   }
-  const reply = toErrorReply(error, limits);
-  const mapped = BY_CODE[reply.code];
-  if (mapped) return { status: mapped.status, body: { errorCode: mapped.errorCode, message: reply.message } };
-  if (reply.statusCode >= 500) return { status: reply.statusCode, body: { errorCode: 'InternalError', message: reply.message } };
-  return { status: INPUT_ERROR_STATUS, body: { errorCode: 'InvalidInput', message: reply.message } };
+  const mapped = BY_CODE[error.code];
+  if (mapped) return { status: mapped.status, body: { errorCode: mapped.errorCode, message: error.message } };
+  const status = plainHttpStatus(error);
+  if (status >= 500) return { status, body: { errorCode: 'InternalError', message: error.message } };
+  return { status: INPUT_ERROR_STATUS, body: { errorCode: 'InvalidInput', message: error.message } };
 }
