@@ -1,11 +1,7 @@
 export { ERROR_CODES, type ErrorCode } from './codes.js';
-export {
-  WaymarkError,
-  SchemeInvalidError,
-  isWaymarkError,
-  type ErrorContext,
-  type SchemeProblem,
-} from './waymark-error.js';
+export type { ErrorContext, ErrorContextKeys, ErrorContextOf } from './error-context.js';
+export type { SchemeProblem } from './scheme-problem.js';
+export { WaymarkError, SchemeInvalidError, isWaymarkError } from './waymark-error.js';
 export {
   toWaymarkError,
   plainHttpStatus,

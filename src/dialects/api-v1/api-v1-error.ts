@@ -5,16 +5,20 @@
  */
 import { plainHttpStatus, toWaymarkError, type ErrorCode, type RequestLimits } from '../../errors/index.js';
 
-/** The `errorCode` values of the `/api/v1` dialect. */
-export type ApiV1ErrorCode =
-  | 'MissingInput'
-  | 'InvalidInput'
-  | 'InvalidToken'
-  | 'OnlyTenantIdOrOrganizationIdAllowed'
-  | 'ResourceNotFound'
-  | 'Unauthorized'
-  | 'ServiceUnavailable'
-  | 'InternalError';
+/** The `errorCode` values of the `/api/v1` dialect (the OpenAPI document lists exactly these). */
+export const API_V1_ERROR_CODES = [
+  'MissingInput',
+  'InvalidInput',
+  'InvalidToken',
+  'OnlyTenantIdOrOrganizationIdAllowed',
+  'ResourceNotFound',
+  'Unauthorized',
+  'ServiceUnavailable',
+  'InternalError',
+] as const;
+
+/** One `errorCode` of the `/api/v1` dialect. */
+export type ApiV1ErrorCode = (typeof API_V1_ERROR_CODES)[number];
 
 /** The JSON body of every `/api/v1` error. */
 export interface ApiV1ErrorBody {
@@ -31,7 +35,8 @@ export interface ApiV1ErrorReply {
 /** The vendor's status for input and token errors. */
 export const INPUT_ERROR_STATUS = 480;
 
-const BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1ErrorCode }>> = {
+/** The codes this dialect answers in its own words; exported for the test that the document lists what the mapping gives. */
+export const API_V1_ERROR_BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1ErrorCode }>> = {
   WM_UNAUTHORIZED: { status: INPUT_ERROR_STATUS, errorCode: 'InvalidToken' },
   WM_FORBIDDEN: { status: 401, errorCode: 'Unauthorized' },
   WM_COMMAND_NOT_ALLOWED: { status: 401, errorCode: 'Unauthorized' },
@@ -64,7 +69,7 @@ export function toApiV1ErrorReply(thrown: unknown, limits: RequestLimits): ApiV1
   if (error.code === 'WM_INPUT_INVALID' && error.context.rule === 'OnlyTenantIdOrOrganizationIdAllowed') {
     return { status: INPUT_ERROR_STATUS, body: { errorCode: 'OnlyTenantIdOrOrganizationIdAllowed', message: error.message } };
   }
-  const mapped = BY_CODE[error.code];
+  const mapped = API_V1_ERROR_BY_CODE[error.code];
   if (mapped) return { status: mapped.status, body: { errorCode: mapped.errorCode, message: error.message } };
   const status = plainHttpStatus(error);
   if (status >= 500) return { status, body: { errorCode: 'InternalError', message: error.message } };
