@@ -59,7 +59,7 @@ export function ensureCompiled(log: (line: string) => void = () => {}): number {
       const result = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file, reportDiagnostics: true });
       const errors = (result.diagnostics ?? []).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
       if (errors.length > 0) {
-        throw new WaymarkError('WM_INTERNAL', `Cannot compile ${relative(projectRoot, file)}: ${errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('; ')}`, { file });
+        throw new WaymarkError('WM_INTERNAL', `Cannot compile ${relative(projectRoot, file)}: ${errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('; ')}`, { path: file });
       }
       mkdirSync(dirname(output), { recursive: true });
       writeFileSync(output, result.outputText);
@@ -67,7 +67,7 @@ export function ensureCompiled(log: (line: string) => void = () => {}): number {
     }
   }
   const bundled = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'bundle.mjs'), '--if-stale'], { cwd: projectRoot, encoding: 'utf8' });
-  if (bundled.status !== 0) throw new WaymarkError('WM_INTERNAL', `Cannot bundle dist/: ${bundled.stderr.trim()}`, { status: bundled.status });
+  if (bundled.status !== 0) throw new WaymarkError('WM_INTERNAL', `Cannot bundle dist/: ${bundled.stderr.trim()}`, { exitCode: bundled.status });
   checked = true;
   return stale.length;
 }

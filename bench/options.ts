@@ -98,7 +98,7 @@ export function parseBenchArguments(argv: readonly string[], knownScenarios: rea
       }
       default:
         if (argument.startsWith('-')) {
-          throw new WaymarkError('WM_INPUT_INVALID', `Unknown option '${argument}' (expected --duration, --connections, --pipelining, --instances, --timers, --rate, --results, --no-results, --cpu-prof)`, { option: argument });
+          throw new WaymarkError('WM_INPUT_INVALID', `Unknown option '${argument}' (expected --duration, --connections, --pipelining, --instances, --timers, --rate, --results, --no-results, --cpu-prof)`, { flag: argument });
         }
         if (!knownScenarios.includes(argument)) {
           throw new WaymarkError('WM_INPUT_INVALID', `Unknown scenario '${argument}' (expected one of: ${knownScenarios.join(', ')})`, { scenario: argument });

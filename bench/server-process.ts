@@ -109,7 +109,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
     });
     void exited.then((code) => {
       clearTimeout(timeout);
-      reject(new WaymarkError('WM_INTERNAL', `The ${start.kind} server exited (code ${code}) before listening: ${stderr.trim()}`, { kind: start.kind, code }));
+      reject(new WaymarkError('WM_INTERNAL', `The ${start.kind} server exited (code ${code}) before listening: ${stderr.trim()}`, { kind: start.kind, exitCode: code }));
     });
   });
   const startMs = performance.now() - started;

@@ -183,7 +183,7 @@ export class CallbackServerService {
     } catch (error) {
       if (error instanceof WaymarkError && error.code === 'WM_CONFIG_INVALID' && typeof error.context.index === 'number') {
         const server = raws[error.context.index];
-        throw new WaymarkError('WM_INPUT_INVALID', `Callback server '${String(server?.name)}': ${String(error.context.problem)}`, { name: server?.name ?? null });
+        throw new WaymarkError('WM_INPUT_INVALID', `Callback server '${String(server?.name)}': ${String(error.context.problem)}`, { name: typeof server?.name === 'string' ? server.name : null });
       }
       throw error;
     }

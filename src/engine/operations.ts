@@ -45,7 +45,7 @@ function notActive(working: WorkingInstance): WaymarkError<'WM_INSTANCE_NOT_ACTI
   const status = Object.entries(InstanceStatus).find(([, value]) => value === working.instance.status)?.[0] ?? String(working.instance.status);
   return new WaymarkError('WM_INSTANCE_NOT_ACTIVE', `Process instance ${working.instance.id} is ${status} and cannot run commands`, {
     processId: working.instance.id,
-    status: working.instance.status,
+    instanceStatus: working.instance.status,
   });
 }
 

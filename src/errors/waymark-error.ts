@@ -1,18 +1,20 @@
 import { ERROR_CODES, type ErrorCode } from './codes.js';
-
-/** Context that travels with an error: names, ids, the place in a scheme. Never secrets. */
-export type ErrorContext = Readonly<Record<string, unknown>>;
+import type { ErrorContextOf } from './error-context.js';
+import type { SchemeProblem } from './scheme-problem.js';
 
 /**
  * The one error class of Waymark's domain. `code` is stable; `message` is for people;
- * `context` carries the typed facts (scheme code, process id, element names) a dialect may show.
+ * `context` carries the facts (scheme code, process id, element names) a dialect may show, typed
+ * per code: `new WaymarkError('WM_INPUT_INVALID', text, { field: 'days' })` is checked against
+ * the keys of `ErrorContextOf<'WM_INPUT_INVALID'>`.
  */
 export class WaymarkError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'WaymarkError';
   readonly code: C;
-  readonly context: ErrorContext;
+  /** For one code, its keys; for any code (`WaymarkError`), every key with its one type. */
+  readonly context: ErrorContextOf<C>;
 
-  constructor(code: C, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+  constructor(code: C, message: string, context: ErrorContextOf<C> = {} as ErrorContextOf<C>, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.context = context;
@@ -32,13 +34,6 @@ export function isWaymarkError<C extends ErrorCode>(
   return error instanceof WaymarkError && (codes.length === 0 || codes.includes(error.code as C));
 }
 
-/** One problem found while validating a scheme: where it is, and what is wrong. */
-export interface SchemeProblem {
-  /** A path into the scheme, e.g. `transitions[3] "ManagerSigning_Approved_1".conditions[0]`. */
-  readonly where: string;
-  readonly message: string;
-}
-
 /** Raised by scheme import/compile with every problem found, not just the first. */
 export class SchemeInvalidError extends WaymarkError<'WM_SCHEME_INVALID' | 'WM_SCHEME_UNSUPPORTED' | 'WM_SCHEME_PARSE'> {
   readonly problems: readonly SchemeProblem[];
@@ -49,7 +44,7 @@ export class SchemeInvalidError extends WaymarkError<'WM_SCHEME_INVALID' | 'WM_S
   ) {
     const head = schemeCode ? `Scheme '${schemeCode}': ` : '';
     const text = problems.map((p) => `${p.where}: ${p.message}`).join('; ');
-    super(code, `${head}${text}`, { schemeCode, problems });
+    super(code, `${head}${text}`, { ...(schemeCode === undefined ? {} : { schemeCode }), problems });
     this.problems = problems;
   }
 }

@@ -114,7 +114,7 @@ export class ExternalParameterBridge {
 
   /** Reads one external parameter (see {@link isExternal}). */
   async read(name: string, target: ExternalParameterTarget): Promise<JsonValue> {
-    if (this.provider === undefined) throw new WaymarkError('WM_INTERNAL', `Parameter '${name}' is not external: no parameter provider`, { parameter: name });
+    if (this.provider === undefined) throw new WaymarkError('WM_INTERNAL', `Parameter '${name}' is not external: no parameter provider`, { parameterName: name });
     return this.provider.read(name, target);
   }
 

@@ -560,7 +560,7 @@ export class WorkflowService {
     if (value === undefined) {
       throw new WaymarkError('WM_PARAMETER_NOT_FOUND', `Parameter '${name}' is not found in process ${processId}`, {
         processId,
-        parameter: name,
+        parameterName: name,
       });
     }
     return value;
@@ -651,7 +651,7 @@ export class WorkflowService {
       if (root.status === InstanceStatus.Finalized || root.status === InstanceStatus.Terminated) {
         throw new WaymarkError('WM_INSTANCE_NOT_ACTIVE', `Process instance ${root.id} has already ended and cannot be cancelled`, {
           processId: root.id,
-          status: root.status,
+          instanceStatus: root.status,
         });
       }
       const now = this.clock.now().toISOString();

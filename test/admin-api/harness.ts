@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import { LogService } from '../../src/services/log-service.js';
 import type { Store } from '../../src/store/index.js';
+import { checkEveryAnswer } from '../support/documented-responses.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import { projectSchemes } from '../support/scheme-fixtures.js';
 
@@ -66,6 +67,8 @@ export async function startAdminHarness(t: TestContext, options: { bodyLimit?: n
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock, callbackServerConfigured: true });
   const app = await buildApp({ config, store, workflow, logger, clock, plugins: [waymarkPlugin] });
+  // Every answer a test gets must match the OpenAPI document of its route.
+  checkEveryAnswer(app, t, ['/openapi/admin-api.json']);
   t.after(async () => {
     await app.close();
     await store.close();

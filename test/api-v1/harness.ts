@@ -14,6 +14,7 @@ import { buildApp, createApiV1Services, type ApiV1Services } from '../../src/ser
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock, WorkflowService } from '../../src/services/index.js';
 import type { Store, TenantRecord, WorkflowModelRecord } from '../../src/store/index.js';
+import { checkEveryAnswer } from '../support/documented-responses.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
 
 /** The public URL task links start with. */
@@ -98,6 +99,8 @@ export async function startApiV1Harness(t: TestContext, options: { env?: NodeJS.
   const logger = createLogger({ level: 'silent' });
   const workflow = new WorkflowService({ store, clock });
   const app = await buildApp({ config, store, workflow, logger, clock, plugins: [workflowApi, adminApi, apiV1] });
+  // Every answer a test gets must match the OpenAPI document of its route.
+  checkEveryAnswer(app, t, ['/openapi/api-v1.json', '/openapi/admin-api.json']);
   t.after(async () => {
     await app.close();
     await store.close();

@@ -20,6 +20,8 @@ import { callbackServerRoutes } from './callback-server-routes.js';
 import { accessRoutes, type AccessRouteOptions } from './routes/access-routes.js';
 import { dashboardRoutes, type DashboardRouteOptions } from './routes/dashboard-routes.js';
 import { serverRoutes, type ServerRouteOptions } from './routes/server-routes.js';
+import { SCHEME_ROUTE_SCHEMAS as SCHEMAS } from './routes/scheme-route-schemas.js';
+import { DESCRIBE_ONLY } from './routes/schemas.js';
 import {
   boundedCount,
   flag,
@@ -112,12 +114,12 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
 
   // ------------------------------------------------------------------ schemes
 
-  app.get('/schemes', async (): Promise<SchemeSummary[]> => {
+  app.get('/schemes', { schema: SCHEMAS.listSchemes, ...DESCRIBE_ONLY }, async (): Promise<SchemeSummary[]> => {
     const schemes = await workflow.listSchemes();
     return Promise.all(schemes.map((stored) => summarize(workflow, stored)));
   });
 
-  app.post('/schemes', async (request, reply) => {
+  app.post('/schemes', { schema: SCHEMAS.saveScheme, ...DESCRIBE_ONLY }, async (request, reply) => {
     const query = request.query as QueryValues;
     const code = optionalText(query, 'code');
     const codeOverride = code === undefined ? {} : { code };
@@ -137,7 +139,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return reply.code(201).send({ code: stored.code, version: stored.version, id: stored.id, externalNeeds: compiled.externalNeeds });
   });
 
-  app.get<{ Params: CodeParams }>('/schemes/:code', async (request, reply) => {
+  app.get<{ Params: CodeParams }>('/schemes/:code', { schema: SCHEMAS.getScheme, ...DESCRIBE_ONLY }, async (request, reply) => {
     const query = request.query as QueryValues;
     const format = schemeFormat(query, request.headers.accept);
     const stored = await workflow.getScheme(request.params.code, positiveInteger(query, 'version'));
@@ -151,7 +153,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return { code: stored.code, version: stored.version, id: stored.id, createdAt: stored.createdAt, definition: toSchemeJson(stored.definition) };
   });
 
-  app.get<{ Params: CodeParams }>('/schemes/:code/versions', async (request) => {
+  app.get<{ Params: CodeParams }>('/schemes/:code/versions', { schema: SCHEMAS.listSchemeVersions, ...DESCRIBE_ONLY }, async (request) => {
     const versions = await workflow.listSchemeVersions(request.params.code);
     if (versions.length === 0) throw schemeNotFound(request.params.code);
     return versions.map((stored) => ({
@@ -164,7 +166,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     }));
   });
 
-  app.delete<{ Params: CodeParams }>('/schemes/:code', async (request) => {
+  app.delete<{ Params: CodeParams }>('/schemes/:code', { schema: SCHEMAS.deleteScheme, ...DESCRIBE_ONLY }, async (request) => {
     const { code } = request.params;
     const force = flag(request.query as QueryValues, 'force');
     const versions = await workflow.listSchemeVersions(code);
@@ -183,12 +185,12 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
 
   // -------------------------------------------------------------------- forms
 
-  app.get<{ Params: CodeParams }>('/schemes/:code/forms', async (request) => {
+  app.get<{ Params: CodeParams }>('/schemes/:code/forms', { schema: SCHEMAS.listForms, ...DESCRIBE_ONLY }, async (request) => {
     await workflow.getScheme(request.params.code);
     return forms.list(request.params.code);
   });
 
-  app.get<{ Params: FormParams }>('/schemes/:code/forms/:name', async (request) => {
+  app.get<{ Params: FormParams }>('/schemes/:code/forms/:name', { schema: SCHEMAS.getForm, ...DESCRIBE_ONLY }, async (request) => {
     const { code, name } = request.params;
     const state = optionalText(request.query as QueryValues, 'state') ?? null;
     await workflow.getScheme(code);
@@ -197,7 +199,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return form;
   });
 
-  app.put<{ Params: FormParams }>('/schemes/:code/forms/:name', async (request): Promise<FormRecord> => {
+  app.put<{ Params: FormParams }>('/schemes/:code/forms/:name', { schema: SCHEMAS.saveForm, ...DESCRIBE_ONLY }, async (request): Promise<FormRecord> => {
     const { code, name } = request.params;
     const state = optionalText(request.query as QueryValues, 'state') ?? null;
     const body = request.body;
@@ -208,7 +210,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
     return forms.save({ schemeCode: code, name, state, source: (body as { source?: unknown }).source });
   });
 
-  app.delete<{ Params: FormParams }>('/schemes/:code/forms/:name', async (request) => {
+  app.delete<{ Params: FormParams }>('/schemes/:code/forms/:name', { schema: SCHEMAS.deleteForm, ...DESCRIBE_ONLY }, async (request) => {
     const { code, name } = request.params;
     const state = optionalText(request.query as QueryValues, 'state') ?? null;
     await forms.delete(code, name, state);
@@ -217,12 +219,12 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
 
   // ---------------------------------------------------------- instances, logs
 
-  app.get<{ Params: { id: string } }>('/instances/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/instances/:id', { schema: SCHEMAS.getInstance, ...DESCRIBE_ONLY }, async (request) => {
     const { instance, scheme, history } = await workflow.getInstanceInfo(request.params.id);
     return { instance, scheme: { code: instance.schemeCode, version: instance.schemeVersion, name: scheme.definition.name }, history };
   });
 
-  app.get('/logs', async (request) => {
+  app.get('/logs', { schema: SCHEMAS.queryLogs, ...DESCRIBE_ONLY }, async (request) => {
     const query = request.query as QueryValues;
     const level = logLevel(query);
     const search = optionalText(query, 'search');

@@ -2,8 +2,7 @@
  * The one mapping from errors to the admin API's wire format: `{ error: "<WM_ code>", message }`
  * (plus `problems` for scheme errors) with the HTTP status of the code table.
  */
-import type { SchemeProblem } from '../../errors/index.js';
-import { toErrorReply } from '../../http/error-reply.js';
+import { SchemeInvalidError, plainHttpStatus, toWaymarkError, type RequestLimits, type SchemeProblem } from '../../errors/index.js';
 
 /** The JSON body of every admin API error (the access guard answers in the same shape). */
 export interface AdminErrorBody {
@@ -22,19 +21,17 @@ export interface AdminErrorReply {
 }
 
 /**
- * Maps anything thrown by an admin route: Waymark errors keep their code, status and message;
- * framework errors (bad JSON, body too large, unsupported media type) get a clear message; any
- * other error becomes a 500 without internal details.
+ * Maps anything thrown by an admin route: the one classifier (`toWaymarkError`) decides the code
+ * and hides internals; this keeps the code's status and message (and a scheme error's problems).
  */
-export function toAdminErrorReply(error: unknown, limits: { readonly bodyLimit: number }): AdminErrorReply {
-  // The shell's reply already classifies framework errors and hides internals; only the shape differs.
-  const reply = toErrorReply(error, limits);
+export function toAdminErrorReply(thrown: unknown, limits: RequestLimits): AdminErrorReply {
+  const error = toWaymarkError(thrown, limits);
   return {
-    status: reply.statusCode,
+    status: plainHttpStatus(error),
     body: {
-      error: reply.code,
-      message: reply.message,
-      ...(reply.problems === undefined ? {} : { problems: reply.problems }),
+      error: error.code,
+      message: error.message,
+      ...(error instanceof SchemeInvalidError ? { problems: error.problems } : {}),
     },
   };
 }

@@ -8,6 +8,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { CALLBACK_METHODS, type CallbackServerService } from '../../callbacks/index.js';
 import { WaymarkError } from '../../errors/index.js';
+import { errorResponses } from './routes/schemas.js';
+
+const tags = ['Callback servers'];
 
 /** What the routes need. */
 export interface CallbackServerRoutesOptions {
@@ -76,15 +79,15 @@ const TestResults = Type.Object({
 
 /** The routes, under the admin API's prefix. */
 export const callbackServerRoutes: FastifyPluginAsync<CallbackServerRoutesOptions> = async (app, { callbackServers }) => {
-  app.get('/callback-servers', { schema: { response: { 200: Type.Array(CallbackServerViewSchema) } } }, async () => callbackServers.list());
+  app.get('/callback-servers', { schema: { tags, summary: 'List the callback servers (tokens are never shown)', response: { 200: Type.Array(CallbackServerViewSchema), ...errorResponses() } } }, async () => callbackServers.list());
 
   app.get<{ Params: Static<typeof NameParams> }>(
     '/callback-servers/:name',
-    { schema: { params: NameParams, response: { 200: CallbackServerViewSchema } } },
+    { schema: { tags, summary: 'One callback server', params: NameParams, response: { 200: CallbackServerViewSchema, ...errorResponses(400, 404) } } },
     async (request) => callbackServers.get(request.params.name),
   );
 
-  app.post<{ Body: NewServer }>('/callback-servers', { schema: { body: NewServer, response: { 201: CallbackServerViewSchema } } }, async (request, reply) => {
+  app.post<{ Body: NewServer }>('/callback-servers', { schema: { tags, summary: 'Add a callback server', body: NewServer, response: { 201: CallbackServerViewSchema, ...errorResponses(400, 409, 413, 415) } } }, async (request, reply) => {
     refuseUnknownFields(request.body, NewServer.properties);
     const { name, baseUrl, token, timeoutMs, paths, tokens, allMethods } = request.body;
     const added = await callbackServers.add({
@@ -102,7 +105,7 @@ export const callbackServerRoutes: FastifyPluginAsync<CallbackServerRoutesOption
 
   app.patch<{ Params: Static<typeof NameParams>; Body: ServerChanges }>(
     '/callback-servers/:name',
-    { schema: { params: NameParams, body: ServerChanges, response: { 200: CallbackServerViewSchema } } },
+    { schema: { tags, summary: 'Change a callback server (null clears a value)', params: NameParams, body: ServerChanges, response: { 200: CallbackServerViewSchema, ...errorResponses(400, 404, 409, 413, 415) } } },
     async (request) => {
       refuseUnknownFields(request.body, ServerChanges.properties);
       const { name, baseUrl, token, timeoutMs, paths, tokens, allMethods } = request.body;
@@ -118,7 +121,7 @@ export const callbackServerRoutes: FastifyPluginAsync<CallbackServerRoutesOption
     },
   );
 
-  app.delete<{ Params: Static<typeof NameParams> }>('/callback-servers/:name', { schema: { params: NameParams } }, async (request) => {
+  app.delete<{ Params: Static<typeof NameParams> }>('/callback-servers/:name', { schema: { tags, summary: 'Remove a callback server', params: NameParams, response: { 200: Type.Object({ name: Type.String(), deleted: Type.Literal(true) }), ...errorResponses(400, 404) } } }, async (request) => {
     const removed = await callbackServers.get(request.params.name);
     await callbackServers.remove(removed.name);
     return { name: removed.name, deleted: true };
@@ -126,7 +129,7 @@ export const callbackServerRoutes: FastifyPluginAsync<CallbackServerRoutesOption
 
   app.post<{ Params: Static<typeof NameParams>; Body: TestRequest | undefined }>(
     '/callback-servers/:name/test',
-    { schema: { params: NameParams, response: { 200: TestResults } } },
+    { schema: { tags, summary: 'Call each method of a callback server once and report what answered', params: NameParams, response: { 200: TestResults, ...errorResponses(400, 404, 413, 415) } } },
     async (request) => {
       const body = request.body ?? {};
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new WaymarkError('WM_INPUT_INVALID', 'Send {"schemeCode": "…"} or no body', {});

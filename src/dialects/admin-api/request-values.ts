@@ -12,7 +12,7 @@ export type QueryValues = Readonly<Record<string, string | string[] | undefined>
 export function singleValue(query: QueryValues, name: string): string | undefined {
   const value = query[name];
   if (Array.isArray(value)) {
-    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' is given more than once`, { parameter: name });
+    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' is given more than once`, { field: name });
   }
   return value;
 }
@@ -22,7 +22,7 @@ export function positiveInteger(query: QueryValues, name: string): number | unde
   const value = singleValue(query, name);
   if (value === undefined) return undefined;
   if (!/^[1-9][0-9]{0,8}$/.test(value)) {
-    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be a positive whole number, not '${value}'`, { parameter: name });
+    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be a positive whole number, not '${value}'`, { field: name });
   }
   return Number(value);
 }
@@ -33,7 +33,7 @@ export function boundedCount(query: QueryValues, name: string, max: number): num
   if (value === undefined) return undefined;
   if (!/^[0-9]{1,9}$/.test(value) || Number(value) > max) {
     throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be a whole number from 0 to ${max}, not '${value}'`, {
-      parameter: name,
+      field: name,
     });
   }
   return Number(value);
@@ -46,7 +46,7 @@ export function flag(query: QueryValues, name: string): boolean {
   const normalized = value.toLowerCase();
   if (normalized === 'true' || normalized === '1' || normalized === '') return true;
   if (normalized === 'false' || normalized === '0') return false;
-  throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be true or false, not '${value}'`, { parameter: name });
+  throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be true or false, not '${value}'`, { field: name });
 }
 
 /** A non-empty text value, or undefined when absent. */
@@ -54,7 +54,7 @@ export function optionalText(query: QueryValues, name: string): string | undefin
   const value = singleValue(query, name);
   if (value === undefined) return undefined;
   if (value.trim() === '') {
-    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' is empty: leave it out or give a value`, { parameter: name });
+    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' is empty: leave it out or give a value`, { field: name });
   }
   return value.trim();
 }
@@ -70,7 +70,7 @@ export function schemeFormat(query: QueryValues, accept: string | undefined): Sc
   if (format !== undefined) {
     const normalized = format.toLowerCase();
     if (normalized === 'json' || normalized === 'xml') return normalized;
-    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter 'format' must be json or xml, not '${format}'`, { parameter: 'format' });
+    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter 'format' must be json or xml, not '${format}'`, { field: 'format' });
   }
   const wanted = (accept ?? '').toLowerCase();
   return /\b(application|text)\/xml\b/.test(wanted) && !wanted.includes('json') ? 'xml' : 'json';
@@ -85,7 +85,7 @@ export function logLevel(query: QueryValues): LogLevel | undefined {
   const level = LOG_LEVELS.find((candidate) => candidate === value.toLowerCase());
   if (level === undefined) {
     throw new WaymarkError('WM_INPUT_INVALID', `Query parameter 'level' must be one of ${LOG_LEVELS.join(', ')}, not '${value}'`, {
-      parameter: 'level',
+      field: 'level',
     });
   }
   return level;

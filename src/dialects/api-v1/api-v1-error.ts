@@ -3,19 +3,22 @@
  * vendor's statuses — 480 for input and token errors, 401 for insufficient permissions, 404 for
  * unknown models and instances.
  */
-import { isWaymarkError, type ErrorCode } from '../../errors/index.js';
-import { toErrorReply } from '../../http/error-reply.js';
+import { plainHttpStatus, toWaymarkError, type ErrorCode, type RequestLimits } from '../../errors/index.js';
 
-/** The `errorCode` values of the `/api/v1` dialect. */
-export type ApiV1ErrorCode =
-  | 'MissingInput'
-  | 'InvalidInput'
-  | 'InvalidToken'
-  | 'OnlyTenantIdOrOrganizationIdAllowed'
-  | 'ResourceNotFound'
-  | 'Unauthorized'
-  | 'ServiceUnavailable'
-  | 'InternalError';
+/** The `errorCode` values of the `/api/v1` dialect (the OpenAPI document lists exactly these). */
+export const API_V1_ERROR_CODES = [
+  'MissingInput',
+  'InvalidInput',
+  'InvalidToken',
+  'OnlyTenantIdOrOrganizationIdAllowed',
+  'ResourceNotFound',
+  'Unauthorized',
+  'ServiceUnavailable',
+  'InternalError',
+] as const;
+
+/** One `errorCode` of the `/api/v1` dialect. */
+export type ApiV1ErrorCode = (typeof API_V1_ERROR_CODES)[number];
 
 /** The JSON body of every `/api/v1` error. */
 export interface ApiV1ErrorBody {
@@ -32,7 +35,8 @@ export interface ApiV1ErrorReply {
 /** The vendor's status for input and token errors. */
 export const INPUT_ERROR_STATUS = 480;
 
-const BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1ErrorCode }>> = {
+/** The codes this dialect answers in its own words; exported for the test that the document lists what the mapping gives. */
+export const API_V1_ERROR_BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1ErrorCode }>> = {
   WM_UNAUTHORIZED: { status: INPUT_ERROR_STATUS, errorCode: 'InvalidToken' },
   WM_FORBIDDEN: { status: 401, errorCode: 'Unauthorized' },
   WM_COMMAND_NOT_ALLOWED: { status: 401, errorCode: 'Unauthorized' },
@@ -55,17 +59,19 @@ const BY_CODE: Partial<Record<ErrorCode, { status: number; errorCode: ApiV1Error
 };
 
 /**
- * Maps anything thrown by an `/api/v1` route. Waymark errors map by code (an input error whose
- * context names the rule `OnlyTenantIdOrOrganizationIdAllowed` keeps that errorCode); framework
- * errors (bad JSON, body too large) become InvalidInput; anything else is a 500 without details.
+ * Maps anything thrown by an `/api/v1` route: the one classifier (`toWaymarkError`) decides the
+ * code, this maps it. An input error whose context names the rule
+ * `OnlyTenantIdOrOrganizationIdAllowed` keeps that errorCode; a code without a row here is a 5xx
+ * `InternalError` when its status is one, else InvalidInput.
  */
-export function toApiV1ErrorReply(error: unknown, limits: { readonly bodyLimit: number }): ApiV1ErrorReply {
-  if (isWaymarkError(error, 'WM_INPUT_INVALID') && error.context.rule === 'OnlyTenantIdOrOrganizationIdAllowed') {
+export function toApiV1ErrorReply(thrown: unknown, limits: RequestLimits): ApiV1ErrorReply {
+  const error = toWaymarkError(thrown, limits);
+  if (error.code === 'WM_INPUT_INVALID' && error.context.rule === 'OnlyTenantIdOrOrganizationIdAllowed') {
     return { status: INPUT_ERROR_STATUS, body: { errorCode: 'OnlyTenantIdOrOrganizationIdAllowed', message: error.message } };
   }
-  const reply = toErrorReply(error, limits);
-  const mapped = BY_CODE[reply.code];
-  if (mapped) return { status: mapped.status, body: { errorCode: mapped.errorCode, message: reply.message } };
-  if (reply.statusCode >= 500) return { status: reply.statusCode, body: { errorCode: 'InternalError', message: reply.message } };
-  return { status: INPUT_ERROR_STATUS, body: { errorCode: 'InvalidInput', message: reply.message } };
+  const mapped = API_V1_ERROR_BY_CODE[error.code];
+  if (mapped) return { status: mapped.status, body: { errorCode: mapped.errorCode, message: error.message } };
+  const status = plainHttpStatus(error);
+  if (status >= 500) return { status, body: { errorCode: 'InternalError', message: error.message } };
+  return { status: INPUT_ERROR_STATUS, body: { errorCode: 'InvalidInput', message: error.message } };
 }

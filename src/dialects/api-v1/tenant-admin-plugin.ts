@@ -8,7 +8,7 @@ import type { AccessControl } from '../../access/index.js';
 import { WaymarkError } from '../../errors/index.js';
 import type { ApiTokenService, ModelService, TenantService } from '../../services/index.js';
 import type { ApiTokenRecord, WorkflowModelRecord } from '../../store/index.js';
-import { toAdminErrorReply } from '../admin-api/index.js';
+import { DESCRIBE_ONLY, TENANT_ADMIN_ROUTES as ROUTES, toAdminErrorReply } from '../admin-api/index.js';
 import { bodyObject, optionalQuery, requiredString, type QueryValues } from './request-values.js';
 
 /** What the management routes are built from. */
@@ -55,8 +55,8 @@ export const tenantAdminPlugin: FastifyPluginAsync<TenantAdminOptions> = async (
     createdAt: model.createdAt,
   });
 
-  app.get('/tenants', async () => (await tenants.listTenants()).map((t) => ({ tenantId: t.id, ...t })));
-  app.post('/tenants', async (request, reply) => {
+  app.get('/tenants', { schema: ROUTES.listTenants.schema, ...DESCRIBE_ONLY }, async () => (await tenants.listTenants()).map((t) => ({ tenantId: t.id, ...t })));
+  app.post('/tenants', { schema: ROUTES.createTenant.schema, ...DESCRIBE_ONLY }, async (request, reply) => {
     const fields = bodyObject(request.body);
     const parentId = optionalString(fields, 'parentId') ?? optionalString(fields, 'parentTenantId');
     const slug = optionalString(fields, 'slug');
@@ -68,12 +68,12 @@ export const tenantAdminPlugin: FastifyPluginAsync<TenantAdminOptions> = async (
     return reply.code(201).send({ tenantId: tenant.id, ...tenant });
   });
 
-  app.get('/models', async (request) => {
+  app.get('/models', { schema: ROUTES.listModels.schema, ...DESCRIBE_ONLY }, async (request) => {
     const tenantId = optionalQuery(request.query as QueryValues, 'tenantId');
     return Promise.all((await models.listAllModels(tenantId)).map(modelWithForm));
   });
-  app.get('/models/:wfModelId', async (request) => modelWithForm(await models.getModel((request.params as { wfModelId: string }).wfModelId)));
-  app.post('/models', async (request, reply) => {
+  app.get('/models/:wfModelId', { schema: ROUTES.getModel.schema, ...DESCRIBE_ONLY }, async (request) => modelWithForm(await models.getModel((request.params as { wfModelId: string }).wfModelId)));
+  app.post('/models', { schema: ROUTES.publishModel.schema, ...DESCRIBE_ONLY }, async (request, reply) => {
     const fields = bodyObject(request.body);
     const name = optionalString(fields, 'name');
     const model = await models.publishModel({
@@ -87,7 +87,7 @@ export const tenantAdminPlugin: FastifyPluginAsync<TenantAdminOptions> = async (
     });
     return reply.code(201).send(await modelWithForm(model));
   });
-  app.patch('/models/:wfModelId', async (request) => {
+  app.patch('/models/:wfModelId', { schema: ROUTES.changeModel.schema, ...DESCRIBE_ONLY }, async (request) => {
     const fields = bodyObject(request.body);
     const name = optionalString(fields, 'name');
     const model = await models.updateModel((request.params as { wfModelId: string }).wfModelId, {
@@ -99,11 +99,11 @@ export const tenantAdminPlugin: FastifyPluginAsync<TenantAdminOptions> = async (
     return modelWithForm(model);
   });
 
-  app.get('/tokens', async (request) => {
+  app.get('/tokens', { schema: ROUTES.listTokens.schema, ...DESCRIBE_ONLY }, async (request) => {
     const tenantId = optionalQuery(request.query as QueryValues, 'tenantId');
     return (await tokens.listTokens(tenantId)).map(tokenSummary);
   });
-  app.post('/tokens', async (request, reply) => {
+  app.post('/tokens', { schema: ROUTES.createToken.schema, ...DESCRIBE_ONLY }, async (request, reply) => {
     const fields = bodyObject(request.body);
     const permissions = fields.permissions;
     if (permissions !== undefined && (!Array.isArray(permissions) || permissions.some((p) => typeof p !== 'string'))) {
@@ -119,7 +119,7 @@ export const tenantAdminPlugin: FastifyPluginAsync<TenantAdminOptions> = async (
     });
     return reply.code(201).send({ token, ...tokenSummary(record) });
   });
-  app.delete('/tokens/:tokenId', async (request, reply) => {
+  app.delete('/tokens/:tokenId', { schema: ROUTES.deleteToken.schema, ...DESCRIBE_ONLY }, async (request, reply) => {
     await tokens.deleteToken((request.params as { tokenId: string }).tokenId);
     return reply.code(204).send();
   });

@@ -8,7 +8,7 @@
  * does that); 404 for a URL under `/workflowapi` that is no operation's; 429 (with Retry-After) for a
  * client refused after too many wrong tokens; 413 for an oversized body; 500 (with no stack) only for a fault of Waymark itself.
  */
-import { WaymarkError, isWaymarkError, type ErrorCode } from '../../errors/index.js';
+import { toWaymarkError, type ErrorCode, type RequestLimits, type WaymarkError } from '../../errors/index.js';
 import { ErrorTexts } from './request-parameters.js';
 
 /** Every Workflow API response body. */
@@ -59,18 +59,12 @@ const VENDOR_TEXT_BY_CODE: Partial<Record<ErrorCode, string>> = {
   WM_ROLE_REFUSED: ErrorTexts.adminRoleRefused,
 };
 
-// Fastify's own request errors, turned into Waymark errors before mapping.
-const FASTIFY_ERRORS: Record<string, (error: Error) => WaymarkError> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new WaymarkError('WM_INPUT_INVALID', 'The Content-Length header does not match the body'),
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The request body is larger than this server accepts'),
-  FST_REQ_FILE_TOO_LARGE: () => new WaymarkError('WM_BODY_TOO_LARGE', 'A multipart file is larger than this server accepts'),
-  FST_PARTS_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many parts'),
-  FST_FILES_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many files'),
-  FST_FIELDS_LIMIT: () => new WaymarkError('WM_BODY_TOO_LARGE', 'The multipart body has too many fields'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => new WaymarkError('WM_INPUT_INVALID', 'The JSON body is empty: send {} or no Content-Type'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => new WaymarkError('WM_INPUT_INVALID', 'The JSON body is malformed'),
-  FST_INVALID_MULTIPART_CONTENT_TYPE: () => new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType),
+/**
+ * Framework errors the vendor words its own way (the code is the classifier's; only the text is
+ * the vendor's, with no detail, as the vendor answers them).
+ */
+const VENDOR_TEXT_OF_FRAMEWORK_ERROR: Partial<Record<ErrorCode, string>> = {
+  WM_UNSUPPORTED_MEDIA_TYPE: ErrorTexts.invalidBodyType,
 };
 
 /**
@@ -81,8 +75,12 @@ const FASTIFY_ERRORS: Record<string, (error: Error) => WaymarkError> = {
  *   `error` carries the vendor's;
  * - `code`: the stable Waymark code, e.g. `WM_INSTANCE_NOT_FOUND`, to match on instead of text.
  */
-export function toEnvelopeFailure(error: unknown): EnvelopeFailure {
-  const domain = asWaymarkError(error);
+export function toEnvelopeFailure(error: unknown, limits: RequestLimits): EnvelopeFailure {
+  const domain = toWaymarkError(error, limits);
+  const frameworkText = domain.context.frameworkCode === undefined ? undefined : VENDOR_TEXT_OF_FRAMEWORK_ERROR[domain.code];
+  if (frameworkText !== undefined) {
+    return { status: STATUS_BY_CODE[domain.code] ?? 200, body: { success: false, data: null, error: frameworkText, message: null, code: domain.code } };
+  }
   const refusedToken = isTokenRefusal(domain);
   const status = refusedToken ? 200 : (STATUS_BY_CODE[domain.code] ?? (domain.context.routeNotFound === true ? 404 : 200));
   const vendorText = refusedToken ? tokenRefusalText(domain) : VENDOR_TEXT_BY_CODE[domain.code];
@@ -108,25 +106,4 @@ function isTokenRefusal(error: WaymarkError): boolean {
 
 function tokenRefusalText(error: WaymarkError): string {
   return error.context.reason === 'missing' ? ErrorTexts.accessTokenMissing : ErrorTexts.accessTokenInvalid;
-}
-
-function asWaymarkError(error: unknown): WaymarkError {
-  if (isWaymarkError(error)) return error;
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      const known = FASTIFY_ERRORS[code];
-      if (known) return known(error);
-      // A JSON body fastify could not parse arrives as a SyntaxError with a 400 status.
-    }
-    const statusCode = (error as { statusCode?: unknown }).statusCode;
-    if (error instanceof SyntaxError || (typeof statusCode === 'number' && statusCode === 400)) {
-      return new WaymarkError('WM_INPUT_INVALID', `The request could not be read: ${error.message}`);
-    }
-    if (typeof statusCode === 'number' && statusCode === 415) return new WaymarkError('WM_UNSUPPORTED_MEDIA_TYPE', ErrorTexts.invalidBodyType);
-    if (typeof statusCode === 'number' && statusCode === 413) {
-      return new WaymarkError('WM_BODY_TOO_LARGE', 'The request body is larger than this server accepts');
-    }
-  }
-  return new WaymarkError('WM_INTERNAL', 'An internal error occurred; the server log has the details');
 }

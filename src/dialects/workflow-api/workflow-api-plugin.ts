@@ -124,7 +124,7 @@ const operationRoutes: FastifyPluginAsync<WorkflowApiOptions> = async (app, opti
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const failure = toEnvelopeFailure(error);
+    const failure = toEnvelopeFailure(error, { bodyLimit });
     if (failure.status >= 500) request.log.error({ err: error }, 'workflow api request failed');
     if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
     return reply.code(failure.status).send(failure.body);

@@ -21,10 +21,27 @@ export function errorResponses(...statuses: readonly number[]): Record<number, T
     401: 'No session or admin credentials (WM_UNAUTHORIZED)',
     403: 'Missing or wrong CSRF token on a change (WM_FORBIDDEN)',
     404: 'Not found',
+    409: 'Conflict with the stored state (e.g. WM_SCHEME_IN_USE, WM_CALLBACK_SERVER_EXISTS)',
+    413: 'Request body too large (WM_BODY_TOO_LARGE)',
+    415: 'Unsupported Content-Type (WM_UNSUPPORTED_MEDIA_TYPE)',
+    421: 'The server does not answer to this Host (WM_HOST_NOT_ALLOWED)',
     429: 'Too many failed attempts from this address (WM_RATE_LIMITED)',
+    500: 'A fault of the server (WM_INTERNAL); the server log has the details',
   };
-  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, { ...ErrorBody, description: described[status] ?? 'Error' }]));
+  // Any guarded route may answer these: no credentials, no CSRF token, a Host the server does not
+  // answer to, too many failed sign-ins, or a fault of the server.
+  return Object.fromEntries([...new Set([401, 403, 421, 429, 500, ...statuses])].map((status) => [status, { ...ErrorBody, description: described[status] ?? 'Error' }]));
 }
+
+/**
+ * Route options for the older admin routes whose handlers read requests themselves (request-values.ts,
+ * with the texts their tests assert): the schema describes the route for the OpenAPI document and
+ * the API suites' answer check, but neither rejects nor reshapes requests or answers.
+ */
+export const DESCRIBE_ONLY = {
+  validatorCompiler: () => (value: unknown) => ({ value }),
+  serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+} as const;
 
 /** A count that stops at a bound (see StoreDashboardCounts). */
 export function boundedCountSchema(description: string) {
