@@ -9,6 +9,7 @@ import { isWaymarkError } from '../errors/index.js';
 import { createLogger } from '../logging/index.js';
 import { SIGNING_KEYS_SETTING } from '../access/signing-keys.js';
 import { createSqliteStore } from '../store/index.js';
+import type { WaymarkPlugin, WaymarkPluginContext } from '../http/index.js';
 import { startServer } from './start-server.js';
 
 function tempDataDir(t: { after(fn: () => void): void }): string {
@@ -143,4 +144,27 @@ test('SIGTERM closes the server and then the store', async (t) => {
   );
   assert.equal(process.listenerCount('SIGTERM'), before, 'the signal handlers are removed');
   await assert.rejects(fetch(`${server.url}/liveness`));
+});
+
+test('given two plugins, when the server starts, then both get the one services bag, whose workflow service is the one the server runs', async (t) => {
+  const dataDir = tempDataDir(t);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', WAYMARK_DATA_DIR: dataDir }, {});
+  const seen: WaymarkPluginContext[] = [];
+  const recorder = (name: string): WaymarkPlugin => ({
+    name,
+    async register(_app, context) {
+      seen.push(context);
+    },
+  });
+  const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false, plugins: [recorder('first'), recorder('second')] });
+  t.after(() => server.close());
+  const [first, second] = seen;
+  assert.ok(first !== undefined && second !== undefined);
+  assert.equal(first.services, second.services);
+  assert.equal('store' in first, false, 'no plugin is handed the store');
+  // The switch the plugins reach is the one /readiness reports: one workflow service per server.
+  first.services.workflow.execution.stop();
+  assert.equal((await fetch(`${server.url}/readiness`)).status, 503);
+  first.services.workflow.execution.start();
+  assert.equal((await fetch(`${server.url}/readiness`)).status, 200);
 });
