@@ -2,6 +2,7 @@
  * The Workflow API's OpenAPI 3.1 paths and its docs page, both generated from the operation
  * table so they cannot drift from what the server does.
  */
+import { ERROR_CODES } from '../../errors/index.js';
 import { OPERATION_SECTIONS, type EditorHint, type Operation, type OperationSection, type ParameterDoc } from './operations.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -147,7 +148,7 @@ const ENVELOPE_SCHEMA: JsonSchema = {
     data: {},
     error: { type: ['string', 'null'], description: 'On failure: the text a client shows (the vendor\'s wording).' },
     message: { type: ['string', 'null'], description: 'On failure: the human detail, or null. On success: the operation\'s message, if any.' },
-    code: { type: 'string', pattern: '^WM_[A-Z_]+$', description: 'On failure only: Waymark\'s stable error code, e.g. WM_INSTANCE_NOT_FOUND.' },
+    code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'On failure only: Waymark\'s stable error code, e.g. WM_INSTANCE_NOT_FOUND (the envelope answers any code of the table).' },
   },
 };
 
