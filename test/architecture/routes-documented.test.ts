@@ -16,8 +16,7 @@ import { generateApiV1OpenApiDocument } from '../../src/dialects/api-v1/openapi.
 import { openApiPaths } from '../../src/dialects/workflow-api/openapi.js';
 import { OPERATIONS } from '../../src/dialects/workflow-api/operations.js';
 import { ERROR_CODES, WaymarkError, type ErrorCode } from '../../src/errors/index.js';
-import { buildServer } from '../../src/http/build-server.js';
-import { installedPlugins } from '../../src/http/installed-plugins.js';
+import { buildApp, installedPlugins } from '../../src/server/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { ManualClock } from '../../src/services/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
@@ -70,7 +69,7 @@ function routeTable(app: FastifyInstance): RouteOfTable[] {
 
 async function fullServer(t: TestContext): Promise<FastifyInstance> {
   const store = await createSqliteStore({ filename: ':memory:' });
-  const app = await buildServer({
+  const app = await buildApp({
     config: loadConfig({}, {}, '/srv/waymark'),
     store,
     logger: createLogger({ level: 'silent' }),
