@@ -69,12 +69,12 @@ export class SettingsService {
   private readonly recentReads = new Map<string, RecentRead>();
 
   constructor(
-    private readonly store: SettingsStore,
+    private readonly settings: SettingsStore,
     private readonly clock: Clock = systemClock,
     options: SettingsServiceOptions = {},
   ) {
     this.maxAgeMs = options.maxAgeMs ?? ACCESS_SETTINGS_MAX_AGE_MS;
-    this.signingKeys = new SigningKeyRing(store, clock, { maxAgeMs: this.maxAgeMs });
+    this.signingKeys = new SigningKeyRing(settings, clock, { maxAgeMs: this.maxAgeMs });
   }
 
   /** The Workflow API access token, or null when the API is open. */
@@ -99,7 +99,7 @@ export class SettingsService {
   async setApiToken(token: string | null): Promise<void> {
     if (token === null || token === '') {
       // The rule is checked against the stored value, not a value up to a second old.
-      if ((await this.store.getSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true) {
+      if ((await this.settings.getSetting<boolean>(ACCESS_SETTINGS.oidcEnabled)) === true) {
         throw new WaymarkError('WM_INPUT_INVALID', 'The API access token cannot be cleared while "Use OpenID Connect for token access" is on; turn that off first.');
       }
       await this.write(ACCESS_SETTINGS.apiToken, null);
@@ -130,7 +130,7 @@ export class SettingsService {
    * @throws WaymarkError WM_INPUT_INVALID when turning it on while no API access token is set.
    */
   async setOidcEnabled(enabled: boolean): Promise<void> {
-    if (enabled && apiTokenFrom(await this.store.getSetting<string>(ACCESS_SETTINGS.apiToken)) === null) {
+    if (enabled && apiTokenFrom(await this.settings.getSetting<string>(ACCESS_SETTINGS.apiToken)) === null) {
       throw new WaymarkError('WM_INPUT_INVALID', '"Use OpenID Connect for token access" needs an API access token: set the token first.');
     }
     await this.write(ACCESS_SETTINGS.oidcEnabled, enabled);
@@ -138,7 +138,7 @@ export class SettingsService {
 
   /** True when an admin password is set. */
   async hasAdminPassword(): Promise<boolean> {
-    return (await this.store.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash)) !== null;
+    return (await this.settings.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash)) !== null;
   }
 
   /**
@@ -149,7 +149,7 @@ export class SettingsService {
     if (password.length < MIN_ADMIN_PASSWORD_LENGTH || password.length > MAX_ADMIN_PASSWORD_LENGTH) {
       throw new WaymarkError('WM_INPUT_INVALID', `The admin password must be ${MIN_ADMIN_PASSWORD_LENGTH} to ${MAX_ADMIN_PASSWORD_LENGTH} characters long.`);
     }
-    await this.store.setSetting(ACCESS_SETTINGS.adminPasswordHash, await hashPassword(password));
+    await this.settings.setSetting(ACCESS_SETTINGS.adminPasswordHash, await hashPassword(password));
   }
 
   /**
@@ -158,13 +158,13 @@ export class SettingsService {
    * changed since, wherever it was changed (this server, another node, the CLI).
    */
   async adminPasswordStamp(): Promise<string | null> {
-    const hash = await this.store.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash);
+    const hash = await this.settings.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash);
     return typeof hash === 'string' ? createHash('sha256').update(hash, 'utf8').digest('base64url') : null;
   }
 
   /** Checks the admin password in constant time; false when none is set. */
   async verifyAdminPassword(password: string): Promise<boolean> {
-    const hash = await this.store.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash);
+    const hash = await this.settings.getSetting<string>(ACCESS_SETTINGS.adminPasswordHash);
     if (typeof hash !== 'string' || password.length > MAX_ADMIN_PASSWORD_LENGTH) return false;
     return verifyPassword(password, hash);
   }
@@ -186,7 +186,7 @@ export class SettingsService {
   /** Remembers an issuer URL a token was issued under (the most recent few are kept). */
   async rememberIssuer(issuer: string): Promise<void> {
     // The stored list, so an issuer another node added within the last second is kept.
-    const issuers = issuersFrom(await this.store.getSetting<string[]>(ACCESS_SETTINGS.knownIssuers));
+    const issuers = issuersFrom(await this.settings.getSetting<string[]>(ACCESS_SETTINGS.knownIssuers));
     if (issuers[0] === issuer) return;
     const updated = [issuer, ...issuers.filter((known) => known !== issuer)].slice(0, MAX_KNOWN_ISSUERS);
     await this.write(ACCESS_SETTINGS.knownIssuers, updated);
@@ -211,7 +211,7 @@ export class SettingsService {
     const now = this.clock.now().getTime();
     const recent = this.recentReads.get(key);
     if (recent !== undefined && isWithin(recent.readAt, now, this.maxAgeMs)) return recent.value as Promise<T | null>;
-    const value = this.store.getSetting<T>(key);
+    const value = this.settings.getSetting<T>(key);
     const read: RecentRead = { value, readAt: now };
     this.recentReads.set(key, read);
     value.then(
@@ -238,7 +238,7 @@ export class SettingsService {
    */
   private async write(key: string, value: JsonValue | null): Promise<void> {
     try {
-      await this.store.setSetting(key, value);
+      await this.settings.setSetting(key, value);
     } finally {
       this.recentReads.delete(key);
     }

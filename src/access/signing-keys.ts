@@ -106,7 +106,7 @@ export class SigningKeyRing {
   private lastUnknownKidReadAt: number | null = null;
 
   constructor(
-    private readonly store: SettingsStore,
+    private readonly settings: SettingsStore,
     private readonly clock: Clock,
     options: SigningKeyRingOptions = {},
   ) {
@@ -125,7 +125,7 @@ export class SigningKeyRing {
       }
       // The very first key: several nodes may start on one empty database at once. Only one
       // insert wins; the others use the key it stored, so no node signs with a key nobody keeps.
-      return this.store.setSettingIfAbsent(SIGNING_KEYS_SETTING, [await this.newKey()] as unknown as JsonValue);
+      return this.settings.setSettingIfAbsent(SIGNING_KEYS_SETTING, [await this.newKey()] as unknown as JsonValue);
     });
   }
 
@@ -197,10 +197,10 @@ export class SigningKeyRing {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const previous = keyRingWrites.get(this.store) ?? Promise.resolve();
+    const previous = keyRingWrites.get(this.settings) ?? Promise.resolve();
     // Forgotten once the write has finished, so a read that began during it is dropped too.
     const next = previous.catch(() => undefined).then(work).finally(() => this.forgetVerificationKeys());
-    keyRingWrites.set(this.store, next);
+    keyRingWrites.set(this.settings, next);
     return next;
   }
 
@@ -242,7 +242,7 @@ export class SigningKeyRing {
   private async addKeyNow(): Promise<string> {
     const key = await this.newKey();
     const kept = (await this.load()).map((old) => (old.retiredAt === null ? { ...old, retiredAt: key.createdAt } : old));
-    await this.store.setSetting(SIGNING_KEYS_SETTING, [key, ...kept] as unknown as JsonValue);
+    await this.settings.setSetting(SIGNING_KEYS_SETTING, [key, ...kept] as unknown as JsonValue);
     return key.kid;
   }
 
@@ -252,20 +252,20 @@ export class SigningKeyRing {
    * not an empty ring.
    */
   private async loadSettled(): Promise<StoredSigningKey[]> {
-    await keyRingWrites.get(this.store)?.catch(() => undefined);
+    await keyRingWrites.get(this.settings)?.catch(() => undefined);
     return this.load();
   }
 
   /** Reads the stored keys, dropping those retired long enough ago. */
   private async load(): Promise<StoredSigningKey[]> {
-    const stored = await this.store.getSetting<JsonValue>(SIGNING_KEYS_SETTING);
+    const stored = await this.settings.getSetting<JsonValue>(SIGNING_KEYS_SETTING);
     if (stored === null) return [];
     if (!Array.isArray(stored)) throw new WaymarkError('WM_CONFIG_INVALID', `Setting '${SIGNING_KEYS_SETTING}' is not a list of keys.`);
     const keys = stored as unknown as StoredSigningKey[];
     const cutoff = this.clock.now().getTime() - RETIRED_KEY_KEEP_MS;
     const trusted = keys.filter((key) => key.retiredAt === null || new Date(key.retiredAt).getTime() > cutoff);
     if (trusted.length !== keys.length) {
-      await this.store.setSetting(SIGNING_KEYS_SETTING, trusted as unknown as JsonValue);
+      await this.settings.setSetting(SIGNING_KEYS_SETTING, trusted as unknown as JsonValue);
       for (const key of keys) if (!trusted.includes(key)) this.imported.delete(key.kid);
     }
     return trusted;

@@ -20,7 +20,7 @@ function settingsStore(initial: Record<string, JsonValue> = {}) {
 }
 
 function service(store = settingsStore(), env: Record<string, string> = {}) {
-  return { store, callbacks: new CallbackServerService({ store, env, clock: new ManualClock('2026-01-01T00:00:00.000Z') }) };
+  return { store, callbacks: new CallbackServerService({ settings: store, env, clock: new ManualClock('2026-01-01T00:00:00.000Z') }) };
 }
 
 describe('CallbackServerService', () => {

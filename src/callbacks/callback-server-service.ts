@@ -75,7 +75,7 @@ export interface CallbackServerView {
 
 /** What the service needs. */
 export interface CallbackServerServiceOptions {
-  readonly store: Pick<SettingsStore, 'getSetting' | 'setSetting'>;
+  readonly settings: Pick<SettingsStore, 'getSetting' | 'setSetting'>;
   /** Where WAYMARK_CALLBACK_URL and WAYMARK_CALLBACK_TOKEN are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
@@ -159,7 +159,7 @@ export class CallbackServerService {
   }
 
   private async servers(): Promise<CallbackServer[]> {
-    return callbackServersFrom(await this.options.store.getSetting(CALLBACK_SERVERS_SETTING), this.options.env);
+    return callbackServersFrom(await this.options.settings.getSetting(CALLBACK_SERVERS_SETTING), this.options.env);
   }
 
   private async server(name: string): Promise<CallbackServer> {
@@ -170,7 +170,7 @@ export class CallbackServerService {
 
   /** The setting's servers as stored, each with its name written out. */
   private async rawServers(): Promise<RawServer[]> {
-    const setting = await this.options.store.getSetting(CALLBACK_SERVERS_SETTING);
+    const setting = await this.options.settings.getSetting(CALLBACK_SERVERS_SETTING);
     const parsed = parseCallbackServers(setting);
     return (Array.isArray(setting) ? setting : []).map((item, index) => ({ ...(item as RawServer), name: parsed[index]!.name }));
   }
@@ -187,7 +187,7 @@ export class CallbackServerService {
       }
       throw error;
     }
-    await this.options.store.setSetting(CALLBACK_SERVERS_SETTING, raws);
+    await this.options.settings.setSetting(CALLBACK_SERVERS_SETTING, raws);
     return parsed.find((server) => name !== null && sameName(server.name, name)) ?? parsed[0]!;
   }
 }

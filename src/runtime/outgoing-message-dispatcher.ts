@@ -33,7 +33,7 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number): numbe
 
 /** What the dispatcher needs. */
 export interface OutgoingMessageDispatcherOptions {
-  readonly store: OutboxQueue;
+  readonly queue: OutboxQueue;
   readonly deliver: DeliverMessage;
   readonly clock: Clock;
   readonly setTimer?: SetTimer;
@@ -62,7 +62,7 @@ export class OutgoingMessageDispatcher {
       setTimer: options.setTimer ?? realSetTimer,
       maxSleepMs: options.maxSleepMs ?? 60_000,
       work: () => this.deliverBatch(),
-      nextWakeAt: () => options.store.nextOutboxWakeAt(),
+      nextWakeAt: () => options.queue.nextOutboxWakeAt(),
       onError: (error) => options.onError?.(error, null),
     });
   }
@@ -98,10 +98,10 @@ export class OutgoingMessageDispatcher {
   }
 
   private async deliverBatch(): Promise<boolean> {
-    const { store, clock } = this.options;
+    const { queue, clock } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const now = clock.now();
-    const claimed = await store.claimOutboxMessages(now, new Date(now.getTime() + (this.options.leaseMs ?? 60_000)), batchSize);
+    const claimed = await queue.claimOutboxMessages(now, new Date(now.getTime() + (this.options.leaseMs ?? 60_000)), batchSize);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < claimed.length) await this.deliverOne(claimed[next++]!);
@@ -119,7 +119,7 @@ export class OutgoingMessageDispatcher {
       const attempts = message.attempts + 1;
       const now = this.options.clock.now();
       const giveUp = attempts >= this.retry.maxAttempts;
-      await this.options.store.failOutboxMessage(
+      await this.options.queue.failOutboxMessage(
         message.id,
         error instanceof Error ? error.message : String(error),
         new Date(now.getTime() + retryDelayMs(this.retry, attempts)),
@@ -128,6 +128,6 @@ export class OutgoingMessageDispatcher {
       );
       return;
     }
-    await this.options.store.completeOutboxMessage(message.id);
+    await this.options.queue.completeOutboxMessage(message.id);
   }
 }

@@ -77,7 +77,7 @@ export class RuntimeSettingsSource {
   private generation = 0;
 
   constructor(
-    private readonly store: SettingsStore,
+    private readonly settings: SettingsStore,
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly clock: Clock,
     private readonly fileSandbox: string | null,
@@ -90,7 +90,7 @@ export class RuntimeSettingsSource {
     if (this.cached && this.cached.until > now) return this.cached.settings;
     if (this.reading) return this.reading;
     const generation = this.generation;
-    const reading = readRuntimeSettings(this.store, this.env, this.fileSandbox).then((settings) => {
+    const reading = readRuntimeSettings(this.settings, this.env, this.fileSandbox).then((settings) => {
       if (this.generation === generation) this.cached = { settings, until: now + this.cacheMs };
       return settings;
     });

@@ -19,7 +19,7 @@ export type FireTimers = (timers: readonly ArmedTimer[]) => Promise<readonly Tim
 
 /** What the scheduler needs. */
 export interface TimerSchedulerOptions {
-  readonly store: TimerQueue;
+  readonly timers: TimerQueue;
   readonly fire: FireTimers;
   readonly clock: Clock;
   readonly setTimer?: SetTimer;
@@ -56,7 +56,7 @@ export class TimerScheduler {
       setTimer: this.options.setTimer,
       maxSleepMs: this.options.maxSleepMs,
       work: () => this.fireDueBatch(),
-      nextWakeAt: () => this.options.store.nextTimerWakeAt(),
+      nextWakeAt: () => this.options.timers.nextTimerWakeAt(),
       onError: (error) => this.options.onError?.(error, null),
     });
   }
@@ -92,9 +92,9 @@ export class TimerScheduler {
   }
 
   private async fireDueBatch(): Promise<boolean> {
-    const { store, clock, batchSize, leaseMs } = this.options;
+    const { timers, clock, batchSize, leaseMs } = this.options;
     const now = clock.now();
-    const claimed = await store.claimDueTimers(now, new Date(now.getTime() + leaseMs), batchSize);
+    const claimed = await timers.claimDueTimers(now, new Date(now.getTime() + leaseMs), batchSize);
     if (claimed.length === 0) return false;
     // A failure of the batch as a whole (its read) reaches the loop; the claims lapse and retry.
     const outcomes = await this.options.fire(claimed);
@@ -108,12 +108,12 @@ export class TimerScheduler {
       if (outcome === undefined) throw new WaymarkError('WM_INTERNAL', `No outcome was reported for timer ${timer.name} of process ${timer.processId}`, { processId: timer.processId });
       if ('error' in outcome) {
         if (outcome.error instanceof WaymarkError && outcome.error.code === 'WM_INSTANCE_NOT_FOUND') {
-          await this.options.store.deleteTimer(timer);
+          await this.options.timers.deleteTimer(timer);
           return;
         }
         throw outcome.error;
       }
-      if (!outcome.fired) await this.options.store.deleteTimer(timer);
+      if (!outcome.fired) await this.options.timers.deleteTimer(timer);
     } catch (error) {
       this.options.onError?.(error, timer);
     }

@@ -14,7 +14,7 @@ import type { SetTimer } from './wake-loop.js';
 export interface WorkflowRuntimeOptions {
   readonly service: WorkflowService;
   /** The store the service steps on: the loops claim due timers and messages from it directly. */
-  readonly store: TimerSchedulerOptions['store'] & OutgoingMessageDispatcherOptions['store'];
+  readonly store: TimerSchedulerOptions['timers'] & OutgoingMessageDispatcherOptions['queue'];
   /** Sends outgoing messages (callback notifications, webhooks). */
   readonly deliver: DeliverMessage;
   /** Defaults to the service's clock. */
@@ -38,7 +38,7 @@ export class WorkflowRuntime {
     const clock = options.clock ?? service.clock;
     const setTimer = options.setTimer === undefined ? {} : { setTimer: options.setTimer };
     this.scheduler = new TimerScheduler({
-      store: options.store,
+      timers: options.store,
       clock,
       ...setTimer,
       ...options.scheduler,
@@ -46,7 +46,7 @@ export class WorkflowRuntime {
       onError: (error, timer) => options.onError?.(error, timer ? `timer ${timer.name} of process ${timer.processId}` : 'timer scheduler'),
     });
     this.dispatcher = new OutgoingMessageDispatcher({
-      store: options.store,
+      queue: options.store,
       clock,
       ...setTimer,
       ...options.dispatcher,

@@ -49,7 +49,7 @@ export function buildServices(parts: ServiceParts): ServerServices {
     logs: new LogService({ records: store, logger: parts.logger, clock }),
     forms: new FormService(store, workflow),
     dashboard: new DashboardService({ store, clock, node: parts.node }),
-    callbackServers: new CallbackServerService({ store, env: parts.env, clock }),
+    callbackServers: new CallbackServerService({ settings: store, env: parts.env, clock }),
     ...createApiV1Services(workflow, store, parts.taskLinkLifetimeMs === undefined ? {} : { linkLifetimeMs: parts.taskLinkLifetimeMs }),
   };
 }

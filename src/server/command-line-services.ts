@@ -33,7 +33,7 @@ export async function withCommandLineServices<T>(
     return await work({
       workflow,
       apiV1: createApiV1Services(workflow, store),
-      callbackServers: new CallbackServerService({ store, env, clock: systemClock }),
+      callbackServers: new CallbackServerService({ settings: store, env, clock: systemClock }),
       settings: new SettingsService(store),
     });
   } finally {
