@@ -123,6 +123,9 @@ test('logs are queried newest first, by level, with a limit; bad level or limit 
   assert.equal(badLevel.statusCode, 400);
   assert.match(badLevel.json().message, /info, error, debug/);
   assert.equal((await h.admin({ method: 'GET', url: '/admin/api/logs?limit=-1' })).statusCode, 400);
+  const unbounded = await h.admin({ method: 'GET', url: '/admin/api/logs?limit=0' });
+  assert.equal(unbounded.statusCode, 400, 'limit=0 would be every entry: refused');
+  assert.match(unbounded.json().message, /from 1 to 1000/);
   assert.equal((await h.admin({ method: 'GET', url: '/admin/api/logs?limit=5000' })).statusCode, 400);
   assert.equal((await h.admin({ method: 'GET', url: '/admin/api/logs?limit=1&limit=2' })).statusCode, 400);
 });

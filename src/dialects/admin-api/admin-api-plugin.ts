@@ -232,7 +232,8 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
       ...(level === undefined ? {} : { level }),
       ...(search === undefined ? {} : { search }),
       skip: boundedCount(query, 'skip', Number.MAX_SAFE_INTEGER) ?? 0,
-      take: boundedCount(query, 'limit', MAX_LOG_LIMIT) ?? DEFAULT_LOG_LIMIT,
+      // A page is never unbounded: limit=0 is refused, not read as "all" as the log service's take=0 would.
+      take: boundedCount(query, 'limit', MAX_LOG_LIMIT, 1) ?? DEFAULT_LOG_LIMIT,
     });
   });
 };

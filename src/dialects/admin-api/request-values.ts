@@ -27,12 +27,12 @@ export function positiveInteger(query: QueryValues, name: string): number | unde
   return Number(value);
 }
 
-/** A whole number in [0, max] (`limit=50`), or undefined when absent. */
-export function boundedCount(query: QueryValues, name: string, max: number): number | undefined {
+/** A whole number in [min, max] (`limit=50`; min 0 unless given), or undefined when absent. */
+export function boundedCount(query: QueryValues, name: string, max: number, min = 0): number | undefined {
   const value = singleValue(query, name);
   if (value === undefined) return undefined;
-  if (!/^[0-9]{1,9}$/.test(value) || Number(value) > max) {
-    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be a whole number from 0 to ${max}, not '${value}'`, {
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) > max || Number(value) < min) {
+    throw new WaymarkError('WM_INPUT_INVALID', `Query parameter '${name}' must be a whole number from ${min} to ${max}, not '${value}'`, {
       field: name,
     });
   }

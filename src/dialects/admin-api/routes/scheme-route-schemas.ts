@@ -142,7 +142,7 @@ export const SCHEME_ROUTE_SCHEMAS = {
       level: Type.Optional(Type.String({ description: 'Only entries of this level' })),
       search: Type.Optional(Type.String({ description: 'Only entries whose message contains this text' })),
       skip: Type.Optional(Type.Integer({ minimum: 0 })),
-      limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: '100 by default' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Entries per page, 100 by default' })),
     }),
     response: {
       200: Type.Object({
