@@ -100,7 +100,7 @@ export async function startApiV1Harness(t: TestContext, options: { env?: NodeJS.
   const workflow = new WorkflowService({ store, clock });
   const app = await buildApp({ config, store, workflow, logger, clock, plugins: [workflowApi, adminApi, apiV1] });
   // Every answer a test gets must match the OpenAPI document of its route.
-  checkEveryAnswer(app, t, ['/openapi/api-v1.json', '/openapi/admin-api.json']);
+  checkEveryAnswer(app, t, ['/openapi/api-v1.json', '/openapi/admin-api.json', '/openapi/workflowapi.json']);
   t.after(async () => {
     await app.close();
     await store.close();

@@ -30,8 +30,6 @@ const NOT_AN_API: readonly { readonly route: RegExp; readonly why: string }[] = 
   { route: /^\/docs(\/|$)/, why: 'the human documentation pages' },
   { route: /^\/openapi\/[a-z0-9-]+\.json$/, why: 'the documents themselves' },
   { route: /^\/admin(\/|\/\*|\/favicon\.svg)?$/, why: "the admin panel's static files (index.html, assets)" },
-  { route: /^\/\.well-known\/openid-configuration(\/jwks)?$/, why: 'OpenID Connect discovery and keys: described by the discovery document itself (OpenID Connect Discovery 1.0; docs/security.md)' },
-  { route: /^\/connect\/token$/, why: "OpenID Connect's token endpoint, named by the discovery document (client credentials grant; docs/security.md)" },
 ];
 
 /**

@@ -14,6 +14,7 @@ import { WaymarkError } from '../../src/errors/index.js';
 import { ManualClock, UserService, WorkflowService } from '../../src/services/index.js';
 import { FormService, InMemoryFormRecords } from '../../src/services/form-service.js';
 import { InMemoryLogRecords, LogService } from '../../src/services/log-service.js';
+import { checkEveryAnswer } from '../support/documented-responses.js';
 import { storeFactoryFromEnvironment } from '../support/postgres.js';
 import { projectSchemes } from '../support/scheme-fixtures.js';
 import type { Store } from '../../src/store/store.js';
@@ -125,6 +126,8 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   await app.ready();
+  // Every answer a test gets must match the operation's OpenAPI document.
+  checkEveryAnswer(app, t, ['/openapi/workflowapi.json']);
   t.after(async () => {
     await app.close();
   });

@@ -103,7 +103,8 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (app, o
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
-    return reply.code(404).send({ error: 'WM_NOT_FOUND', message: `No admin API route for ${request.method} ${path}` });
+    const { status, body } = toAdminErrorReply(new WaymarkError('WM_NOT_FOUND', `No admin API route for ${request.method} ${path}`), { bodyLimit });
+    return reply.code(status).send(body);
   });
 
   await app.register(callbackServerRoutes, { callbackServers: options.callbackServers });

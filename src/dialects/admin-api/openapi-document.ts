@@ -90,6 +90,67 @@ const READINESS_PATH = {
   },
 };
 
+const OAUTH_ERROR = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'string', description: 'invalid_request, invalid_client, unsupported_grant_type, invalid_scope…' }, error_description: { type: 'string' } },
+};
+const json = (schema: Record<string, unknown>, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/**
+ * The identity server's routes (src/identity/): the OpenID Connect endpoints a Workflow API client
+ * uses in OpenID Connect mode to get a bearer token. Not admin routes, documented here because the
+ * Dashboard's access settings name them (discoveryUrl, tokenEndpoint) and this is the server's own API document.
+ */
+const IDENTITY_PATHS = {
+  '/.well-known/openid-configuration': {
+    get: {
+      tags: ['OpenID Connect'],
+      summary: 'The discovery document: issuer, token endpoint, keys, the client credentials grant',
+      security: [],
+      responses: { 200: json({ type: 'object', required: ['issuer', 'token_endpoint', 'jwks_uri'], properties: { issuer: { type: 'string' }, token_endpoint: { type: 'string' }, jwks_uri: { type: 'string' } } }, 'OpenID Connect Discovery 1.0 metadata') },
+    },
+  },
+  '/.well-known/openid-configuration/jwks': {
+    get: {
+      tags: ['OpenID Connect'],
+      summary: 'The public keys access tokens are signed with (RS256)',
+      security: [],
+      responses: { 200: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } }, 'A JSON Web Key Set') },
+    },
+  },
+  '/connect/token': {
+    post: {
+      tags: ['OpenID Connect'],
+      summary: 'Get an access token for the Workflow API: client credentials grant, client workflowapi, secret = the API access token',
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: {
+              type: 'object',
+              required: ['grant_type'],
+              properties: {
+                grant_type: { type: 'string', enum: ['client_credentials'] },
+                client_id: { type: 'string', description: 'workflowapi (or HTTP Basic)' },
+                client_secret: { type: 'string', description: 'The API access token (or HTTP Basic)' },
+                scope: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        200: json({ type: 'object', required: ['access_token', 'token_type', 'expires_in'], properties: { access_token: { type: 'string' }, token_type: { const: 'Bearer' }, expires_in: { type: 'integer' }, scope: { type: 'string' } } }, 'The access token'),
+        400: json(OAUTH_ERROR, 'A malformed token request (RFC 6749 error)'),
+        401: json(OAUTH_ERROR, 'Client authentication failed (invalid_client)'),
+        429: { description: 'Too many wrong secrets from this address; see Retry-After' },
+      },
+    },
+  },
+};
+
 /**
  * Registers @fastify/swagger for the scope of the admin API and serves the document. Call it
  * before the admin routes are registered: it collects the routes added after it.
@@ -116,7 +177,7 @@ export async function registerAdminOpenApi(app: FastifyInstance): Promise<void> 
     transform,
     transformObject: (document) => {
       const openapi = ('openapiObject' in document ? document.openapiObject : {}) as { paths?: Record<string, unknown> };
-      return { ...openapi, paths: { ...openapi.paths, ...tenantAdminPaths, '/readiness': READINESS_PATH } } as ReturnType<SwaggerTransformObject>;
+      return { ...openapi, paths: { ...openapi.paths, ...tenantAdminPaths, '/readiness': READINESS_PATH, ...IDENTITY_PATHS } } as ReturnType<SwaggerTransformObject>;
     },
   });
   app.get(ADMIN_API_OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());

@@ -160,7 +160,7 @@ function operation(tag: TagName, operationId: string, summary: string, descripti
   return { tags: [tag], operationId, summary, description, security: tag === 'Task links' ? NO_SECURITY : API_TOKEN, ...parts };
 }
 
-/** The schema of each route, by `METHOD url` as the plugin registers it. */
+/** The schema of each route, by its operation id (API_V1_ROUTE_URLS says where it is served). */
 export const API_V1_ROUTE_SCHEMAS = {
   listWorkflowModels: operation(
     'Workflow models',

@@ -152,6 +152,18 @@ const ENVELOPE_SCHEMA: JsonSchema = {
   },
 };
 
+/** The statuses other than 200 an operation answers, each with the failure envelope (envelope.ts). */
+const FAILURE_RESPONSES = Object.fromEntries(
+  (
+    [
+      ['401', 'An OpenID Connect bearer token is missing or refused (WM_UNAUTHORIZED)'],
+      ['413', 'The body is larger than WAYMARK_BODY_LIMIT (WM_BODY_TOO_LARGE)'],
+      ['429', 'Too many wrong tokens from this client; see Retry-After (WM_RATE_LIMITED)'],
+      ['500', 'A fault of the server (WM_INTERNAL); the server log has the details'],
+    ] as const
+  ).map(([status, description]) => [status, { description, content: { 'application/json': { schema: ENVELOPE_SCHEMA } } }]),
+);
+
 function urlIdRequired(operation: Operation): boolean {
   return urlIdParameterOf(operation)?.required === true;
 }
@@ -176,6 +188,7 @@ export function openApiPaths(operations: readonly Operation[]): Record<string, u
         description: `Envelope; data: ${operation.data}. Errors also answer 200 with success:false and a code, a refused API token included (401 when an OpenID Connect bearer token is refused, 413 for an oversized body).`,
         content: { 'application/json': { schema: ENVELOPE_SCHEMA } },
       },
+      ...FAILURE_RESPONSES,
     };
     const urlForms = urlFormsOf(operation);
     const common = {
