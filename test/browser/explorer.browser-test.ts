@@ -101,7 +101,11 @@ for (const mode of ['token', 'oidc'] as const) {
     // The list: every section in the vendor's order, then /api/v1.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API explorer' }).click();
     await page.getByRole('heading', { level: 1, name: 'API explorer' }).waitFor();
-    const sections = await page.getByRole('navigation', { name: 'Operations' }).getByRole('heading', { level: 2 }).allTextContents();
+    // The list is drawn once both OpenAPI documents arrived: wait for a section of each before reading it.
+    const operations = page.getByRole('navigation', { name: 'Operations' });
+    await operations.getByRole('heading', { level: 2, name: 'Workflow API Other' }).waitFor();
+    await operations.getByRole('heading', { level: 2, name: /^\/api\/v1 / }).first().waitFor();
+    const sections = await operations.getByRole('heading', { level: 2 }).allTextContents();
     assert.deepEqual(sections.slice(0, 6), ['Workflow API Instance', 'Workflow API Folders', 'Workflow API Logs', 'Workflow API Server', 'Workflow API User', 'Workflow API Other']);
     assert.ok(sections.slice(6).every((section) => section.startsWith('/api/v1 ')));
     await h.screenshot(`explorer-${theme}`, { docs: !oidc });
@@ -207,6 +211,7 @@ test('search narrows the list, a link opens an operation, and browser back retur
 
   await page.getByLabel('Search operations').fill('state');
   const links = page.getByRole('navigation', { name: 'Operations' }).getByRole('link');
+  await links.filter({ hasText: /^setstate/ }).waitFor();
   assert.deepEqual(
     (await links.allTextContents()).map((text) => text.split(/(?=[A-Z])/)[0]),
     ['getavailablestatetoset', 'setstate'],
