@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
+import { WaymarkError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { systemClock, type Clock, type NodeDirectory } from '../services/index.js';
 import { serializeRequestForLog, type AccessControl } from '../access/index.js';
@@ -62,12 +63,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
-    return reply.code(404).send({
-      statusCode: 404,
-      code: 'WM_NOT_FOUND',
-      error: 'Not found',
-      message: `No route for ${request.method} ${path}`,
-    });
+    return reply.code(404).send(toErrorReply(new WaymarkError('WM_NOT_FOUND', `No route for ${request.method} ${path}`), { bodyLimit: config.bodyLimit }));
   });
 
   app.setErrorHandler(async (error, request, reply) => {
