@@ -33,6 +33,11 @@ export interface AppDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** What the access control needs of the config: the addresses it answers to and issues tokens for. */
+export function accessControlAddresses(config: Config): { publicUrl: Config['publicUrl']; allowedHosts: Config['allowedHosts']; bindHost: string } {
+  return { publicUrl: config.publicUrl, allowedHosts: config.allowedHosts, bindHost: config.host };
+}
+
 /**
  * Builds the fastify application, ready but not listening, in this order: the workflow service,
  * then (only when there are plugins) the access control, the node, the other services, and the
@@ -57,14 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const plugins = deps.plugins ?? [];
   if (plugins.length === 0) return buildServer(shell);
 
-  const access = deps.access ?? await createAccessControl({
-    store,
-    publicUrl: config.publicUrl,
-    allowedHosts: config.allowedHosts,
-    bindHost: config.host,
-    logger,
-    clock,
-  });
+  const access = deps.access ?? await createAccessControl({ store, ...accessControlAddresses(config), logger, clock });
   const node: NodeDirectory = deps.node ?? { id: deps.nodeId ?? randomUUID(), clustered: false, listNodes: async () => [] };
   const services = buildServices({
     store,

@@ -15,7 +15,7 @@ import { beginStartupSettings, createAccessControl, isLoopbackHostName } from '.
 import { clusterRuntimeTimings, joinCluster, nodeTimeoutFromEnvironment } from '../cluster/index.js';
 import type { WaymarkPlugin } from '../http/index.js';
 import { tuneHeapForServing } from './heap-tuning.js';
-import { buildApp } from './build-app.js';
+import { accessControlAddresses, buildApp } from './build-app.js';
 import { installedPlugins } from './installed-plugins.js';
 
 /** A server that is listening. */
@@ -123,9 +123,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         ? undefined
         : await createAccessControl({
           store,
-          publicUrl: config.publicUrl,
-          allowedHosts: config.allowedHosts,
-          bindHost: config.host,
+          ...accessControlAddresses(config),
           logger,
           clock,
           startupSecretsPending: true,
