@@ -157,6 +157,9 @@ test('an ended session (cookie gone, or server restarted) returns to the sign-in
   h.expectConsoleErrors(/ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/);
   await h.restartServer();
   await page.getByText('Your session has ended').waitFor({ timeout: 15_000 });
+  // The message may show on the Dashboard a moment before the page moves to sign-in (whose field
+  // shares its label with the Dashboard's "Admin password" card): fill it only on the sign-in page.
+  await page.waitForURL((url) => url.pathname === '/admin/sign-in', { timeout: 15_000 });
 
   // Reloading an ended session's page says so too.
   await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
