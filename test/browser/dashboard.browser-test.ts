@@ -147,6 +147,8 @@ test('an ended session (cookie gone, or server restarted) returns to the sign-in
   // The cookie is gone: the next refresh of the Dashboard finds out.
   await h.context.clearCookies();
   await page.getByText('Your session has ended').waitFor({ timeout: 15_000 });
+  // The page moves to sign-in (the text may show on the Dashboard a moment before it does).
+  await page.waitForURL((url) => url.pathname === '/admin/sign-in', { timeout: 15_000 });
   assert.equal(new URL(page.url()).pathname, '/admin/sign-in');
   await h.screenshot('sign-in-session-ended', { docs: true });
   await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
