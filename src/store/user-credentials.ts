@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Migration } from 'kysely';
 import type { JsonValue } from '../engine/types.js';
+import { credentialColumns } from './rows.js';
 import type { StoredCredential } from './store.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,17 +90,7 @@ export function userCredentialsSchema(): Migration {
         await db
           .insertInto('user_credentials')
           .values(
-            credentials.map((credential, position) => ({
-              id: credential.id,
-              user_id: user.id,
-              position,
-              kind: credential.kind,
-              password_hash: credential.passwordHash,
-              provider: credential.provider,
-              login: credential.login,
-              details: JSON.stringify(credential.details),
-              created_at: credential.createdAt,
-            })),
+            credentials.map((credential, position) => credentialColumns(user.id, position, credential)),
           )
           .execute();
       }
